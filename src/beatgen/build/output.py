@@ -1,0 +1,119 @@
+"""Writing the output as a transaction: stage beside it, then swap it in only on success.
+
+Files whose bytes did not change are hard-linked from the previous output instead of being
+rewritten, so their modification times stay and rsync/S3 sync uploads stay small.
+A lock serialises two builds of one output folder; leftovers of a killed build are cleaned.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+
+class OutputError(Exception):
+    """The output folder cannot be written: the previous output is left as it was."""
+
+
+def _safe_join(root: Path, rel: str) -> Path:
+    if rel.startswith(("/", "\\")) or ".." in Path(rel).parts or not rel:
+        raise OutputError(f"refusing to write outside the output folder: {rel!r}")
+    return root / rel
+
+
+class Staging:
+    """A context manager: files written inside go live together on `commit()`, or not at all."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output.resolve()
+        self.parent = self.output.parent
+        self.name = self.output.name
+        self.root: Path | None = None
+        self.lock_file: int | None = None
+        self.written = 0
+        self.unchanged = 0
+
+    def __enter__(self) -> Staging:
+        try:
+            self.parent.mkdir(parents=True, exist_ok=True)
+            self.lock_file = os.open(self.parent / f".{self.name}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+            fcntl.flock(self.lock_file, fcntl.LOCK_EX)
+            self._recover()
+            self.root = Path(tempfile.mkdtemp(prefix=f".{self.name}.staging-", dir=self.parent))
+        except OSError as exc:
+            self._unlock()
+            raise OutputError(f"cannot write beside {self.output}: {exc.strerror or exc}") from exc
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self.root is not None and self.root.exists():
+            shutil.rmtree(self.root, ignore_errors=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self.lock_file is not None:
+            os.close(self.lock_file)
+            self.lock_file = None
+
+    def _recover(self) -> None:
+        """Undo what a killed build left: restore a moved-away output, drop stale staging folders."""
+        old = self.parent / f".{self.name}.old"
+        if old.exists() and not self.output.exists():
+            os.rename(old, self.output)
+        for leftover in self.parent.glob(f".{self.name}.staging-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        if old.exists():
+            shutil.rmtree(old, ignore_errors=True)
+
+    def write(self, rel: str, data: bytes) -> None:
+        assert self.root is not None
+        target = _safe_join(self.root, rel)
+        previous = _safe_join(self.output, rel)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if _same_bytes(previous, data):
+                os.link(previous, target)
+                self.unchanged += 1
+                return
+            with open(target, "wb") as handle:
+                handle.write(data)
+            self.written += 1
+        except OSError as exc:
+            raise OutputError(_describe(exc, rel)) from exc
+
+    def commit(self) -> None:
+        """Swap the staged folder in: two renames on one file system, the old output removed after."""
+        assert self.root is not None
+        old = self.parent / f".{self.name}.old"
+        try:
+            os.chmod(self.root, 0o755)
+            if self.output.exists():
+                os.rename(self.output, old)
+            os.rename(self.root, self.output)
+        except OSError as exc:
+            if old.exists() and not self.output.exists():
+                os.rename(old, self.output)
+            raise OutputError(_describe(exc, str(self.output))) from exc
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _describe(exc: OSError, what: str) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"the disk is full while writing {what}; free space and build again (the previous output is intact)"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"no permission to write {what}; check the output folder's permissions"
+    return f"cannot write {what}: {exc.strerror or exc}"

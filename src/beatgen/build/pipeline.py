@@ -1,0 +1,143 @@
+"""The build: config → content → fragments → site → routes → pages → output.
+
+`prepare` does everything but writing, so `check` and `build` share one path and one set of rules.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from beatgen.build.assets import collect_assets
+from beatgen.build.clock import resolve_now
+from beatgen.build.output import OutputError, Staging
+from beatgen.config import SiteConfig, load_config
+from beatgen.content.checks import duplicate_terms, duplicate_urls, timeline_references
+from beatgen.content.load import load_content
+from beatgen.content.model import Story
+from beatgen.diagnostics import BuildError, Diagnostic, has_errors
+from beatgen.fragments import DocumentHtml, StoryHtml, document_html, story_html
+from beatgen.markdown import LinkTargets, make_markdown
+from beatgen.render.context import Context
+from beatgen.render.env import make_environment
+from beatgen.render.pages import check_templates, render_route
+from beatgen.routes import Route, plan_routes
+from beatgen.site.index import Site, build_site
+from beatgen.urls import output_file
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    site_dir: Path
+    output_dir: Path
+    drafts: bool = False
+    future: bool = False
+    base_url: str | None = None
+    now: str | None = None
+    jobs: int = 0
+
+
+@dataclass
+class Prepared:
+    config: SiteConfig
+    site: Site
+    routes: list[Route]
+    html: dict[str, StoryHtml | DocumentHtml]
+    assets: dict[str, tuple[str, bytes]]
+    now: datetime
+    clock: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    stories: int
+    pages: int
+    files_written: int
+    files_unchanged: int
+    seconds: float
+    now: datetime
+    clock: str
+    diagnostics: list[Diagnostic]
+
+
+def load_site_config(options: BuildOptions) -> SiteConfig:
+    config = load_config(options.site_dir)
+    if options.base_url:
+        url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
+        config = replace(config, base_url=url)
+    return config
+
+
+def held_back(story: Story, options: BuildOptions, now: datetime) -> str | None:
+    """Why a story stays out of this build, or None when it is published."""
+    if story.draft and not options.drafts:
+        return "a draft"
+    if story.date > now and not options.future:
+        return f"scheduled for {story.date:%Y-%m-%d %H:%M}"
+    return None
+
+
+def prepare(options: BuildOptions) -> Prepared:
+    config = load_site_config(options)
+    now, clock = resolve_now(options.now)
+    content = load_content(options.site_dir, config)
+    problems = list(content.diagnostics)
+    held = {story.slug: reason for story in content.stories if (reason := held_back(story, options, now))}
+    stories = [story for story in content.stories if story.slug not in held]
+    problems += duplicate_urls(content.stories)
+    problems += timeline_references(stories, {story.slug for story in stories}, held)
+    problems += duplicate_terms(content.terms)
+    site = build_site(config, stories, content.terms, content.pages)
+    routes = plan_routes(site)
+    targets = LinkTargets({story.file: story.path for story in stories},
+                          frozenset(route.path for route in routes), config.base_path)
+    md = make_markdown()
+    html: dict[str, StoryHtml | DocumentHtml] = {}
+    for story in stories:
+        rendered = story_html(md, story, targets)
+        html[story.file] = rendered.html
+        problems += rendered.diagnostics
+    for document in (*content.terms, *content.pages):
+        rendered = document_html(md, document, targets)
+        html[document.file] = rendered.html
+        problems += rendered.diagnostics
+    assets = collect_assets(options.site_dir / "static")
+    return Prepared(config, site, routes, html, assets, now, clock, problems)
+
+
+def check(options: BuildOptions) -> list[Diagnostic]:
+    prepared = prepare(options)
+    layouts = options.site_dir / "layouts"
+    env = make_environment(layouts, prepared.config, {k: v[0] for k, v in prepared.assets.items()})
+    return prepared.diagnostics + check_templates(env, layouts, options.site_dir)
+
+
+def build(options: BuildOptions) -> BuildResult:
+    started = time.perf_counter()
+    prepared = prepare(options)
+    if has_errors(prepared.diagnostics):
+        raise BuildError(prepared.diagnostics)
+    layouts = options.site_dir / "layouts"
+    env = make_environment(layouts, prepared.config, {k: v[0] for k, v in prepared.assets.items()})
+    _guard_output(options)
+    with Staging(options.output_dir) as staging:
+        for name, data in prepared.assets.values():
+            staging.write(name, data)
+        for route in prepared.routes:
+            context = Context(prepared.site, prepared.html, route)
+            staging.write(output_file(route.path), render_route(env, context, layouts, options.site_dir))
+        staging.commit()
+    return BuildResult(len(prepared.site.stories), len(prepared.routes), staging.written, staging.unchanged,
+                       time.perf_counter() - started, prepared.now, prepared.clock, prepared.diagnostics)
+
+
+def _guard_output(options: BuildOptions) -> None:
+    """The output folder is replaced whole: it must never be the site folder or hold it."""
+    output = options.output_dir.resolve()
+    site = options.site_dir.resolve()
+    if output == site or site.is_relative_to(output) or output in (Path.home(), Path("/")):
+        raise OutputError(f"the output folder {options.output_dir} would replace the site itself; "
+                          "choose a folder such as public/")

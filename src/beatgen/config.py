@@ -1,0 +1,225 @@
+"""site.yaml → a frozen, validated SiteConfig.
+
+Typos in site.yaml are errors with a suggestion (exit code 2), never silently ignored:
+an unread `per_pgae: 5` would otherwise publish a site that differs from what was asked.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from urllib.parse import urlsplit
+
+from beatgen.diagnostics import ConfigError, Diagnostic, error
+from beatgen.fields import Reader, describe
+from beatgen.yamlsource import load_yaml
+
+SENTIMENT_KEYS = ("very-negative", "negative", "neutral", "positive", "very-positive")
+DEFAULT_SENTIMENTS = {
+    "very-negative": ("Very negative", "A serious setback: escalation, losses, collapse of an agreement."),
+    "negative": ("Negative", "Adds risk or cost for the actors involved."),
+    "neutral": ("Neutral", "Informational: neither raises nor lowers the risk picture."),
+    "positive": ("Positive", "Lowers risk or adds capability for the actors involved."),
+    "very-positive": ("Very positive", "A clear breakthrough: de-escalation, a signed deal, a successful first."),
+}
+DEFAULT_IMPACT = (
+    (1, 2, "Marginal", "Worth knowing; changes no decision."),
+    (3, 4, "Minor", "Touches one programme or actor at the edges."),
+    (5, 6, "Moderate", "Shifts plans, budgets or operations of one actor."),
+    (7, 7, "Significant", "Shifts plans across several actors or a whole market."),
+    (8, 9, "High", "An action item for operators: regulatory, financial or operational consequences now."),
+    (10, 10, "Critical", "Changes the regional or industry picture outright."),
+)
+DEFAULT_PERMALINKS = {
+    "story": "/stories/{year}/{month}/{slug}/",
+    "topic": "/topics/{slug}/",
+    "entity": "/affected/{slug}/",
+}
+TOP_KEYS = ("title", "tagline", "description", "base_url", "language", "timezone", "permalinks", "per_page",
+            "feed_entries", "publisher", "author", "max_file_size", "rubric", "corrections_policy")
+
+
+@dataclass(frozen=True)
+class ImpactBand:
+    low: int
+    high: int
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    key: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Rubric:
+    verification_floor: int
+    action_threshold: int
+    impact: tuple[ImpactBand, ...]
+    sentiments: tuple[Sentiment, ...]
+
+    def impact_band(self, score: int) -> ImpactBand:
+        return next(band for band in self.impact if band.low <= score <= band.high)
+
+    def sentiment(self, key: str) -> Sentiment:
+        return next(s for s in self.sentiments if s.key == key)
+
+
+@dataclass(frozen=True)
+class Publisher:
+    name: str
+    url: str
+    logo: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    tagline: str
+    description: str
+    base_url: str
+    language: str
+    timezone: str
+    permalinks: tuple[tuple[str, str], ...]
+    per_page: int
+    feed_entries: int
+    publisher: Publisher
+    author: str
+    max_file_size: int
+    rubric: Rubric
+    corrections_policy: str
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under: `/` or, for `https://x.github.io/beat/`, `/beat/`."""
+        return urlsplit(self.base_url).path
+
+    def permalink(self, kind: str) -> str:
+        return dict(self.permalinks)[kind]
+
+
+def load_config(site_dir: FsPath, name: str = "site.yaml") -> SiteConfig:
+    path = site_dir / name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError([error(name, 1, 1, "no-config", f"{name} not found in {site_dir}; is --source right?")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([error(name, 1, 1, "bad-config", f"cannot read {name}: {exc}")]) from None
+    return parse_config(text, name)
+
+
+def parse_config(text: str, name: str = "site.yaml") -> SiteConfig:
+    doc, problems = load_yaml(text, name)
+    if doc is None or problems:
+        raise ConfigError(problems)
+    if not isinstance(doc.data, dict):
+        raise ConfigError([error(name, 1, 1, "bad-config", f"{name} must be a mapping of keys, got {describe(doc.data)}")])
+    reader = Reader(doc, name)
+    config = _read(reader)
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    return config
+
+
+def _read(r: Reader) -> SiteConfig:
+    r.unknown_keys((), TOP_KEYS, as_error=True, what="site.yaml")
+    title = r.text(("title",), required=True)
+    base_url = _base_url(r)
+    tagline = r.text(("tagline",))
+    publisher_name = r.text(("publisher", "name"), default=title)
+    r.unknown_keys(("publisher",), ("name", "url", "logo"), as_error=True, what="publisher")
+    return SiteConfig(
+        title=title,
+        tagline=tagline,
+        description=r.text(("description",), default=tagline or title),
+        base_url=base_url,
+        language=r.text(("language",), default="en"),
+        timezone=_timezone(r),
+        permalinks=_permalinks(r),
+        per_page=r.integer(("per_page",), 1, 200, default=10) or 10,
+        feed_entries=r.integer(("feed_entries",), 1, 1000, default=20) or 20,
+        publisher=Publisher(publisher_name, r.text(("publisher", "url"), default=base_url),
+                            r.text(("publisher", "logo"))),
+        author=r.text(("author",), default=publisher_name),
+        max_file_size=r.integer(("max_file_size",), 1024, 1 << 30, default=4 << 20) or 4 << 20,
+        rubric=_rubric(r),
+        corrections_policy=r.text(("corrections_policy",), default="/methodology/#corrections-policy"),
+    )
+
+
+def _base_url(r: Reader) -> str:
+    url = r.text(("base_url",), required=True)
+    parts = urlsplit(url)
+    if url and (parts.scheme not in ("http", "https") or not parts.netloc):
+        r.fail(("base_url",), "bad-url", f"base_url must be an absolute http(s) URL such as "
+                                         f"https://example.org/ or https://example.github.io/beat/, got {url!r}")
+    return url if url.endswith("/") else url + "/"
+
+
+def _timezone(r: Reader) -> str:
+    name = r.text(("timezone",), default="UTC")
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        r.fail(("timezone",), "bad-timezone", f"timezone must be an IANA name such as UTC or Europe/Paris, got {name!r}")
+        return "UTC"
+    return name
+
+
+def _permalinks(r: Reader) -> tuple[tuple[str, str], ...]:
+    r.unknown_keys(("permalinks",), DEFAULT_PERMALINKS, as_error=True, what="permalinks")
+    result = {}
+    for kind, default in DEFAULT_PERMALINKS.items():
+        pattern = r.text(("permalinks", kind), default=default)
+        if not (pattern.startswith("/") and pattern.endswith("/") and "{slug}" in pattern and ".." not in pattern):
+            r.fail(("permalinks", kind), "bad-permalink",
+                   f"permalink '{kind}' must start and end with '/' and contain {{slug}}, got {pattern!r}")
+            pattern = default
+        result[kind] = pattern
+    return tuple(result.items())
+
+
+def _rubric(r: Reader) -> Rubric:
+    r.unknown_keys(("rubric",), ("verification_floor", "action_threshold", "impact", "sentiment"),
+                   as_error=True, what="rubric")
+    return Rubric(
+        verification_floor=r.integer(("rubric", "verification_floor"), 2, 10, default=2) or 2,
+        action_threshold=r.integer(("rubric", "action_threshold"), 1, 10, default=8) or 8,
+        impact=_impact_bands(r),
+        sentiments=_sentiments(r),
+    )
+
+
+def _impact_bands(r: Reader) -> tuple[ImpactBand, ...]:
+    path = ("rubric", "impact")
+    if not r.present(path):
+        return tuple(ImpactBand(*band) for band in DEFAULT_IMPACT)
+    bands = []
+    for index, _ in enumerate(r.items(path, what="impact bands")):
+        item = (*path, index)
+        r.unknown_keys(item, ("min", "max", "label", "description"), as_error=True, what="impact band")
+        low = r.integer((*item, "min"), 1, 10) or 1
+        high = r.integer((*item, "max"), 1, 10) or 10
+        bands.append(ImpactBand(low, high, r.text((*item, "label"), required=True), r.text((*item, "description"))))
+    covered = sorted(score for band in bands for score in range(band.low, band.high + 1))
+    if covered != list(range(1, 11)):
+        r.fail(path, "bad-rubric", "impact bands must cover every score from 1 to 10 exactly once")
+    return tuple(sorted(bands, key=lambda band: band.low))
+
+
+def _sentiments(r: Reader) -> tuple[Sentiment, ...]:
+    path = ("rubric", "sentiment")
+    r.unknown_keys(path, SENTIMENT_KEYS, as_error=True, what="sentiment tier")
+    tiers = []
+    for key in SENTIMENT_KEYS:
+        label, description = DEFAULT_SENTIMENTS[key]
+        tiers.append(Sentiment(key, r.text((*path, key, "label"), default=label),
+                               r.text((*path, key, "description"), default=description)))
+    return tuple(tiers)
+
+

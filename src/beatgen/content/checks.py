@@ -1,0 +1,60 @@
+"""Rules that span files: one URL per story, timeline references, glossary terms defined once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from beatgen.content.model import Story, Term
+from beatgen.diagnostics import Diagnostic, error
+from beatgen.urls import slugify
+
+
+def duplicate_urls(stories: Iterable[Story]) -> list[Diagnostic]:
+    """Two stories may not share a URL, not even one differing only by case (case-insensitive hosts)."""
+    first: dict[str, Story] = {}
+    problems = []
+    for story in sorted(stories, key=lambda s: s.file):
+        key = story.path.lower()
+        if key in first:
+            other = first[key]
+            problems.append(error(story.file, 1, 1, "duplicate-url",
+                                  f"this story has the URL {story.path}, like {other.file}; "
+                                  "give one of them another slug"))
+        else:
+            first[key] = story
+    return problems
+
+
+def timeline_references(stories: Iterable[Story], published: set[str], held_back: dict[str, str]) -> list[Diagnostic]:
+    """A timeline `story:` must name a published story; `held_back` maps held slugs to the reason."""
+    problems = []
+    for story in stories:
+        for entry in story.timeline:
+            if entry.story is None or entry.story in published:
+                continue
+            reason = held_back.get(entry.story)
+            message = (f"timeline names story '{entry.story}', which is {reason}; it cannot be linked yet"
+                       if reason else f"timeline names story '{entry.story}', but no story has that slug")
+            problems.append(error(story.file, entry.line, entry.column, "unknown-story", message))
+    return problems
+
+
+def duplicate_terms(terms: Iterable[Term]) -> list[Diagnostic]:
+    """A glossary term or alias may be defined by one file only."""
+    owner: dict[str, Term] = {}
+    problems = []
+    for term in sorted(terms, key=lambda t: t.file):
+        for name in (term.term, *term.aliases):
+            key = name.casefold()
+            other = owner.get(key)
+            if other is not None and other is not term:
+                problems.append(error(term.file, 2, 1, "duplicate-term",
+                                      f"the glossary term '{name}' is already defined in {other.file}; keep one"))
+            owner.setdefault(key, term)
+    seen: dict[str, Term] = {}
+    for term in sorted(terms, key=lambda t: t.file):
+        other = seen.setdefault(slugify(term.slug), term)
+        if other is not term:
+            problems.append(error(term.file, 1, 1, "duplicate-term",
+                                  f"the glossary anchor '{term.slug}' is already used by {other.file}; rename one"))
+    return problems

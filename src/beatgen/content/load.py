@@ -1,0 +1,113 @@
+"""Find content files and read each one into a model: a pure function per file, so it can run in
+worker processes and be cached by the hash of the file's bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from beatgen.config import SiteConfig
+from beatgen.content.frontmatter import split_file
+from beatgen.content.model import Page, Story, Term
+from beatgen.content.validate import StoryReader, read_page, read_story, read_term
+from beatgen.diagnostics import Diagnostic, error
+from beatgen.fields import Reader
+from beatgen.yamlsource import load_yaml
+
+KINDS = {"stories": "story", "glossary": "term", "pages": "page"}
+Model = Story | Term | Page
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    kind: str
+    rel: str
+    path: str
+
+
+@dataclass
+class Content:
+    stories: list[Story] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, model: Model | None) -> None:
+        if isinstance(model, Story):
+            self.stories.append(model)
+        elif isinstance(model, Term):
+            self.terms.append(model)
+        elif isinstance(model, Page):
+            self.pages.append(model)
+
+
+def discover(site_dir: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
+    """Every `.md` file under content/stories, content/glossary and content/pages, in a stable order."""
+    root = (site_dir / "content").resolve()
+    files, problems = [], []
+    for folder, kind in KINDS.items():
+        for path in _markdown_files(site_dir / "content" / folder):
+            rel = path.relative_to(site_dir).as_posix()
+            if not path.resolve().is_relative_to(root):
+                problems.append(error(rel, 1, 1, "outside-content",
+                                      "this file is a link to a file outside content/; copy the file in instead"))
+                continue
+            files.append(ContentFile(kind, rel, str(path)))
+    return files, problems
+
+
+def _markdown_files(folder: Path) -> Iterator[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(Path(dirpath, name) for name in filenames if name.endswith(".md") and not name.startswith("."))
+    return iter(sorted(found))
+
+
+def digest_of(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def parse_file(kind: str, rel: str, raw: bytes, config: SiteConfig) -> tuple[Model | None, list[Diagnostic]]:
+    """Bytes of one content file → its model and problems. Pure: same inputs, same result."""
+    split, problems = split_file(raw, rel, config.max_file_size)
+    if split is None:
+        return None, problems
+    doc, problems = load_yaml(split.yaml_text, rel, split.yaml_line)
+    if doc is None:
+        return None, problems
+    stem = Path(rel).stem
+    digest = digest_of(raw)
+    if kind == "story":
+        reader: Reader = StoryReader(doc, rel, problems)
+        model: Model | None = read_story(reader, config, split.body, split.body_line, stem, digest)
+    elif kind == "term":
+        reader = Reader(doc, rel, problems)
+        model = read_term(reader, split.body, split.body_line, stem, digest)
+    else:
+        reader = Reader(doc, rel, problems)
+        model = read_page(reader, split.body, split.body_line, stem, digest)
+    return (model if not any(p.severity == "error" for p in reader.problems) else None), reader.problems
+
+
+def read_file(item: ContentFile, config: SiteConfig) -> tuple[Model | None, list[Diagnostic]]:
+    try:
+        with open(item.path, "rb") as handle:
+            raw = handle.read(config.max_file_size + 1)
+    except OSError as exc:
+        return None, [error(item.rel, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}")]
+    return parse_file(item.kind, item.rel, raw, config)
+
+
+
+def load_content(site_dir: Path, config: SiteConfig) -> Content:
+    files, problems = discover(site_dir)
+    content = Content(diagnostics=problems)
+    for item in files:
+        model, found = read_file(item, config)
+        content.add(model)
+        content.diagnostics.extend(found)
+    return content

@@ -1,0 +1,96 @@
+"""The content models: frozen, picklable, and free of rendering concerns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Source:
+    outlet: str
+    title: str
+    url: str
+    date: date | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: datetime
+    event: str
+    story: str | None
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Correction:
+    date: datetime
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Story:
+    file: str
+    slug: str
+    path: str
+    title: str
+    date: datetime
+    updated: datetime | None
+    summary: str
+    takeaways: tuple[str, ...]
+    key_facts: tuple[str, ...]
+    impact: int
+    sentiment: str
+    affected: tuple[str, ...]
+    topics: tuple[str, ...]
+    region: str
+    pullquote: str
+    sources: tuple[Source, ...]
+    timeline: tuple[TimelineEntry, ...]
+    watch: str
+    draft: bool
+    embargo: datetime | None
+    corrections: tuple[Correction, ...]
+    body: str
+    body_line: int
+    digest: str
+
+    @property
+    def verification(self) -> int:
+        """Independent sources: distinct outlets, so two articles from one outlet count once."""
+        return len({normalize_outlet(source.outlet) for source in self.sources})
+
+    @property
+    def modified(self) -> datetime:
+        """The latest of the publication, update and correction dates."""
+        return max([self.date, *([self.updated] if self.updated else []), *(c.date for c in self.corrections)])
+
+
+@dataclass(frozen=True)
+class Term:
+    file: str
+    slug: str
+    term: str
+    aliases: tuple[str, ...]
+    body: str
+    body_line: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class Page:
+    file: str
+    slug: str
+    title: str
+    description: str
+    body: str
+    body_line: int
+    digest: str
+
+
+def normalize_outlet(outlet: str) -> str:
+    """`www.Reuters.com` and `reuters.com` are one outlet."""
+    name = outlet.strip().lower()
+    return name[4:] if name.startswith("www.") else name

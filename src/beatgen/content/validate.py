@@ -1,0 +1,215 @@
+"""Front matter → models, enforcing the writers' contract (CONTENT-FORMAT.md) field by field."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from beatgen.config import SENTIMENT_KEYS, SiteConfig
+from beatgen.content.model import Correction, Page, Source, Story, Term, TimelineEntry
+from beatgen.fields import Reader, describe, suggest
+from beatgen.urls import is_slug, slugify, story_path
+from beatgen.yamlsource import Path
+
+STORY_KEYS = ("title", "date", "updated", "slug", "summary", "takeaways", "key_facts", "impact", "sentiment",
+              "affected", "topics", "region", "pullquote", "sources", "timeline", "watch", "draft",
+              "corrections", "embargo")
+SOURCE_KEYS = ("outlet", "title", "url", "date")
+TIMELINE_KEYS = ("date", "event", "story")
+CORRECTION_KEYS = ("date", "text")
+LINK_SCHEMES = ("http", "https")
+
+
+def to_datetime(value: object, zone: ZoneInfo) -> datetime | None:
+    """A YAML date, datetime or ISO string as an aware datetime; naive values take the site's zone."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), zone)
+    return None
+
+
+class StoryReader(Reader):
+    """Reads one story's front matter; every problem becomes a positioned diagnostic."""
+
+    def when(self, path: Path, zone: ZoneInfo, *, required: bool = False) -> datetime | None:
+        if self._already_reported(path):
+            return None
+        if not self.present(path) or self.get(path) is None:
+            if required:
+                self.require(path, f"'{path[-1]}'")
+            return None
+        value = self.get(path)
+        result = to_datetime(value, zone)
+        if result is None:
+            self.fail(path, "bad-date", f"{path[-1]} must be a date such as 2026-03-14 or 2026-03-14T09:30:00Z, "
+                                        f"got {describe(value)}")
+        return result
+
+    def _already_reported(self, path: Path) -> bool:
+        if path not in self.doc.value_at:
+            return False
+        line, column = self.doc.value_at[path]
+        return any((p.line, p.column) == (line, column) for p in self.problems)
+
+    def choice(self, path: Path, choices: tuple[str, ...]) -> str:
+        value = self.text(path, required=True)
+        if value and value not in choices:
+            self.fail(path, "bad-choice", f"{path[-1]} must be one of {', '.join(choices)}, "
+                                          f"got {describe(value)}{suggest(value, choices)}")
+        return value
+
+    def flag(self, path: Path) -> bool:
+        value = self.get(path)
+        if self.present(path) and not isinstance(value, bool):
+            self.fail(path, "wrong-type", f"{path[-1]} must be true or false, got {describe(value)}")
+            return False
+        return bool(value)
+
+    def link(self, path: Path, *, required: bool) -> str:
+        url = self.text(path, required=required)
+        parts = urlsplit(url)
+        if url and (parts.scheme.lower() not in LINK_SCHEMES or not parts.netloc):
+            self.fail(path, "bad-url", f"url must be an http:// or https:// address, got {describe(url)}")
+            return ""
+        return url
+
+    def mappings(self, path: Path, keys: tuple[str, ...], what: str) -> list[Path]:
+        """Paths of the items of a list of mappings, reporting items that are not mappings."""
+        result = []
+        for index, item in enumerate(self.items(path, what=what)):
+            if not isinstance(item, dict):
+                self.fail((*path, index), "wrong-type", f"each {what[:-1]} must be a mapping with "
+                                                        f"{', '.join(keys)}, got {describe(item)}")
+                continue
+            self.unknown_keys((*path, index), keys, as_error=True, what=what[:-1])
+            result.append((*path, index))
+        return result
+
+
+def read_story(r: StoryReader, config: SiteConfig, body: str, body_line: int, file_stem: str,
+               digest: str) -> Story | None:
+    zone = ZoneInfo(config.timezone)
+    if not isinstance(r.doc.data, dict):
+        r.fail((), "no-front-matter", f"front matter must be a mapping of keys, got {describe(r.doc.data)}")
+        return None
+    r.unknown_keys((), STORY_KEYS, as_error=False, what="front matter")
+    title = r.text(("title",), required=True, max_len=200)
+    published = r.when(("date",), zone, required=True)
+    updated = r.when(("updated",), zone)
+    if published and updated and updated < published:
+        r.fail(("updated",), "bad-date", f"updated ({updated:%Y-%m-%d}) must not be before date ({published:%Y-%m-%d})")
+    slug = _slug(r, file_stem)
+    takeaways = r.texts(("takeaways",), what="takeaways", low=1, high=5)
+    if not r.present(("takeaways",)):
+        r.require(("takeaways",), "'takeaways' (1 to 5 short points)")
+    impact = r.integer(("impact",), 1, 10)
+    sentiment = r.choice(("sentiment",), SENTIMENT_KEYS)
+    sources = _sources(r, zone)
+    timeline = _timeline(r, zone)
+    corrections = _corrections(r, zone, published)
+    story = Story(
+        file=r.file, slug=slug, path="", title=title, date=published or datetime.min.replace(tzinfo=zone),
+        updated=updated, summary=r.text(("summary",), max_len=400), takeaways=takeaways,
+        key_facts=r.texts(("key_facts",), what="key facts"), impact=impact or 1, sentiment=sentiment,
+        affected=_names(r, "affected"), topics=_names(r, "topics"), region=r.text(("region",)),
+        pullquote=r.text(("pullquote",)), sources=sources, timeline=timeline, watch=r.text(("watch",)),
+        draft=r.flag(("draft",)), embargo=r.when(("embargo",), zone), corrections=corrections,
+        body=body, body_line=body_line, digest=digest,
+    )
+    if r.problems and any(p.severity == "error" for p in r.problems):
+        return None
+    return _with_path(story, config)
+
+
+def _with_path(story: Story, config: SiteConfig) -> Story:
+    return replace(story, path=story_path(config.permalink("story"), story.date, story.slug))
+
+
+def _slug(r: StoryReader, file_stem: str) -> str:
+    if not r.present(("slug",)):
+        return slugify(file_stem)
+    slug = r.text(("slug",), required=True)
+    if slug and not is_slug(slug):
+        r.fail(("slug",), "bad-slug", f"slug may use only a-z, 0-9 and single '-' (at most 100 characters), "
+                                      f"got {describe(slug)}; did you mean '{slugify(slug)}'?")
+    return slug
+
+
+def _names(r: StoryReader, key: str) -> tuple[str, ...]:
+    names = r.texts((key,), what="names")
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(slugify(name), name)
+    return tuple(seen.values())
+
+
+def _sources(r: StoryReader, zone: ZoneInfo) -> tuple[Source, ...]:
+    path = ("sources",)
+    if not r.present(path) or not r.get(path):
+        r.fail(path, "no-sources", "a story needs at least one source (outlet, title, url); "
+                                   "unsourced stories are not published", key=True)
+        return ()
+    result = []
+    for item in r.mappings(path, SOURCE_KEYS, "sources"):
+        when = r.when((*item, "date"), zone)
+        result.append(Source(outlet=r.text((*item, "outlet"), required=True),
+                             title=r.text((*item, "title"), required=True),
+                             url=r.link((*item, "url"), required=True),
+                             date=when.date() if when else None))
+    return tuple(result)
+
+
+def _timeline(r: StoryReader, zone: ZoneInfo) -> tuple[TimelineEntry, ...]:
+    result = []
+    for item in r.mappings(("timeline",), TIMELINE_KEYS, "timeline entries"):
+        when = r.when((*item, "date"), zone, required=True)
+        event = r.text((*item, "event"), required=True)
+        story = r.text((*item, "story")) or None
+        line, column = r.doc.where((*item, "story") if story else item)
+        if when and event:
+            result.append(TimelineEntry(when, event, story, line, column))
+    return tuple(sorted(result, key=lambda e: (e.date, e.event)))
+
+
+def _corrections(r: StoryReader, zone: ZoneInfo, published: datetime | None) -> tuple[Correction, ...]:
+    result = []
+    for item in r.mappings(("corrections",), CORRECTION_KEYS, "corrections"):
+        when = r.when((*item, "date"), zone, required=True)
+        text = r.text((*item, "text"), required=True)
+        if when and published and when.date() < published.date():
+            r.fail((*item, "date"), "bad-date", f"a correction cannot precede the story: {when:%Y-%m-%d} is before "
+                                                f"the story's date {published:%Y-%m-%d}")
+        if when and text:
+            result.append(Correction(when, text, r.doc.where(item)[0]))
+    return tuple(sorted(result, key=lambda c: c.date))
+
+
+def read_term(r: Reader, body: str, body_line: int, file_stem: str, digest: str) -> Term | None:
+    if not isinstance(r.doc.data, dict):
+        r.fail((), "no-front-matter", f"front matter must be a mapping with 'term', got {describe(r.doc.data)}")
+        return None
+    r.unknown_keys((), ("term", "aliases", "slug"), as_error=False, what="glossary")
+    term = r.text(("term",), required=True, max_len=120)
+    aliases = r.texts(("aliases",), what="aliases")
+    slug = r.text(("slug",)) or slugify(file_stem)
+    if not body.strip():
+        r.fail((), "empty-definition", f"the glossary entry '{term}' has no definition; write it below the '---'")
+    return Term(r.file, slugify(slug), term, aliases, body, body_line, digest) if term else None
+
+
+def read_page(r: Reader, body: str, body_line: int, file_stem: str, digest: str) -> Page | None:
+    if not isinstance(r.doc.data, dict):
+        r.fail((), "no-front-matter", f"front matter must be a mapping with 'title', got {describe(r.doc.data)}")
+        return None
+    r.unknown_keys((), ("title", "description", "slug"), as_error=False, what="page")
+    title = r.text(("title",), required=True, max_len=200)
+    slug = r.text(("slug",)) or slugify(file_stem)
+    return Page(r.file, slugify(slug), title, r.text(("description",)), body, body_line, digest) if title else None

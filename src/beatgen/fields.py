@@ -1,0 +1,146 @@
+"""Typed reads of YAML mappings that report a positioned Diagnostic instead of raising.
+
+Shared by site.yaml and front matter validation: each reader returns the value (or a
+fallback) and appends a message naming what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from beatgen.diagnostics import Diagnostic, error, warning
+from beatgen.yamlsource import Path, YamlDoc
+
+
+def describe(value: Any) -> str:
+    """How a found value is named in messages: `"high" (text)`, `8.5 (a decimal)`."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, int):
+        return f"{value}"
+    if isinstance(value, float):
+        return f"{value} (a decimal)"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f'"{shown}" (text)'
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+@dataclass
+class Reader:
+    """Reads one YAML document of one file, collecting diagnostics."""
+
+    doc: YamlDoc
+    file: str
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def fail(self, path: Path, code: str, message: str, *, key: bool = False) -> None:
+        line, column = self.doc.where(path, key=key)
+        self.problems.append(error(self.file, line, column, code, message))
+
+    def warn(self, path: Path, code: str, message: str, *, key: bool = True) -> None:
+        line, column = self.doc.where(path, key=key)
+        self.problems.append(warning(self.file, line, column, code, message))
+
+    def get(self, path: Path) -> Any:
+        value: Any = self.doc.data
+        for part in path:
+            if isinstance(value, dict) and isinstance(part, str):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                return None
+        return value
+
+    def present(self, path: Path) -> bool:
+        return path in self.doc.key_at
+
+    def unknown_keys(self, path: Path, known: Iterable[str], *, as_error: bool, what: str) -> None:
+        mapping = self.get(path)
+        if not isinstance(mapping, dict):
+            return
+        known = list(known)
+        for key in mapping:
+            if key in known:
+                continue
+            message = f"unknown {what} key '{key}'{suggest(key, known) or '; it is ignored'}"
+            if as_error:
+                self.fail((*path, key), "unknown-key", message, key=True)
+            else:
+                self.warn((*path, key), "unknown-key", message)
+
+    def require(self, path: Path, what: str) -> bool:
+        if self.present(path) and self.get(path) not in (None, ""):
+            return True
+        parent = path[:-1]
+        self.fail(path if self.present(path) else parent, "missing-field", f"{what} is required; add '{path[-1]}:'",
+                  key=not self.present(path))
+        return False
+
+    def text(self, path: Path, *, required: bool = False, default: str = "", max_len: int = 0) -> str:
+        """A string field; unquoted YAML scalars such as `2026` or `no` are taken as the writer wrote them."""
+        if not self.present(path) or self.get(path) is None:
+            if required:
+                self.require(path, f"'{path[-1]}'")
+            return default
+        value = self.get(path)
+        if not isinstance(value, str):
+            if isinstance(value, (dict, list)):
+                self.fail(path, "wrong-type", f"'{path[-1]}' must be text, got {describe(value)}")
+                return default
+            value = self.doc.raw.get(path, str(value))
+        value = value.strip()
+        if required and not value:
+            self.fail(path, "missing-field", f"'{path[-1]}' must not be empty")
+        if max_len and len(value) > max_len:
+            self.fail(path, "too-long", f"'{path[-1]}' must be at most {max_len} characters, got {len(value)}")
+        return value
+
+    def integer(self, path: Path, low: int, high: int, *, default: int | None = None) -> int | None:
+        if not self.present(path):
+            if default is None:
+                self.require(path, f"'{path[-1]}'")
+            return default
+        value = self.get(path)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.fail(path, "out-of-range" if isinstance(value, int) and not isinstance(value, bool) else "wrong-type",
+                      f"{path[-1]} must be an integer from {low} to {high}, got {describe(value)}")
+            return default
+        return value
+
+    def items(self, path: Path, *, what: str) -> list[Any]:
+        """A list field; a single value where a list is expected is an error, not silently wrapped."""
+        if not self.present(path) or self.get(path) is None:
+            return []
+        value = self.get(path)
+        if not isinstance(value, list):
+            self.fail(path, "wrong-type", f"'{path[-1]}' must be a list of {what}, got {describe(value)}; "
+                                          f"write each item on its own line starting with '- '")
+            return []
+        return value
+
+    def texts(self, path: Path, *, what: str, low: int = 0, high: int = 10_000) -> tuple[str, ...]:
+        values = self.items(path, what=what)
+        result = []
+        for index in range(len(values)):
+            item = self.text((*path, index))
+            if item:
+                result.append(item)
+        if self.present(path) and not low <= len(values) <= high:
+            self.fail(path, "count", f"'{path[-1]}' must have {low} to {high} {what}, got {len(values)}")
+        return tuple(result)

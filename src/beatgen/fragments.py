@@ -1,0 +1,70 @@
+"""Each content file's Markdown rendered once into HTML fragments that layouts place.
+
+A fragment depends only on its own file and on the link targets, so it is computed per file
+(in parallel, cached by digest) before any page renders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+
+from beatgen.content.model import Page, Story, Term
+from beatgen.diagnostics import Diagnostic
+from beatgen.markdown import LinkTargets, render_body, render_inline
+
+PULLQUOTE_AFTER = 2
+WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True)
+class StoryHtml:
+    body: str
+    body_after: str
+    reading_minutes: int
+    takeaways: tuple[str, ...]
+    key_facts: tuple[str, ...]
+    watch: str
+    corrections: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DocumentHtml:
+    body: str
+
+
+@dataclass
+class Rendered:
+    html: StoryHtml | DocumentHtml
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def story_html(md: MarkdownIt, story: Story, targets: LinkTargets) -> Rendered:
+    problems: list[Diagnostic] = []
+
+    def inline(text: str, line: int = 1) -> str:
+        fragment = render_inline(md, text, story.file, line, targets)
+        problems.extend(fragment.diagnostics)
+        return fragment.html
+
+    body = render_body(md, story.body, story.file, story.body_line, targets, split_after=PULLQUOTE_AFTER)
+    problems.extend(body.diagnostics)
+    watch = render_body(md, story.watch, story.file, 1, targets) if story.watch else None
+    if watch:
+        problems.extend(watch.diagnostics)
+    html = StoryHtml(
+        body=body.html,
+        body_after=body.after,
+        reading_minutes=max(1, round(body.words / WORDS_PER_MINUTE)),
+        takeaways=tuple(inline(text) for text in story.takeaways),
+        key_facts=tuple(inline(text) for text in story.key_facts),
+        watch=watch.html if watch else "",
+        corrections=tuple(inline(c.text, c.line) for c in story.corrections),
+    )
+    return Rendered(html, problems)
+
+
+def document_html(md: MarkdownIt, document: Term | Page, targets: LinkTargets) -> Rendered:
+    fragment = render_body(md, document.body, document.file, document.body_line, targets)
+    return Rendered(DocumentHtml(fragment.html), fragment.diagnostics)

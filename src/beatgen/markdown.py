@@ -1,0 +1,151 @@
+"""Markdown → safe HTML fragments: markdown-it-py with our rules for links, headings and code.
+
+Safety lives here: raw HTML is escaped, only http(s), mailto and site-relative URLs become
+links, and links to other story files are resolved to their URLs (and reported when broken).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from beatgen.diagnostics import Diagnostic, error
+from beatgen.urls import slugify
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+# Ids the story layout uses for its own sections; body headings never take them.
+RESERVED_IDS = frozenset({"main", "takeaways", "signals", "key-facts", "affected", "analysis", "watch", "timeline",
+                          "sources", "coverage", "signals-table", "related", "corrections", "pager"})
+
+
+@dataclass(frozen=True)
+class LinkTargets:
+    """What links may point at: story files by path, and every page's site-relative path."""
+
+    files: dict[str, str]
+    paths: frozenset[str]
+    base_path: str
+
+
+@dataclass
+class Fragment:
+    html: str
+    after: str = ""
+    words: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def is_safe_url(url: str) -> bool:
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return scheme in SAFE_SCHEMES or (not scheme and not url.strip().startswith("//"))
+
+
+def _highlight(code: str, lang: str, _attrs: str) -> str:
+    try:
+        lexer = get_lexer_by_name(lang.strip()) if lang.strip() else None
+    except ClassNotFound:
+        lexer = None
+    if lexer is None:
+        return ""
+    body = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    return f'<pre class="code"><code class="language-{lexer.aliases[0]}">{body}</code></pre>\n'
+
+
+def make_markdown() -> MarkdownIt:
+    """A MarkdownIt with tables, footnotes, anchors and our safety rules; one per process."""
+    md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=3, slug_func=slugify)
+    md.validateLink = is_safe_url
+    md.core.ruler.push("beatgen_headings", _demote_headings)
+    md.core.ruler.push("beatgen_links", _resolve_links)
+    return md
+
+
+def _demote_headings(state: StateCore) -> None:
+    """The page title is the one h1: body headings start at h2, and never reuse a layout's id."""
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
+        if token.type == "heading_open" and token.attrGet("id") in RESERVED_IDS:
+            token.attrSet("id", f"{token.attrGet('id')}-section")
+
+
+def _resolve_links(state: StateCore) -> None:
+    targets: LinkTargets | None = state.env.get("targets")
+    if targets is None:
+        return
+    for block in state.tokens:
+        for token in block.children or ():
+            if token.type == "link_open":
+                line = state.env["first_line"] + (block.map[0] if block.map else 0)
+                href = _resolve(str(token.attrGet("href") or ""), targets, state.env, line)
+                token.attrSet("href", href)
+
+
+def _resolve(href: str, targets: LinkTargets, env: dict, line: int) -> str:
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:
+        return href
+    anchor = f"#{parts.fragment}" if parts.fragment else ""
+    if parts.path.endswith(".md"):
+        file = posixpath.normpath(posixpath.join(posixpath.dirname(env["file"]), parts.path))
+        path = targets.files.get(file)
+        if path is None:
+            _broken(env, line, href, "no story file is at that path; check the folder and the file name")
+            return href
+        return targets.base_path + path.lstrip("/") + anchor
+    if parts.path.startswith("/"):
+        path = parts.path if parts.path.endswith("/") or "." in parts.path.rsplit("/", 1)[-1] else parts.path + "/"
+        if path not in targets.paths:
+            _broken(env, line, href, "no page of the site has that URL; link to an existing story or page")
+            return href
+        return targets.base_path + path.lstrip("/") + anchor
+    return href
+
+
+def _broken(env: dict, line: int, href: str, why: str) -> None:
+    env["diagnostics"].append(error(env["file"], line, 1, "broken-link", f"broken internal link '{href}': {why}"))
+
+
+def render_body(md: MarkdownIt, text: str, file: str, first_line: int, targets: LinkTargets | None,
+                split_after: int = 0) -> Fragment:
+    """Render a document; with `split_after`=n the HTML is cut after the n-th top-level paragraph
+    (the story layout sets the pull quote there)."""
+    env = _env(file, first_line, targets)
+    tokens = md.parse(text, env)
+    cut = _cut_index(tokens, split_after) if split_after else len(tokens)
+    html = md.renderer.render(tokens[:cut], md.options, env)
+    after = md.renderer.render(tokens[cut:], md.options, env) if cut < len(tokens) else ""
+    return Fragment(html, after, len(text.split()), env["diagnostics"])
+
+
+def render_inline(md: MarkdownIt, text: str, file: str, line: int, targets: LinkTargets | None) -> Fragment:
+    env = _env(file, line, targets)
+    return Fragment(md.renderInline(text, env), diagnostics=env["diagnostics"])
+
+
+def _env(file: str, first_line: int, targets: LinkTargets | None) -> dict:
+    return {"file": file, "first_line": first_line, "targets": targets, "diagnostics": []}
+
+
+def _cut_index(tokens: list[Token], paragraphs: int) -> int:
+    seen = 0
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_close" and token.level == 0:
+            seen += 1
+            if seen == paragraphs:
+                return index + 1
+    return len(tokens)

@@ -1,0 +1,1 @@
+"""Rendering: routes + site data → bytes, through Jinja layouts."""

@@ -1,0 +1,210 @@
+"""Ready data for each kind of page: templates receive it and only lay it out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from beatgen.content.model import Story
+from beatgen.fragments import DocumentHtml, StoryHtml
+from beatgen.routes import Route
+from beatgen.site.index import Site, Taxon
+from beatgen.site.timeline import story_timeline
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+ACTION_ITEMS_ON_HOME = 5
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What the base layout needs of any page: its title, description, path and kind."""
+
+    title: str
+    description: str
+    path: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Signals:
+    verification: int
+    single_source: bool
+    impact: int
+    impact_label: str
+    action_item: bool
+    sentiment: str
+    sentiment_label: str
+
+
+@dataclass(frozen=True)
+class Pager:
+    page: int
+    pages: int
+    newer: str | None
+    older: str | None
+
+
+@dataclass
+class Context:
+    """Everything a page renders from: the site, the rendered fragments, and the route."""
+
+    site: Site
+    html: dict[str, StoryHtml | DocumentHtml]
+    route: Route
+
+
+def signals(site: Site, story: Story) -> Signals:
+    rubric = site.config.rubric
+    return Signals(
+        verification=story.verification,
+        single_source=story.verification < 2,
+        impact=story.impact,
+        impact_label=rubric.impact_band(story.impact).label,
+        action_item=story.impact >= rubric.action_threshold,
+        sentiment=story.sentiment,
+        sentiment_label=rubric.sentiment(story.sentiment).label,
+    )
+
+
+def _pager(route: Route, base: str) -> Pager:
+    def at(page: int) -> str | None:
+        if not 1 <= page <= route.pages:
+            return None
+        return base if page == 1 else f"{base}page/{page}/"
+
+    return Pager(route.page, route.pages, at(route.page - 1), at(route.page + 1))
+
+
+def _slice(stories: tuple[Story, ...], route: Route, per_page: int) -> tuple[Story, ...]:
+    start = (route.page - 1) * per_page
+    return stories[start:start + per_page]
+
+
+def _titled(title: str, route: Route) -> str:
+    return title if route.page == 1 else f"{title} (page {route.page} of {route.pages})"
+
+
+def story_context(c: Context) -> dict[str, Any]:
+    site = c.site
+    story = site.by_slug[c.route.key]
+    return {
+        "page": PageInfo(story.title, story.summary or story.takeaways[0], story.path, "story"),
+        "story": story,
+        "html": c.html[story.file],
+        "signals": signals(site, story),
+        "topics": [site.topic_of(name) for name in story.topics],
+        "entities": [site.entity_of(name) for name in story.affected],
+        "timeline": story_timeline(story, site.by_slug),
+        "newer": site.newer(story),
+        "older": site.older(story),
+        "related": (),
+    }
+
+
+def home_context(c: Context) -> dict[str, Any]:
+    site, route = c.site, c.route
+    stories = _slice(site.stories, route, site.config.per_page)
+    threshold = site.config.rubric.action_threshold
+    first = route.page == 1
+    return {
+        "page": PageInfo(_titled(site.config.title, route), site.config.description, route.path, "home"),
+        "lead": stories[0] if first and stories else None,
+        "stories": stories[1:] if first else stories,
+        "action_items": [s for s in site.stories if s.impact >= threshold][:ACTION_ITEMS_ON_HOME] if first else [],
+        "pagination": _pager(route, "/"),
+    }
+
+
+def taxon_context(c: Context) -> dict[str, Any]:
+    site, route = c.site, c.route
+    topic = route.kind == "topic"
+    taxon: Taxon = (site.topics if topic else site.entities)[route.key]
+    label = "Topic" if topic else "Who's affected"
+    description = f"{label}: {taxon.name}. {len(taxon.stories)} stories on {site.config.title}."
+    return {
+        "page": PageInfo(_titled(taxon.name, route), description, route.path, route.kind),
+        "heading": taxon.name,
+        "eyebrow": label,
+        "taxon": taxon,
+        "stories": _slice(taxon.stories, route, site.config.per_page),
+        "pagination": _pager(route, taxon.path),
+    }
+
+
+def archive_month_context(c: Context) -> dict[str, Any]:
+    year, month = c.route.key.split("/")
+    stories = c.site.archive[year][month]
+    name = f"{MONTHS[int(month) - 1]} {year}"
+    return {
+        "page": PageInfo(f"Archive: {name}", f"Every story published in {name}.", c.route.path, "archive-month"),
+        "heading": name,
+        "eyebrow": "Archive",
+        "taxon": None,
+        "stories": stories,
+        "pagination": Pager(1, 1, None, None),
+    }
+
+
+def taxonomy_index_context(c: Context) -> dict[str, Any]:
+    topic = c.route.kind == "topics"
+    taxa = list((c.site.topics if topic else c.site.entities).values())
+    title = "Topics" if topic else "Who's affected"
+    description = ("Every topic the beat covers, with its number of stories." if topic
+                   else "The countries, forces, companies and groups our stories affect.")
+    return {"page": PageInfo(title, description, c.route.path, c.route.kind), "heading": title,
+            "taxa": sorted(taxa, key=lambda t: t.name.casefold())}
+
+
+def archive_context(c: Context) -> dict[str, Any]:
+    archive = c.site.archive
+    years = [c.route.key] if c.route.key else list(archive)
+    title = f"Archive: {c.route.key}" if c.route.key else "Archive"
+    months = [(year, month, MONTHS[int(month) - 1], len(stories))
+              for year in years for month, stories in archive[year].items()]
+    return {"page": PageInfo(title, "Every story of the beat by year and month.", c.route.path, c.route.kind),
+            "heading": title, "months": months, "years": list(archive)}
+
+
+def glossary_context(c: Context) -> dict[str, Any]:
+    letters: dict[str, list] = {}
+    for term in c.site.terms:
+        letter = term.term[:1].upper() if term.term[:1].isalpha() else "#"
+        letters.setdefault(letter, []).append((term, c.html[term.file]))
+    return {"page": PageInfo("Glossary", "The terms of the space and defense beat, defined.", c.route.path,
+                             "glossary"),
+            "letters": letters}
+
+
+def page_context(c: Context) -> dict[str, Any]:
+    page = next((p for p in c.site.pages if p.slug == c.route.key), None)
+    title = page.title if page else c.route.key.capitalize()
+    description = page.description if page and page.description else f"{title} — {c.site.config.title}"
+    return {"page": PageInfo(title, description, c.route.path, "page"),
+            "document": c.html[page.file] if page else None,
+            "rubric": c.site.config.rubric if c.route.key == "methodology" else None}
+
+
+def not_found_context(c: Context) -> dict[str, Any]:
+    return {"page": PageInfo("Page not found", "This page does not exist.", c.route.path, "not-found")}
+
+
+CONTEXTS: dict[str, Callable[[Context], dict[str, Any]]] = {
+    "story": story_context,
+    "home": home_context,
+    "topic": taxon_context,
+    "entity": taxon_context,
+    "archive-month": archive_month_context,
+    "topics": taxonomy_index_context,
+    "entities": taxonomy_index_context,
+    "archive": archive_context,
+    "archive-year": archive_context,
+    "glossary": glossary_context,
+    "page": page_context,
+    "not-found": not_found_context,
+}
+
+
+def context_for(c: Context) -> dict[str, Any]:
+    return {"site": c.site, **CONTEXTS[c.route.kind](c)}

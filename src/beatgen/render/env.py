@@ -1,0 +1,58 @@
+"""The Jinja environment of a build: autoescaping, strict undefined, and the site's URL helpers.
+
+Templates build every URL through `url()`, `absolute()` and `asset()`, so a site under a path
+prefix (`https://example.github.io/beat/`) and content-hashed assets work everywhere at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from beatgen.config import SiteConfig
+
+
+class SiteUrls:
+    """URL helpers bound to one config and one asset manifest."""
+
+    def __init__(self, config: SiteConfig, assets: dict[str, str]) -> None:
+        self.base_path = config.base_path
+        self.base_url = config.base_url
+        self.assets = assets
+
+    def url(self, path: str) -> str:
+        return self.base_path + path.lstrip("/")
+
+    def absolute(self, path: str) -> str:
+        return self.base_url + path.lstrip("/")
+
+    def asset(self, name: str) -> str:
+        """The URL of a static file under its content-hashed name; an unknown name is a template error."""
+        if name not in self.assets:
+            raise KeyError(f"no static file '{name}' in static/")
+        return self.url(self.assets[name])
+
+
+def long_date(value: datetime) -> str:
+    return f"{value:%b} {value.day}, {value:%Y}"
+
+
+def iso_date(value: datetime) -> str:
+    return value.isoformat()
+
+
+def make_environment(layouts: Path, config: SiteConfig, assets: dict[str, str]) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(layouts)),
+        autoescape=select_autoescape(("html", "xml", "svg"), default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    urls = SiteUrls(config, assets)
+    env.globals.update(url=urls.url, absolute=urls.absolute, asset=urls.asset, config=config)
+    env.filters.update(long_date=long_date, iso=iso_date)
+    return env

@@ -1,0 +1,78 @@
+"""The page plan: every URL of the site and what it shows, known before anything renders.
+
+Link checking, the sitemap and incremental rebuilds all read this plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from beatgen.site.index import Site
+from beatgen.urls import page_path
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    template: str
+    kind: str
+    key: str = ""
+    page: int = 1
+    pages: int = 1
+
+
+def _paginated(base: str, template: str, kind: str, key: str, count: int, per_page: int) -> Iterator[Route]:
+    pages = max(1, -(-count // per_page))
+    for page in range(1, pages + 1):
+        yield Route(page_path(base, page), template, kind, key, page, pages)
+
+
+def home_routes(site: Site) -> Iterator[Route]:
+    yield from _paginated("/", "home.html", "home", "", len(site.stories), site.config.per_page)
+
+
+def story_routes(site: Site) -> Iterator[Route]:
+    for story in site.stories:
+        yield Route(story.path, "story.html", "story", story.slug)
+
+
+def taxonomy_routes(site: Site) -> Iterator[Route]:
+    per_page = site.config.per_page
+    yield Route("/topics/", "taxonomy_index.html", "topics")
+    for taxon in site.topics.values():
+        yield from _paginated(taxon.path, "list.html", "topic", taxon.slug, len(taxon.stories), per_page)
+    yield Route("/affected/", "taxonomy_index.html", "entities")
+    for taxon in site.entities.values():
+        yield from _paginated(taxon.path, "list.html", "entity", taxon.slug, len(taxon.stories), per_page)
+
+
+def archive_routes(site: Site) -> Iterator[Route]:
+    yield Route("/archive/", "archive.html", "archive")
+    for year, months in site.archive.items():
+        yield Route(f"/archive/{year}/", "archive.html", "archive-year", year)
+        for month in months:
+            yield Route(f"/archive/{year}/{month}/", "list.html", "archive-month", f"{year}/{month}")
+
+
+def reference_routes(site: Site) -> Iterator[Route]:
+    yield Route("/glossary/", "glossary.html", "glossary")
+    for page in site.pages:
+        yield Route(f"/{page.slug}/", "page.html", "page", page.slug)
+    if not any(page.slug == "methodology" for page in site.pages):
+        yield Route("/methodology/", "page.html", "page", "methodology")
+    yield Route("/404.html", "404.html", "not-found")
+
+
+ROUTE_PLANNERS: tuple[Callable[[Site], Iterator[Route]], ...] = (
+    home_routes, story_routes, taxonomy_routes, archive_routes, reference_routes,
+)
+
+
+def plan_routes(site: Site) -> list[Route]:
+    """Every page of the site, in a stable order; two routes never share a path."""
+    routes: dict[str, Route] = {}
+    for planner in ROUTE_PLANNERS:
+        for route in planner(site):
+            routes.setdefault(route.path, route)
+    return list(routes.values())

@@ -1,0 +1,54 @@
+"""Slugs and permalinks, computed from front matter alone.
+
+Every URL must be known before any Markdown renders (links, timelines and glossary entries
+point at other pages), so nothing here looks at a story body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import datetime
+from posixpath import normpath
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """ASCII slug of any text; scripts with no Latin form get a stable hash-based slug."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    slug = _NOT_SLUG.sub("-", folded.replace("'", "")).strip("-")[:80].strip("-")
+    if slug:
+        return slug
+    return "x-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def is_slug(text: str) -> bool:
+    return bool(SLUG_RE.match(text)) and len(text) <= 100
+
+
+def story_path(pattern: str, date: datetime, slug: str) -> str:
+    """Site-relative path of a story, e.g. `/stories/2026/03/slug/` (always starts and ends with '/')."""
+    return pattern.format(year=f"{date:%Y}", month=f"{date:%m}", day=f"{date:%d}", slug=slug)
+
+
+def term_path(pattern: str, slug: str) -> str:
+    return pattern.format(slug=slug)
+
+
+def output_file(path: str) -> str:
+    """The file a site-relative path is written to: `/a/b/` → `a/b/index.html`; refuses escapes."""
+    clean = normpath("/" + path.lstrip("/"))
+    if clean != "/" + path.lstrip("/").rstrip("/") and clean + "/" != "/" + path.lstrip("/"):
+        raise ValueError(f"unsafe output path {path!r}")
+    relative = clean.lstrip("/")
+    if path.endswith("/"):
+        return f"{relative}/index.html" if relative else "index.html"
+    return relative
+
+
+def page_path(base: str, page: int) -> str:
+    """Pagination: page 1 is `base`, page n is `base + page/n/`."""
+    return base if page == 1 else f"{base}page/{page}/"
