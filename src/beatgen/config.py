@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from urllib.parse import urlsplit
 
-from beatgen.diagnostics import ConfigError, Diagnostic, error
+from beatgen.diagnostics import ConfigError, error
 from beatgen.fields import Reader, describe
 from beatgen.yamlsource import load_yaml
 
@@ -102,34 +102,37 @@ class SiteConfig:
         return dict(self.permalinks)[kind]
 
 
-def load_config(site_dir: FsPath, name: str = "site.yaml") -> SiteConfig:
+def load_config(site_dir: FsPath, name: str = "site.yaml", base_url: str | None = None) -> SiteConfig:
     path = site_dir / name
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError([error(name, 1, 1, "no-config", f"{name} not found in {site_dir}; is --source right?")]) from None
+        message = f"{name} not found in {site_dir}; is --source right?"
+        raise ConfigError([error(name, 1, 1, "no-config", message)]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([error(name, 1, 1, "bad-config", f"cannot read {name}: {exc}")]) from None
-    return parse_config(text, name)
+    return parse_config(text, name, base_url)
 
 
-def parse_config(text: str, name: str = "site.yaml") -> SiteConfig:
+def parse_config(text: str, name: str = "site.yaml", base_url: str | None = None) -> SiteConfig:
+    """Validate site.yaml; `base_url` (from --base-url) replaces the file's before defaults derive from it."""
     doc, problems = load_yaml(text, name)
     if doc is None or problems:
         raise ConfigError(problems)
     if not isinstance(doc.data, dict):
-        raise ConfigError([error(name, 1, 1, "bad-config", f"{name} must be a mapping of keys, got {describe(doc.data)}")])
+        message = f"{name} must be a mapping of keys, got {describe(doc.data)}"
+        raise ConfigError([error(name, 1, 1, "bad-config", message)])
     reader = Reader(doc, name)
-    config = _read(reader)
+    config = _read(reader, base_url)
     if reader.problems:
         raise ConfigError(reader.problems)
     return config
 
 
-def _read(r: Reader) -> SiteConfig:
+def _read(r: Reader, base_url_override: str | None) -> SiteConfig:
     r.unknown_keys((), TOP_KEYS, as_error=True, what="site.yaml")
     title = r.text(("title",), required=True)
-    base_url = _base_url(r)
+    base_url = _base_url(r, base_url_override)
     tagline = r.text(("tagline",))
     publisher_name = r.text(("publisher", "name"), default=title)
     r.unknown_keys(("publisher",), ("name", "url", "logo"), as_error=True, what="publisher")
@@ -152,8 +155,8 @@ def _read(r: Reader) -> SiteConfig:
     )
 
 
-def _base_url(r: Reader) -> str:
-    url = r.text(("base_url",), required=True)
+def _base_url(r: Reader, override: str | None) -> str:
+    url = override or r.text(("base_url",), required=True)
     parts = urlsplit(url)
     if url and (parts.scheme not in ("http", "https") or not parts.netloc):
         r.fail(("base_url",), "bad-url", f"base_url must be an absolute http(s) URL such as "
@@ -166,7 +169,8 @@ def _timezone(r: Reader) -> str:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        r.fail(("timezone",), "bad-timezone", f"timezone must be an IANA name such as UTC or Europe/Paris, got {name!r}")
+        r.fail(("timezone",), "bad-timezone",
+               f"timezone must be an IANA name such as UTC or Europe/Paris, got {name!r}")
         return "UTC"
     return name
 

@@ -49,7 +49,10 @@ class Reader:
     problems: list[Diagnostic] = field(default_factory=list)
 
     def fail(self, path: Path, code: str, message: str, *, key: bool = False) -> None:
+        """Report an error at `path`; one error per place, so a bad value is not reported twice."""
         line, column = self.doc.where(path, key=key)
+        if any((p.line, p.column, p.severity) == (line, column, "error") for p in self.problems):
+            return
         self.problems.append(error(self.file, line, column, code, message))
 
     def warn(self, path: Path, code: str, message: str, *, key: bool = True) -> None:
@@ -68,7 +71,7 @@ class Reader:
         return value
 
     def present(self, path: Path) -> bool:
-        return path in self.doc.key_at
+        return path in self.doc.key_at or path in self.doc.value_at
 
     def unknown_keys(self, path: Path, known: Iterable[str], *, as_error: bool, what: str) -> None:
         mapping = self.get(path)
@@ -136,6 +139,8 @@ class Reader:
 
     def texts(self, path: Path, *, what: str, low: int = 0, high: int = 10_000) -> tuple[str, ...]:
         values = self.items(path, what=what)
+        if self.present(path) and not isinstance(self.get(path), list):
+            return ()
         result = []
         for index in range(len(values)):
             item = self.text((*path, index))

@@ -87,15 +87,25 @@ def _resolve_links(state: StateCore) -> None:
     targets: LinkTargets | None = state.env.get("targets")
     if targets is None:
         return
+    lines = state.src.split("\n")
     for block in state.tokens:
         for token in block.children or ():
             if token.type == "link_open":
-                line = state.env["first_line"] + (block.map[0] if block.map else 0)
-                href = _resolve(str(token.attrGet("href") or ""), targets, state.env, line)
-                token.attrSet("href", href)
+                href = str(token.attrGet("href") or "")
+                where = _locate(href, lines, block.map or [0, 1], state.env["first_line"])
+                token.attrSet("href", _resolve(href, targets, state.env, where))
 
 
-def _resolve(href: str, targets: LinkTargets, env: dict, line: int) -> str:
+def _locate(href: str, lines: list[str], span: list[int], first_line: int) -> tuple[int, int]:
+    """File line and column of a link target inside its block, for messages."""
+    for index in range(span[0], min(span[1], len(lines))):
+        column = lines[index].find(href)
+        if column >= 0:
+            return first_line + index, column + 1
+    return first_line + span[0], 1
+
+
+def _resolve(href: str, targets: LinkTargets, env: dict, where: tuple[int, int]) -> str:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path:
         return href
@@ -104,20 +114,21 @@ def _resolve(href: str, targets: LinkTargets, env: dict, line: int) -> str:
         file = posixpath.normpath(posixpath.join(posixpath.dirname(env["file"]), parts.path))
         path = targets.files.get(file)
         if path is None:
-            _broken(env, line, href, "no story file is at that path; check the folder and the file name")
+            _broken(env, where, href,
+                    "no story, page or glossary file is at that path; check the folder and the file name")
             return href
-        return targets.base_path + path.lstrip("/") + anchor
+        return targets.base_path + path.lstrip("/") + (anchor if "#" not in path else "")
     if parts.path.startswith("/"):
         path = parts.path if parts.path.endswith("/") or "." in parts.path.rsplit("/", 1)[-1] else parts.path + "/"
         if path not in targets.paths:
-            _broken(env, line, href, "no page of the site has that URL; link to an existing story or page")
+            _broken(env, where, href, "no page of the site has that URL; link to an existing story or page")
             return href
         return targets.base_path + path.lstrip("/") + anchor
     return href
 
 
-def _broken(env: dict, line: int, href: str, why: str) -> None:
-    env["diagnostics"].append(error(env["file"], line, 1, "broken-link", f"broken internal link '{href}': {why}"))
+def _broken(env: dict, where: tuple[int, int], href: str, why: str) -> None:
+    env["diagnostics"].append(error(env["file"], *where, "broken-link", f"broken internal link '{href}': {why}"))
 
 
 def render_body(md: MarkdownIt, text: str, file: str, first_line: int, targets: LinkTargets | None,

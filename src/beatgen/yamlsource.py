@@ -8,6 +8,7 @@ as 2026-02-30, an unknown tag) is reported where it stands instead of aborting t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,8 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _FRIENDLY = {
     "while scanning a quoted scalar": "a quoted string is never closed; add the closing quote",
     "while scanning for the next token": "this character cannot start a YAML value; quote the value",
-    "while parsing a block mapping": "the indentation or a ':' is off; align the keys and quote values that contain ': '",
+    "while parsing a block mapping":
+        "the indentation or a ':' is off; align the keys and quote values that contain ': '",
     "while scanning a simple key": "a key is missing its ':' or the previous line is badly indented",
     "while parsing a flow sequence": "a [list] is never closed; add the closing ']'",
     "while parsing a flow mapping": "a {mapping} is never closed; add the closing '}'",
@@ -87,12 +89,34 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str, first_line: i
     line = mark.line if mark else 0
     column = mark.column if mark else 0
     lines = text.split("\n")
+    opened = _unclosed_quote(lines[: line + 1])
+    if opened is not None:
+        line, column = opened
+        message = "invalid YAML: a quoted value opened here is never closed; add the closing quote"
+        return error(file, line + first_line, column + 1, "yaml-syntax", message)
     if "\t" in (exc.problem or "") or (line < len(lines) and "\t" in lines[line][: column + 1]):
         hint = "tabs cannot indent YAML; indent with spaces"
     else:
         hint = _FRIENDLY.get(context, "check the quoting and indentation of this line")
     found = exc.problem or "a syntax error"
     return error(file, line + first_line, column + 1, "yaml-syntax", f"invalid YAML: {found}; {hint}")
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[\w.-]+:\s+)?(["'])""")
+
+
+def _unclosed_quote(lines: list[str]) -> tuple[int, int] | None:
+    """The (line, column) of the first value that opens a quote its own line never closes."""
+    for index, line in enumerate(lines):
+        match = _QUOTED_VALUE.match(line)
+        if not match:
+            continue
+        quote = match.group(1)
+        rest = line[match.end():]
+        closed = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        if quote not in closed:
+            return index, match.start(1)
+    return None
 
 
 class _Builder:
@@ -140,7 +164,8 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                self.fail(key_node, "yaml-key", "keys must be plain words (merge keys and complex keys are not allowed)")
+                message = "keys must be plain words (merge keys and complex keys are not allowed)"
+                self.fail(key_node, "yaml-key", message)
                 continue
             key = key_node.value
             if key in result:

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from beatgen.build.output import OutputError, Staging
 from beatgen.config import SiteConfig, load_config
 from beatgen.content.checks import duplicate_terms, duplicate_urls, timeline_references
 from beatgen.content.load import load_content
-from beatgen.content.model import Story
+from beatgen.content.model import Page, Story, Term
 from beatgen.diagnostics import BuildError, Diagnostic, has_errors
 from beatgen.fragments import DocumentHtml, StoryHtml, document_html, story_html
 from beatgen.markdown import LinkTargets, make_markdown
@@ -64,11 +64,7 @@ class BuildResult:
 
 
 def load_site_config(options: BuildOptions) -> SiteConfig:
-    config = load_config(options.site_dir)
-    if options.base_url:
-        url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
-        config = replace(config, base_url=url)
-    return config
+    return load_config(options.site_dir, base_url=options.base_url)
 
 
 def held_back(story: Story, options: BuildOptions, now: datetime) -> str | None:
@@ -92,7 +88,7 @@ def prepare(options: BuildOptions) -> Prepared:
     problems += duplicate_terms(content.terms)
     site = build_site(config, stories, content.terms, content.pages)
     routes = plan_routes(site)
-    targets = LinkTargets({story.file: story.path for story in stories},
+    targets = LinkTargets(_file_targets(stories, content.terms, content.pages),
                           frozenset(route.path for route in routes), config.base_path)
     md = make_markdown()
     html: dict[str, StoryHtml | DocumentHtml] = {}
@@ -106,6 +102,14 @@ def prepare(options: BuildOptions) -> Prepared:
         problems += rendered.diagnostics
     assets = collect_assets(options.site_dir / "static")
     return Prepared(config, site, routes, html, assets, now, clock, problems)
+
+
+def _file_targets(stories: list[Story], terms: list[Term], pages: list[Page]) -> dict[str, str]:
+    """Content files that Markdown may link to by path (`../03/other.md`) and the URL each becomes."""
+    targets = {story.file: story.path for story in stories}
+    targets.update({page.file: f"/{page.slug}/" for page in pages})
+    targets.update({term.file: f"/glossary/#{term.slug}" for term in terms})
+    return targets
 
 
 def check(options: BuildOptions) -> list[Diagnostic]:

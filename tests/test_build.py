@@ -1,0 +1,105 @@
+"""Whole builds: determinism, safety, path prefixes, configuration errors and the real command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import REPO, Run, copy_site, soup, tree_bytes
+
+NOW = "2026-06-01T00:00:00Z"
+
+
+def test_same_input_gives_byte_identical_output(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    assert beatgen("build", "--source", mini_site, "--now", NOW, "--output", mini_site / "one").code == 0
+    assert beatgen("build", "--source", mini_site, "--now", NOW, "--output", mini_site / "two").code == 0
+    assert tree_bytes(mini_site / "one") == tree_bytes(mini_site / "two")
+
+
+def test_unchanged_files_are_not_rewritten(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    beatgen("build", "--source", mini_site, "--now", NOW)
+    page = mini_site / "public" / "about" / "index.html"
+    before = page.stat()
+    beta = mini_site / "content" / "stories" / "2026" / "02" / "beta.md"
+    beta.write_text(beta.read_text().replace("on schedule at", "as planned at"))
+    result = beatgen("build", "--source", mini_site, "--now", NOW)
+    assert result.code == 0 and "unchanged" in result.out
+    after = page.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert "as planned" in (mini_site / "public" / "stories" / "2026" / "02" / "beta" / "index.html").read_text()
+
+
+def test_content_cannot_inject_markup_or_scripts(built_mini: Path) -> None:
+    page = built_mini / "stories" / "2026" / "03" / "escape" / "index.html"
+    parsed = soup(page)
+    assert not parsed.find_all(["script", "img", "iframe"])
+    urls = [value for tag in parsed.find_all(True) for name, value in tag.attrs.items() if name in ("href", "src")]
+    assert not [u for u in urls if u.strip().lower().startswith(("javascript:", "data:", "vbscript:"))]
+    assert parsed.h1.get_text() == "Escaping <script>alert('title')</script> test"
+    assert "<script>alert('s')</script>" in parsed.select_one("#sources").get_text()
+    assert not parsed.select("#analysis a")
+    for path in built_mini.rglob("*.html"):
+        assert "<script" not in path.read_text(encoding="utf-8")
+
+
+def test_path_prefix_applies_to_every_internal_url(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    result = beatgen("build", "--source", mini_site, "--now", NOW, "--base-url", "https://example.org/beat/")
+    assert result.code == 0
+    for path in (mini_site / "public").rglob("*.html"):
+        page = soup(path)
+        for tag, attr in (("a", "href"), ("link", "href")):
+            for element in page.find_all(tag):
+                url = element[attr]
+                if url.startswith(("http://", "https://", "mailto:", "#")):
+                    assert not url.startswith("https://example.org/") or url.startswith("https://example.org/beat/")
+                    continue
+                assert url.startswith("/beat/"), f"{path}: {url}"
+                target = mini_site / "public" / url.removeprefix("/beat/").split("#")[0]
+                assert target.exists() or (target / "index.html").exists(), f"{path}: {url}"
+
+
+def test_config_errors_exit_2_with_suggestion(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    config = mini_site / "site.yaml"
+    config.write_text(config.read_text() + "per_pgae: 5\n")
+    result = beatgen("build", "--source", mini_site)
+    assert result.code == 2
+    expected = "site.yaml:9:1: error: unknown site.yaml key 'per_pgae'; did you mean 'per_page'? [unknown-key]"
+    assert expected in result.err
+    config.write_text(config.read_text().replace("per_pgae: 5\n", "").replace("per_page: 2", "per_page: many"))
+    result = beatgen("build", "--source", mini_site)
+    assert result.code == 2
+    assert "site.yaml:6:11: error: per_page must be an integer from 1 to 200, got \"many\" (text)" in result.err
+
+
+def test_template_error_names_template_and_line(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    layout = mini_site / "layouts" / "404.html"
+    layout.write_text(layout.read_text().replace("<h1>Page not found</h1>", "<h1>{{ missing_variable }}</h1>"))
+    result = beatgen("build", "--source", mini_site, "--now", NOW)
+    assert result.code == 1
+    assert "layouts/404.html:3:1: error: template error: 'missing_variable' is undefined" in result.err
+    layout.write_text("{% extends 'base.html' %}\n{% block main %}\n{% if %}\n{% endblock %}\n")
+    result = beatgen("check", "--source", mini_site, "--now", NOW)
+    assert result.code == 1 and "layouts/404.html:3:1: error: template syntax error:" in result.err
+
+
+def test_output_folder_may_not_replace_the_site(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    result = beatgen("build", "--source", mini_site, "--output", mini_site)
+    assert result.code == 1 and "would replace the site itself" in result.err
+    assert (mini_site / "site.yaml").exists()
+
+
+def test_sample_site_builds_with_the_installed_command(tmp_path: Path) -> None:
+    site = copy_site("sample", tmp_path / "sample")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
+    command = [sys.executable, "-m", "beatgen", "build", "--source", str(site), "--output", str(tmp_path / "out")]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built ") and "stories" in result.stdout
+    stories = list((tmp_path / "out" / "stories").rglob("index.html"))
+    assert len(stories) >= 30
+    check = subprocess.run([sys.executable, "-m", "beatgen", "check", "--source", str(site)],
+                           capture_output=True, text=True, env=env, check=False)
+    assert check.returncode == 0, check.stderr
