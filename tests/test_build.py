@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import REPO, Run, copy_site, soup, tree_bytes
+from sitekit import REPO, Run, copy_site, soup, tree_bytes
 
 NOW = "2026-06-01T00:00:00Z"
 

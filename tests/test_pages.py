@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import soup
+from sitekit import soup
 
 
 def story(public: Path, path: str = "stories/2026/03/alpha") -> Path:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, Run, tree_bytes
+from sitekit import FIXTURES, Run, tree_bytes
 
 BAD = sorted((FIXTURES / "bad").glob("*.md"))
 NOW = "2026-06-01T00:00:00Z"
