@@ -71,7 +71,9 @@ def test_timeline_naming_a_draft_says_why(mini_site: Path, beatgen: Callable[...
     alpha = mini_site / "content" / "stories" / "2026" / "03" / "alpha.md"
     alpha.write_text(alpha.read_text().replace("story: beta", "story: gamma"))
     result = beatgen("check", "--source", mini_site, "--now", NOW)
-    assert "timeline names story 'gamma', which is a draft; it cannot be linked yet [unknown-story]" in result.err
+    expected = ("timeline names story 'gamma' (content/stories/2026/03/gamma.md), which is a draft; "
+                "it cannot be linked until it is published [unknown-story]")
+    assert expected in result.err
     assert beatgen("check", "--source", mini_site, "--now", NOW, "--drafts").code == 0
 
 

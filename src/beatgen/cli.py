@@ -58,10 +58,12 @@ def run_build(args: argparse.Namespace) -> int:
     result = build(_options(args))
     _report(result.diagnostics)
     if not args.quiet:
-        warnings = len(result.diagnostics)
+        warnings = sum(d.severity == "warning" for d in result.diagnostics)
         print(f"Built {result.stories} stories, {result.pages} pages into {_options(args).output_dir}/ "
               f"in {result.seconds:.2f}s ({result.files_written} files written, {result.files_unchanged} unchanged, "
               f"{warnings} warning{'s' * (warnings != 1)}; clock {result.now:%Y-%m-%dT%H:%M:%SZ} from {result.clock})")
+        if result.next_embargo_lift:
+            print(f"next embargo lift {result.next_embargo_lift.isoformat()}: build again after it to publish")
     return EXIT_OK
 
 
@@ -75,7 +77,8 @@ def run_check(args: argparse.Namespace) -> int:
         _report(diagnostics, args.format)
     if args.format == "text":
         errors = sum(d.severity == "error" for d in diagnostics)
-        print(f"{errors} error(s), {len(diagnostics) - errors} warning(s)", file=sys.stderr)
+        warnings = sum(d.severity == "warning" for d in diagnostics)
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return EXIT_CONTENT if has_errors(diagnostics) else EXIT_OK
 
 

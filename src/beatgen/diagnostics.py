@@ -15,6 +15,7 @@ from enum import StrEnum
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
 
 
 @dataclass(frozen=True, order=True)
@@ -32,7 +33,7 @@ class Diagnostic:
         return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.code}]"
 
     def github(self) -> str:
-        kind = "error" if self.severity is Severity.ERROR else "warning"
+        kind = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}[self.severity]
         message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return (
             f"::{kind} file={self.file},line={self.line},col={self.column},"
@@ -53,13 +54,18 @@ def warning(file: str, line: int, column: int, code: str, message: str) -> Diagn
     return Diagnostic(file, line, column, Severity.WARNING, code, message)
 
 
+def note(file: str, line: int, column: int, code: str, message: str) -> Diagnostic:
+    """Information, not a problem: `--strict` leaves notes alone."""
+    return Diagnostic(file, line, column, Severity.NOTE, code, message)
+
+
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
 
 
 def strict(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """`--strict`: every warning becomes an error."""
-    return [replace(d, severity=Severity.ERROR) for d in diagnostics]
+    return [replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d for d in diagnostics]
 
 
 def format_all(diagnostics: list[Diagnostic], fmt: str) -> str:

@@ -36,6 +36,7 @@ class LinkTargets:
     files: dict[str, str]
     paths: frozenset[str]
     base_path: str
+    held: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -112,6 +113,9 @@ def _resolve(href: str, targets: LinkTargets, env: dict, where: tuple[int, int])
     anchor = f"#{parts.fragment}" if parts.fragment else ""
     if parts.path.endswith(".md"):
         file = posixpath.normpath(posixpath.join(posixpath.dirname(env["file"]), parts.path))
+        if file in targets.held:
+            _broken(env, where, href, f"it points at {targets.held[file]}; remove the link until it is published")
+            return href
         path = targets.files.get(file)
         if path is None:
             _broken(env, where, href,
@@ -120,6 +124,9 @@ def _resolve(href: str, targets: LinkTargets, env: dict, where: tuple[int, int])
         return targets.base_path + path.lstrip("/") + (anchor if "#" not in path else "")
     if parts.path.startswith("/"):
         path = parts.path if parts.path.endswith("/") or "." in parts.path.rsplit("/", 1)[-1] else parts.path + "/"
+        if path in targets.held:
+            _broken(env, where, href, f"it points at {targets.held[path]}; remove the link until it is published")
+            return href
         if path not in targets.paths:
             _broken(env, where, href, "no page of the site has that URL; link to an existing story or page")
             return href

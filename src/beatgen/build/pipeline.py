@@ -14,9 +14,10 @@ from beatgen.build.assets import collect_assets
 from beatgen.build.clock import resolve_now
 from beatgen.build.output import OutputError, Staging
 from beatgen.config import SiteConfig, load_config
-from beatgen.content.checks import duplicate_terms, duplicate_urls, timeline_references
+from beatgen.content.checks import duplicate_terms, duplicate_urls, embargo_notes, timeline_references
 from beatgen.content.load import load_content
 from beatgen.content.model import Page, Story, Term
+from beatgen.content.publication import Held, Visibility, next_lift, select
 from beatgen.diagnostics import BuildError, Diagnostic, has_errors
 from beatgen.fragments import DocumentHtml, StoryHtml, document_html, story_html
 from beatgen.markdown import LinkTargets, make_markdown
@@ -37,6 +38,7 @@ class BuildOptions:
     base_url: str | None = None
     now: str | None = None
     jobs: int = 0
+    embargoed: bool = False
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Prepared:
     now: datetime
     clock: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    next_lift: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -61,19 +64,11 @@ class BuildResult:
     now: datetime
     clock: str
     diagnostics: list[Diagnostic]
+    next_embargo_lift: datetime | None = None
 
 
 def load_site_config(options: BuildOptions) -> SiteConfig:
     return load_config(options.site_dir, base_url=options.base_url)
-
-
-def held_back(story: Story, options: BuildOptions, now: datetime) -> str | None:
-    """Why a story stays out of this build, or None when it is published."""
-    if story.draft and not options.drafts:
-        return "a draft"
-    if story.date > now and not options.future:
-        return f"scheduled for {story.date:%Y-%m-%d %H:%M}"
-    return None
 
 
 def prepare(options: BuildOptions) -> Prepared:
@@ -81,15 +76,17 @@ def prepare(options: BuildOptions) -> Prepared:
     now, clock = resolve_now(options.now)
     content = load_content(options.site_dir, config)
     problems = list(content.diagnostics)
-    held = {story.slug: reason for story in content.stories if (reason := held_back(story, options, now))}
-    stories = [story for story in content.stories if story.slug not in held]
+    show = Visibility(drafts=options.drafts, future=options.future, embargoed=options.embargoed)
+    stories, held = select(content.stories, now, show)
     problems += duplicate_urls(content.stories)
     problems += timeline_references(stories, {story.slug for story in stories}, held)
+    problems += embargo_notes(content.stories, now)
     problems += duplicate_terms(content.terms)
     site = build_site(config, stories, content.terms, content.pages)
     routes = plan_routes(site)
     targets = LinkTargets(_file_targets(stories, content.terms, content.pages),
-                          frozenset(route.path for route in routes), config.base_path)
+                          frozenset(route.path for route in routes), config.base_path,
+                          _held_targets(content.stories, held))
     md = make_markdown()
     html: dict[str, StoryHtml | DocumentHtml] = {}
     for story in stories:
@@ -101,7 +98,7 @@ def prepare(options: BuildOptions) -> Prepared:
         html[document.file] = rendered.html
         problems += rendered.diagnostics
     assets = collect_assets(options.site_dir / "static")
-    return Prepared(config, site, routes, html, assets, now, clock, problems)
+    return Prepared(config, site, routes, html, assets, now, clock, problems, next_lift(content.stories, now))
 
 
 def _file_targets(stories: list[Story], terms: list[Term], pages: list[Page]) -> dict[str, str]:
@@ -109,6 +106,16 @@ def _file_targets(stories: list[Story], terms: list[Term], pages: list[Page]) ->
     targets = {story.file: story.path for story in stories}
     targets.update({page.file: f"/{page.slug}/" for page in pages})
     targets.update({term.file: f"/glossary/#{term.slug}" for term in terms})
+    return targets
+
+
+def _held_targets(stories: list[Story], held: dict[str, Held]) -> dict[str, str]:
+    """Files and URLs of held-back stories, so a link to one says why instead of 'not found'."""
+    targets = {}
+    for story in stories:
+        if story.slug in held:
+            why = f"{story.file}, which is {held[story.slug].reason}"
+            targets[story.file] = targets[story.path] = why
     return targets
 
 
@@ -135,7 +142,8 @@ def build(options: BuildOptions) -> BuildResult:
             staging.write(output_file(route.path), render_route(env, context, layouts, options.site_dir))
         staging.commit()
     return BuildResult(len(prepared.site.stories), len(prepared.routes), staging.written, staging.unchanged,
-                       time.perf_counter() - started, prepared.now, prepared.clock, prepared.diagnostics)
+                       time.perf_counter() - started, prepared.now, prepared.clock, prepared.diagnostics,
+                       prepared.next_lift)
 
 
 def _guard_output(options: BuildOptions) -> None:

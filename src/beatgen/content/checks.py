@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from beatgen.content.model import Story, Term
-from beatgen.diagnostics import Diagnostic, error
+from beatgen.content.publication import Held
+from beatgen.diagnostics import Diagnostic, error, note
 from beatgen.urls import slugify
 
 
@@ -25,18 +27,26 @@ def duplicate_urls(stories: Iterable[Story]) -> list[Diagnostic]:
     return problems
 
 
-def timeline_references(stories: Iterable[Story], published: set[str], held_back: dict[str, str]) -> list[Diagnostic]:
-    """A timeline `story:` must name a published story; `held_back` maps held slugs to the reason."""
+def timeline_references(stories: Iterable[Story], published: set[str], held: dict[str, Held]) -> list[Diagnostic]:
+    """A timeline `story:` must name a published story; naming a held-back one would reveal it early."""
     problems = []
     for story in stories:
         for entry in story.timeline:
             if entry.story is None or entry.story in published:
                 continue
-            reason = held_back.get(entry.story)
-            message = (f"timeline names story '{entry.story}', which is {reason}; it cannot be linked yet"
-                       if reason else f"timeline names story '{entry.story}', but no story has that slug")
+            other = held.get(entry.story)
+            message = (f"timeline names story '{entry.story}' ({other.file}), which is {other.reason}; "
+                       "it cannot be linked until it is published" if other
+                       else f"timeline names story '{entry.story}', but no story has that slug")
             problems.append(error(story.file, entry.line, entry.column, "unknown-story", message))
     return problems
+
+
+def embargo_notes(stories: Iterable[Story], now: datetime) -> list[Diagnostic]:
+    """Each embargo still in force, as a note at its line: CI learns when to build next."""
+    return [note(story.file, 1, 1, "embargo",
+                 f"embargoed until {story.embargo.isoformat()}: held back from every output until then")
+            for story in stories if story.embargo is not None and story.embargo > now]
 
 
 def duplicate_terms(terms: Iterable[Term]) -> list[Diagnostic]:
