@@ -64,8 +64,19 @@ def reference_routes(site: Site) -> Iterator[Route]:
     yield Route("/404.html", "404.html", "not-found")
 
 
+def reader_routes(site: Site) -> Iterator[Route]:
+    """Feeds (site-wide and per topic), sitemaps, robots.txt and the search page."""
+    for base, key in (("/", ""), *((taxon.path, taxon.slug) for taxon in site.topics.values())):
+        yield Route(f"{base}feed.xml", "feeds/atom.xml", "feed-atom", key)
+        yield Route(f"{base}feed.json", "feeds/feed.json", "feed-json", key)
+    yield Route("/sitemap.xml", "seo/sitemap.xml", "sitemap")
+    yield Route("/news-sitemap.xml", "seo/news-sitemap.xml", "news-sitemap")
+    yield Route("/robots.txt", "seo/robots.txt", "robots")
+    yield Route("/search/", "search.html", "search")
+
+
 ROUTE_PLANNERS: tuple[Callable[[Site], Iterator[Route]], ...] = (
-    home_routes, story_routes, taxonomy_routes, archive_routes, reference_routes,
+    home_routes, story_routes, taxonomy_routes, archive_routes, reference_routes, reader_routes,
 )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from beatgen.build.assets import collect_assets
 from beatgen.build.clock import resolve_now
 from beatgen.build.output import OutputError, Staging
+from beatgen.build.search import index_search
 from beatgen.config import SiteConfig, load_config
 from beatgen.content.checks import duplicate_terms, duplicate_urls, embargo_notes, timeline_references
 from beatgen.content.load import load_content
@@ -140,6 +141,7 @@ def build(options: BuildOptions) -> BuildResult:
         for route in prepared.routes:
             context = Context(prepared.site, prepared.html, route)
             staging.write(output_file(route.path), render_route(env, context, layouts, options.site_dir))
+        index_search(staging.root, staging.output)
         staging.commit()
     return BuildResult(len(prepared.site.stories), len(prepared.routes), staging.written, staging.unchanged,
                        time.perf_counter() - started, prepared.now, prepared.clock, prepared.diagnostics,

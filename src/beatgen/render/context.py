@@ -8,6 +8,9 @@ from typing import Any
 
 from beatgen.content.model import Story
 from beatgen.fragments import DocumentHtml, StoryHtml
+from beatgen.render.feeds import atom_context, json_feed_context
+from beatgen.render.seo import head_for
+from beatgen.render.sitemaps import news_sitemap_context, robots_context, sitemap_context
 from beatgen.routes import Route
 from beatgen.site.index import Site, Taxon
 from beatgen.site.timeline import story_timeline
@@ -190,6 +193,17 @@ def not_found_context(c: Context) -> dict[str, Any]:
     return {"page": PageInfo("Page not found", "This page does not exist.", c.route.path, "not-found")}
 
 
+def search_context(c: Context) -> dict[str, Any]:
+    """The search form's filters, with the values story pages give Pagefind (partials/search_facets.html)."""
+    site, rubric = c.site, c.site.config.rubric
+    facets = (("topic", "Topic", sorted((t.name for t in site.topics.values()), key=str.casefold)),
+              ("sentiment", "Sentiment", [tier.label for tier in rubric.sentiments]),
+              ("impact", "Impact", [band.label for band in rubric.impact]),
+              ("year", "Year", list(site.archive)))
+    description = f"Search every story of {site.config.title} by word, topic, sentiment, impact and year."
+    return {"page": PageInfo("Search", description, c.route.path, "search"), "facets": facets}
+
+
 CONTEXTS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "story": story_context,
     "home": home_context,
@@ -203,8 +217,17 @@ CONTEXTS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "glossary": glossary_context,
     "page": page_context,
     "not-found": not_found_context,
+    "search": search_context,
+    "feed-atom": atom_context,
+    "feed-json": json_feed_context,
+    "sitemap": sitemap_context,
+    "news-sitemap": news_sitemap_context,
+    "robots": robots_context,
 }
 
 
 def context_for(c: Context) -> dict[str, Any]:
-    return {"site": c.site, **CONTEXTS[c.route.kind](c)}
+    data = {"site": c.site, **CONTEXTS[c.route.kind](c)}
+    if "page" in data:
+        data["head"] = head_for(c, data["page"], data)
+    return data

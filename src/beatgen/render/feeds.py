@@ -1,0 +1,157 @@
+"""Atom (RFC 4287) and JSON Feed 1.1 of the latest stories, site-wide and per topic.
+
+Entry ids are `tag:` URIs made of the host, the publication date and the slug: editing or
+correcting a story changes its `updated` time, never its id, so readers do not show it as new.
+Content carries absolute URLs, since a feed reader shows it away from the site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from markupsafe import escape
+
+from beatgen.config import SiteConfig
+from beatgen.content.model import Story
+from beatgen.fragments import StoryHtml
+
+if TYPE_CHECKING:
+    from beatgen.render.context import Context
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_RELATIVE_URL = re.compile(r'\b(href|src)="(/(?!/)[^"]*|#[^"]*)"')
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str
+    url: str
+    title: str
+    summary: str
+    content_html: str
+    published: datetime
+    updated: datetime
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Feed:
+    title: str
+    subtitle: str
+    language: str
+    author: str
+    home_url: str
+    atom_url: str
+    json_url: str
+    updated: datetime
+    entries: tuple[FeedEntry, ...]
+
+
+def feed_paths(base: str) -> tuple[str, str]:
+    """The Atom and JSON Feed paths of a listing at `base` (`/` or a topic page)."""
+    return f"{base}feed.xml", f"{base}feed.json"
+
+
+def entry_id(config: SiteConfig, story: Story) -> str:
+    host = urlsplit(config.base_url).hostname or "localhost"
+    return f"tag:{host},{story.date:%Y-%m-%d}:{story.slug}"
+
+
+def absolutize(html: str, page_url: str, base_url: str) -> str:
+    """Site-relative (`/x/`) and fragment (`#x`) links of a fragment made absolute for readers off-site."""
+    parts = urlsplit(base_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+
+    def fix(match: re.Match[str]) -> str:
+        url = match.group(2)
+        return f'{match.group(1)}="{page_url + url if url.startswith("#") else origin + url}"'
+
+    return _RELATIVE_URL.sub(fix, html)
+
+
+def entry_content(story: Story, html: StoryHtml) -> str:
+    """The story as a feed reader shows it: takeaways, key facts, analysis and what to watch."""
+    parts = ["<h2>Key Takeaways</h2><ul>", *(f"<li>{item}</li>" for item in html.takeaways), "</ul>"]
+    if html.key_facts:
+        parts += ["<h2>Key Facts</h2><ol>", *(f"<li>{item}</li>" for item in html.key_facts), "</ol>"]
+    parts += ["<h2>Analysis</h2>", html.body]
+    if story.pullquote:
+        parts.append(f"<blockquote><p>{escape(story.pullquote)}</p></blockquote>")
+    parts.append(html.body_after)
+    if html.watch:
+        parts += ["<h2>What to Watch</h2>", html.watch]
+    return "".join(parts)
+
+
+def make_entry(c: Context, story: Story, topic_names: tuple[str, ...]) -> FeedEntry:
+    config = c.site.config
+    url = config.base_url + story.path.lstrip("/")
+    fragment = c.html[story.file]
+    assert isinstance(fragment, StoryHtml)
+    return FeedEntry(
+        id=entry_id(config, story),
+        url=url,
+        title=story.title,
+        summary=story.summary or story.takeaways[0],
+        content_html=absolutize(entry_content(story, fragment), url, config.base_url),
+        published=story.date,
+        updated=story.modified,
+        tags=topic_names,
+    )
+
+
+def build_feed(c: Context) -> Feed:
+    """The feed a route names: the site's (key "") or one topic's (key = its slug)."""
+    site, config = c.site, c.site.config
+    taxon = site.topics[c.route.key] if c.route.key else None
+    stories = (taxon.stories if taxon else site.stories)[:config.feed_entries]
+    base = taxon.path if taxon else "/"
+    atom, json_path = feed_paths(base)
+    entries = tuple(make_entry(c, story, tuple(site.topic_of(name).name for name in story.topics))
+                    for story in stories)
+    return Feed(
+        title=f"{config.title}: {taxon.name}" if taxon else config.title,
+        subtitle=f"Stories on {taxon.name}. {config.tagline}" if taxon else config.description,
+        language=config.language,
+        author=config.author,
+        home_url=config.base_url + base.lstrip("/"),
+        atom_url=config.base_url + atom.lstrip("/"),
+        json_url=config.base_url + json_path.lstrip("/"),
+        updated=max((entry.updated for entry in entries), default=EPOCH),
+        entries=entries,
+    )
+
+
+def json_feed(feed: Feed) -> dict[str, Any]:
+    """The JSON Feed 1.1 document of a feed (https://jsonfeed.org/version/1.1)."""
+    return {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "home_page_url": feed.home_url,
+        "feed_url": feed.json_url,
+        "description": feed.subtitle,
+        "language": feed.language,
+        "authors": [{"name": feed.author}],
+        "items": [{
+            "id": entry.id,
+            "url": entry.url,
+            "title": entry.title,
+            "summary": entry.summary,
+            "content_html": entry.content_html,
+            "date_published": entry.published.isoformat(),
+            "date_modified": entry.updated.isoformat(),
+            "tags": list(entry.tags),
+        } for entry in feed.entries],
+    }
+
+
+def atom_context(c: Context) -> dict[str, Any]:
+    return {"feed": build_feed(c)}
+
+
+def json_feed_context(c: Context) -> dict[str, Any]:
+    return {"document": json_feed(build_feed(c))}

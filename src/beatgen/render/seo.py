@@ -1,0 +1,158 @@
+"""What search engines, aggregators and social networks read in a page's head: JSON-LD, OpenGraph, feeds.
+
+JSON-LD goes inside a `<script>` element, where HTML escaping does not apply: `<`, `>` and `&` are
+written as JSON `\\u` escapes so no content can close the script or open a comment.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from beatgen.content.model import Story
+from beatgen.render.feeds import feed_paths
+from beatgen.site.index import Site
+
+if TYPE_CHECKING:
+    from beatgen.render.context import Context, PageInfo
+
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                              "\u2029": "\\u2029"})
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    title: str
+    type: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Head:
+    """The machine-readable part of a page's head, ready for `partials/head.html`."""
+
+    og_type: str
+    meta: tuple[tuple[str, str], ...]
+    feeds: tuple[FeedLink, ...]
+    jsonld: Markup
+
+
+def script_json(data: Any) -> Markup:
+    """JSON that is safe verbatim inside `<script type="application/ld+json">`."""
+    return Markup(json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE))
+
+
+def head_for(c: Context, page: PageInfo, data: dict[str, Any]) -> Head:
+    site, url = c.site, c.site.config.base_url + page.path.lstrip("/")
+    story: Story | None = data.get("story")
+    meta = _opengraph(site, page, url, story)
+    graph = [news_article(site, story, url)] if story else [_collection(site, page, url)]
+    trail = breadcrumbs(c, page, story)
+    if len(trail) > 1:
+        graph.append(_breadcrumb_list(site, trail))
+    return Head("article" if story else "website", meta, _feed_links(c), script_json(
+        {"@context": "https://schema.org", "@graph": graph}))
+
+
+def _opengraph(site: Site, page: PageInfo, url: str, story: Story | None) -> tuple[tuple[str, str], ...]:
+    config = site.config
+    meta = [("og:type", "article" if story else "website"), ("og:title", page.title),
+            ("og:description", page.description), ("og:url", url), ("og:site_name", config.title),
+            ("twitter:card", "summary"), ("twitter:title", page.title), ("twitter:description", page.description)]
+    if story:
+        meta += [("article:published_time", story.date.isoformat()),
+                 ("article:modified_time", story.modified.isoformat())]
+        meta += [("article:section", name) for name in _topic_names(site, story)[:1]]
+        meta += [("article:tag", name) for name in _topic_names(site, story)]
+    return tuple(meta)
+
+
+def _feed_links(c: Context) -> tuple[FeedLink, ...]:
+    config = c.site.config
+    atom, json_path = feed_paths("/")
+    links = [FeedLink(config.title, "application/atom+xml", atom),
+             FeedLink(config.title, "application/feed+json", json_path)]
+    if c.route.kind == "topic":
+        taxon = c.site.topics[c.route.key]
+        atom, json_path = feed_paths(taxon.path)
+        links += [FeedLink(f"{config.title}: {taxon.name}", "application/atom+xml", atom),
+                  FeedLink(f"{config.title}: {taxon.name}", "application/feed+json", json_path)]
+    return tuple(links)
+
+
+def _topic_names(site: Site, story: Story) -> list[str]:
+    return [site.topic_of(name).name for name in story.topics]
+
+
+def _organization(site: Site) -> dict[str, Any]:
+    publisher = site.config.publisher
+    org: dict[str, Any] = {"@type": "NewsMediaOrganization", "name": publisher.name, "url": publisher.url}
+    if publisher.logo:
+        org["logo"] = {"@type": "ImageObject", "url": site.config.base_url + publisher.logo.lstrip("/")}
+    return org
+
+
+def news_article(site: Site, story: Story, url: str) -> dict[str, Any]:
+    """schema.org NewsArticle with what Google News and aggregators read, corrections included."""
+    config = site.config
+    topics = _topic_names(site, story)
+    article: dict[str, Any] = {
+        "@type": "NewsArticle",
+        "@id": url + "#article",
+        "headline": story.title,
+        "description": story.summary or story.takeaways[0],
+        "datePublished": story.date.isoformat(),
+        "dateModified": story.modified.isoformat(),
+        "author": {"@type": "Organization", "name": config.author},
+        "publisher": _organization(site),
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "inLanguage": config.language,
+        "isAccessibleForFree": True,
+        "keywords": topics,
+        "about": [{"@type": "Thing", "name": name} for name in story.affected],
+    }
+    if topics:
+        article["articleSection"] = topics[0]
+    if story.corrections:
+        article["correction"] = [{"@type": "CorrectionComment", "text": correction.text,
+                                  "datePublished": correction.date.isoformat()} for correction in story.corrections]
+    return article
+
+
+def _collection(site: Site, page: PageInfo, url: str) -> dict[str, Any]:
+    kind = "WebSite" if page.kind == "home" and page.path == "/" else "CollectionPage"
+    if page.kind in ("page", "glossary", "not-found", "search"):
+        kind = "WebPage"
+    return {"@type": kind, "@id": url, "url": url, "name": page.title, "description": page.description,
+            "inLanguage": site.config.language, "publisher": _organization(site)}
+
+
+def breadcrumbs(c: Context, page: PageInfo, story: Story | None) -> list[tuple[str, str]]:
+    """(name, path) from the home page down to this page, for BreadcrumbList."""
+    trail = [(c.site.config.title, "/")]
+    kind = c.route.kind
+    if story and story.topics:
+        topic = c.site.topic_of(story.topics[0])
+        trail += [("Topics", "/topics/"), (topic.name, topic.path)]
+    elif kind == "topic":
+        trail.append(("Topics", "/topics/"))
+    elif kind == "entity":
+        trail.append(("Who's affected", "/affected/"))
+    elif kind in ("archive-year", "archive-month"):
+        trail.append(("Archive", "/archive/"))
+        if kind == "archive-month":
+            year = c.route.key.split("/")[0]
+            trail.append((year, f"/archive/{year}/"))
+    if page.path != "/":
+        trail.append((story.title if story else page.title, page.path))
+    return trail
+
+
+def _breadcrumb_list(site: Site, trail: list[tuple[str, str]]) -> dict[str, Any]:
+    return {"@type": "BreadcrumbList", "itemListElement": [
+        {"@type": "ListItem", "position": index, "name": name, "item": site.config.base_url + path.lstrip("/")}
+        for index, (name, path) in enumerate(trail, start=1)]}

@@ -1,0 +1,89 @@
+"""sitemap.xml, the Google News sitemap and robots.txt, all read off the page plan.
+
+`lastmod` is the newest publication, update or correction date among the stories a page shows,
+so it moves only when what a crawler would see has changed (never with the build's clock).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from beatgen.content.model import Story
+from beatgen.render.feeds import EPOCH
+from beatgen.routes import Route, plan_routes
+from beatgen.site.index import Site
+
+if TYPE_CHECKING:
+    from beatgen.render.context import Context
+
+NOT_IN_SITEMAP = frozenset({"not-found", "search"})
+NEWS_WINDOW = timedelta(days=2)
+NEWS_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class SitemapUrl:
+    loc: str
+    lastmod: datetime
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    loc: str
+    title: str
+    published: datetime
+
+
+def newest(stories: Iterable[Story]) -> datetime:
+    return max((story.modified for story in stories), default=EPOCH)
+
+
+def shown_stories(site: Site, route: Route) -> Iterable[Story]:
+    """The stories whose dates a page's content depends on."""
+    kind, key = route.kind, route.key
+    if kind == "story":
+        return (site.by_slug[key],)
+    if kind in ("topic", "entity"):
+        return (site.topics if kind == "topic" else site.entities)[key].stories
+    if kind == "archive-month":
+        year, month = key.split("/")
+        return site.archive[year][month]
+    if kind == "archive-year":
+        return (story for stories in site.archive[key].values() for story in stories)
+    return site.stories
+
+
+def public_pages(site: Site) -> list[Route]:
+    return [route for route in plan_routes(site)
+            if route.template.endswith(".html") and route.kind not in NOT_IN_SITEMAP]
+
+
+def sitemap_context(c: Context) -> dict[str, Any]:
+    base = c.site.config.base_url
+    urls = [SitemapUrl(base + route.path.lstrip("/"), newest(shown_stories(c.site, route)))
+            for route in public_pages(c.site)]
+    return {"urls": urls}
+
+
+def news_stories(site: Site) -> list[Story]:
+    """The stories of the two days up to the newest one, as Google News asks (1,000 at most)."""
+    if not site.stories:
+        return []
+    since = site.stories[0].date - NEWS_WINDOW
+    return [story for story in site.stories if story.date > since][:NEWS_LIMIT]
+
+
+def news_sitemap_context(c: Context) -> dict[str, Any]:
+    site = c.site
+    items = [NewsItem(site.config.base_url + story.path.lstrip("/"), story.title, story.date)
+             for story in news_stories(site)]
+    language = site.config.language.split("-")[0].lower()
+    return {"items": items, "publication": site.config.publisher.name, "language": language}
+
+
+def robots_context(c: Context) -> dict[str, Any]:
+    base = c.site.config.base_url
+    return {"sitemaps": [base + "sitemap.xml", base + "news-sitemap.xml"]}
