@@ -7,13 +7,17 @@ configuration errors. No content error ever ends in a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from beatgen import __version__
+from beatgen import __version__, scaffold
 from beatgen.build.output import OutputError
-from beatgen.build.pipeline import BuildOptions, build, check
+from beatgen.build.pipeline import BuildOptions, BuildResult, build, check
+from beatgen.config import load_config
 from beatgen.diagnostics import BuildError, ConfigError, Diagnostic, format_all, has_errors, strict
+from beatgen.progress import BuildProgress, progress_mode
+from beatgen.serve import Listening, PortsBusy, Rebuilt, ServeEvent, ServeOptions, serve
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -35,12 +39,49 @@ def make_parser() -> argparse.ArgumentParser:
     _site_arguments(build_cmd)
     build_cmd.add_argument("--output", type=Path, default=None, help="output folder (default: SOURCE/public)")
     build_cmd.add_argument("--jobs", type=int, default=0, help="worker processes (default: the cores available)")
-    build_cmd.add_argument("--quiet", action="store_true", help="print errors only")
+    _loudness(build_cmd)
     check_cmd = commands.add_parser("check", help="validate config, content, templates and links; write nothing")
     _site_arguments(check_cmd)
-    check_cmd.add_argument("--format", choices=("text", "json", "github"), default="text")
+    check_cmd.add_argument("--format", choices=("text", "json", "github"), default="text",
+                           help="text (default), json (a list of objects) or github (Actions annotations)")
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check_cmd.add_argument("--quiet", action="store_true", help="no closing count of errors and warnings")
+    _serve_parser(commands)
+    _new_parser(commands)
     return parser
+
+
+def _loudness(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    group.add_argument("--verbose", "-v", action="store_true", help="print each phase with its time")
+
+
+def _serve_parser(commands: argparse._SubParsersAction) -> None:
+    cmd = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild on save and reload the browser")
+    cmd.add_argument("--source", type=Path, default=Path("."), help="the site folder (with site.yaml)")
+    cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine)")
+    cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000; the next free one if busy; "
+                                                            "0: any free port)")
+    cmd.add_argument("--no-drafts", dest="drafts", action="store_false", help="leave drafts out, as a build does")
+    cmd.add_argument("--future", action="store_true", help="include stories dated after now")
+    cmd.add_argument("--now", help="the preview's clock (default: SOURCE_DATE_EPOCH, else the wall clock)")
+    _loudness(cmd)
+
+
+def _new_parser(commands: argparse._SubParsersAction) -> None:
+    cmd = commands.add_parser("new", help="start a story, glossary term or page from a commented skeleton")
+    kinds = cmd.add_subparsers(dest="kind", required=True, metavar="KIND")
+    story = kinds.add_parser("story", help="content/stories/YYYY/MM/<slug>.md, a draft")
+    story.add_argument("title")
+    story.add_argument("--topic", action="append", default=[], help="a topic slug or name; repeat for more")
+    story.add_argument("--date", help="the story's date, e.g. 2026-03-14 or 2026-03-14T09:30:00Z (default: now)")
+    term = kinds.add_parser("term", help="content/glossary/<slug>.md")
+    term.add_argument("title", metavar="term")
+    page = kinds.add_parser("page", help="content/pages/<slug>.md")
+    page.add_argument("title")
+    for kind in (story, term, page):
+        kind.add_argument("--source", type=Path, default=Path("."), help="the site folder (with site.yaml)")
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
@@ -54,17 +95,29 @@ def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
         print(format_all(diagnostics, fmt), file=sys.stderr if fmt == "text" else sys.stdout)
 
 
+def _warnings(diagnostics: list[Diagnostic]) -> str:
+    count = sum(d.severity == "warning" for d in diagnostics)
+    return f"{count} warning{'s' * (count != 1)}"
+
+
 def run_build(args: argparse.Namespace) -> int:
-    result = build(_options(args))
+    progress = BuildProgress(sys.stderr, progress_mode(sys.stderr, args.quiet, args.verbose, os.environ))
+    try:
+        result = build(_options(args), progress)
+    finally:
+        progress.close()
     _report(result.diagnostics)
     if not args.quiet:
-        warnings = sum(d.severity == "warning" for d in result.diagnostics)
-        print(f"Built {result.stories} stories, {result.pages} pages into {_options(args).output_dir}/ "
-              f"in {result.seconds:.2f}s ({result.files_written} files written, {result.files_unchanged} unchanged, "
-              f"{warnings} warning{'s' * (warnings != 1)}; clock {result.now:%Y-%m-%dT%H:%M:%SZ} from {result.clock})")
-        if result.next_embargo_lift:
-            print(f"next embargo lift {result.next_embargo_lift.isoformat()}: build again after it to publish")
+        _summary(result, _options(args).output_dir)
     return EXIT_OK
+
+
+def _summary(result: BuildResult, output: Path) -> None:
+    print(f"Built {result.stories} stories, {result.pages} pages into {output}/ "
+          f"in {result.seconds:.2f}s ({result.files_written} files written, {result.files_unchanged} unchanged, "
+          f"{_warnings(result.diagnostics)}; clock {result.now:%Y-%m-%dT%H:%M:%SZ} from {result.clock})")
+    if result.next_embargo_lift:
+        print(f"next embargo lift {result.next_embargo_lift.isoformat()}: build again after it to publish")
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -75,14 +128,77 @@ def run_check(args: argparse.Namespace) -> int:
         print(format_all(diagnostics, "json"))
     else:
         _report(diagnostics, args.format)
-    if args.format == "text":
+    if args.format == "text" and not args.quiet:
         errors = sum(d.severity == "error" for d in diagnostics)
         warnings = sum(d.severity == "warning" for d in diagnostics)
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return EXIT_CONTENT if has_errors(diagnostics) else EXIT_OK
 
 
-COMMANDS = {"build": run_build, "check": run_check}
+def run_serve(args: argparse.Namespace) -> int:
+    options = ServeOptions(args.source, args.host, args.port, drafts=args.drafts, future=args.future, now=args.now)
+    try:
+        serve(options, lambda event: _print_event(event, args))
+    except PortsBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("Stopped.", flush=True)
+    return EXIT_OK
+
+
+def _print_event(event: ServeEvent, args: argparse.Namespace) -> None:
+    if isinstance(event, Listening):
+        if event.busy_port:
+            print(f"Port {event.busy_port} is in use; serving on the next free port instead.", flush=True)
+        print(f"Serving at {event.url} (drafts {'shown' if args.drafts else 'hidden'}; Ctrl-C stops)", flush=True)
+        if args.verbose:
+            print(f"Preview output: {event.output_dir}", flush=True)
+    elif isinstance(event, Rebuilt):
+        _print_rebuild(event, args)
+
+
+def _print_rebuild(event: Rebuilt, args: argparse.Namespace) -> None:
+    what = "Built" if not event.changed else f"Rebuilt after {_changed(event.changed)}"
+    if event.result is None:
+        _report(list(event.problems))
+        print(f"{what}: FAILED in {event.seconds:.2f}s; the browser shows the errors; the last good build is served",
+              file=sys.stderr, flush=True)
+        return
+    if args.verbose or event.result.diagnostics:
+        _report(list(event.problems))
+    if not args.quiet:
+        print(f"{what}: {event.result.stories} stories, {event.result.pages} pages in {event.seconds:.2f}s "
+              f"({_warnings(event.result.diagnostics)})", flush=True)
+
+
+def _changed(paths: tuple[str, ...]) -> str:
+    return paths[0] if len(paths) == 1 else f"{paths[0]} and {len(paths) - 1} more"
+
+
+def run_new(args: argparse.Namespace) -> int:
+    config = load_config(args.source)
+    try:
+        when = scaffold.story_date(getattr(args, "date", None), config)
+    except scaffold.ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.kind == "story":
+            made = scaffold.story(args.title, args.topic, when)
+        else:
+            made = scaffold.term(args.title) if args.kind == "term" else scaffold.page(args.title)
+        path = scaffold.write(args.source, made)
+    except scaffold.ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"Created {path}")
+    if args.kind == "story":
+        print("It is a draft: `beatgen serve` shows it; delete `draft: true` when it is ready to publish.")
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -40,6 +41,15 @@ class BuildOptions:
     now: str | None = None
     jobs: int = 0
     embargoed: bool = False
+    preview: bool = False  # `serve`: banners on stories a published build leaves out (draft, scheduled)
+
+
+Progress = Callable[[str, int, int], None]
+"""A build reports `(phase, done, total)` as it goes; the CLI draws it, the library never prints."""
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    return None
 
 
 @dataclass
@@ -127,9 +137,11 @@ def check(options: BuildOptions) -> list[Diagnostic]:
     return prepared.diagnostics + check_templates(env, layouts, options.site_dir)
 
 
-def build(options: BuildOptions) -> BuildResult:
+def build(options: BuildOptions, progress: Progress = _no_progress) -> BuildResult:
     started = time.perf_counter()
+    progress("content", 0, 1)
     prepared = prepare(options)
+    progress("content", 1, 1)
     if has_errors(prepared.diagnostics):
         raise BuildError(prepared.diagnostics)
     layouts = options.site_dir / "layouts"
@@ -138,9 +150,11 @@ def build(options: BuildOptions) -> BuildResult:
     with Staging(options.output_dir) as staging:
         for name, data in prepared.assets.values():
             staging.write(name, data)
-        for route in prepared.routes:
-            context = Context(prepared.site, prepared.html, route)
+        total = len(prepared.routes)
+        for done, route in enumerate(prepared.routes, 1):
+            context = Context(prepared.site, prepared.html, route, options.preview, prepared.now)
             staging.write(output_file(route.path), render_route(env, context, layouts, options.site_dir))
+            progress("pages", done, total)
         index_search(staging.root, staging.output)
         staging.commit()
     return BuildResult(len(prepared.site.stories), len(prepared.routes), staging.written, staging.unchanged,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from beatgen.content.model import Story
 from beatgen.fragments import DocumentHtml, StoryHtml
+from beatgen.render.banners import story_banners
 from beatgen.render.feeds import atom_context, json_feed_context
 from beatgen.render.seo import head_for
 from beatgen.render.sitemaps import news_sitemap_context, robots_context, sitemap_context
@@ -56,6 +58,8 @@ class Context:
     site: Site
     html: dict[str, StoryHtml | DocumentHtml]
     route: Route
+    preview: bool = False
+    now: datetime | None = None
 
 
 def signals(site: Site, story: Story) -> Signals:
@@ -103,6 +107,7 @@ def story_context(c: Context) -> dict[str, Any]:
         "newer": site.newer(story),
         "older": site.older(story),
         "related": (),
+        "banners": story_banners(story, c.now, c.preview),
     }
 
 

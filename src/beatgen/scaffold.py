@@ -1,0 +1,101 @@
+"""`beatgen new`: start a story, glossary term or page from a skeleton with every field explained.
+
+A new story is a draft, so a half-written file can be committed without going out; an existing
+file is never replaced (the file is created with O_EXCL, so not even a race can overwrite one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+from string import Template
+from zoneinfo import ZoneInfo
+
+from beatgen.config import SiteConfig
+from beatgen.content.validate import to_datetime
+from beatgen.urls import slugify
+
+
+class ScaffoldError(Exception):
+    """The file cannot be created: the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Scaffold:
+    rel: str
+    text: str
+
+
+def _skeleton(name: str, **values: str) -> str:
+    return Template(files("beatgen").joinpath("skeletons", f"{name}.md").read_text(encoding="utf-8")).substitute(values)
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text.strip(), ensure_ascii=False)
+
+
+def story_date(text: str | None, config: SiteConfig, now: datetime | None = None) -> datetime:
+    """`--date` (a date or date-time; no zone: the site's) or now in the site's timezone."""
+    zone = ZoneInfo(config.timezone)
+    if not text:
+        return (now or datetime.now(zone)).astimezone(zone).replace(microsecond=0)
+    when = to_datetime(text, zone)
+    if when is None:
+        raise ScaffoldError(f"--date must be a date such as 2026-03-14 or 2026-03-14T09:30:00Z, got {text!r}")
+    return when
+
+
+def story(title: str, topics: list[str], when: datetime) -> Scaffold:
+    slug = _slug_of(title, "story title")
+    date = when.isoformat().replace("+00:00", "Z")
+    text = _skeleton("story", title=_quoted(title), date=date, day=f"{when:%Y-%m-%d}", slug=slug,
+                     topics=json.dumps([t.strip() for t in topics if t.strip()], ensure_ascii=False))
+    return Scaffold(f"content/stories/{when:%Y}/{when:%m}/{slug}.md", text)
+
+
+def term(name: str) -> Scaffold:
+    slug = _slug_of(name, "term")
+    return Scaffold(f"content/glossary/{slug}.md", _skeleton("term", term=_quoted(name), plain=name.strip(),
+                                                             slug=slug))
+
+
+def page(title: str) -> Scaffold:
+    slug = _slug_of(title, "page title")
+    return Scaffold(f"content/pages/{slug}.md", _skeleton("page", title=_quoted(title), slug=slug))
+
+
+def _slug_of(text: str, what: str) -> str:
+    if not text.strip():
+        raise ScaffoldError(f"the {what} must not be empty")
+    return slugify(text)
+
+
+def same_slug(site_dir: Path, scaffold: Scaffold) -> Path | None:
+    """Another story with this slug, in any month: two stories may not share one."""
+    if not scaffold.rel.startswith("content/stories/"):
+        return None
+    name = Path(scaffold.rel).name
+    return next(iter(sorted((site_dir / "content" / "stories").rglob(name))), None)
+
+
+def write(site_dir: Path, scaffold: Scaffold) -> Path:
+    """Create the file, or raise ScaffoldError if it (or a story with its slug) exists."""
+    target = site_dir / scaffold.rel
+    clash = same_slug(site_dir, scaffold)
+    if clash is not None and clash != target:
+        raise ScaffoldError(f"a story with the slug '{target.stem}' already exists: "
+                            f"{clash.relative_to(site_dir).as_posix()}; choose another title")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise ScaffoldError(f"{scaffold.rel} already exists; it was left as it is "
+                            f"(edit it, or choose another title)") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(scaffold.text)
+    return target

@@ -1,0 +1,116 @@
+"""`beatgen serve`: build into a private folder, serve it, rebuild on every save, reload the tabs.
+
+The server never stops on a content or template error: the tabs show it over the last good
+build until a save fixes it. The library reports what happens through events; the CLI prints them.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from beatgen.build.output import OutputError
+from beatgen.build.pipeline import BuildOptions, BuildResult, build
+from beatgen.config import load_config
+from beatgen.diagnostics import BuildError, Diagnostic, error
+from beatgen.serve.handler import bind
+from beatgen.serve.live import LiveState
+from beatgen.serve.watch import Changes, watch
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    site_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    drafts: bool = True
+    future: bool = False
+    now: str | None = None
+
+
+@dataclass(frozen=True)
+class Listening:
+    """The server is up; `busy_port` is the port asked for when it was taken and another was chosen."""
+
+    url: str
+    output_dir: Path
+    busy_port: int | None
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """One build finished: `changed` is empty for the first build; `result` is None when it failed."""
+
+    changed: tuple[str, ...]
+    seconds: float
+    result: BuildResult | None
+    problems: tuple[Diagnostic, ...]
+
+
+ServeEvent = Listening | Rebuilt
+Report = Callable[[ServeEvent], None]
+
+
+def url_host(host: str) -> str:
+    if host in ("", "0.0.0.0", "::"):
+        return "localhost"
+    return f"[{host}]" if ":" in host else host
+
+
+def rebuild(options: BuildOptions, live: LiveState, changed: tuple[str, ...], report: Report) -> None:
+    """Build once; whatever goes wrong becomes problems shown in the tabs, never an exception."""
+    started = time.perf_counter()
+    result = None
+    try:
+        result = build(options)
+        problems = list(result.diagnostics)
+    except BuildError as exc:
+        problems = exc.diagnostics
+    except OutputError as exc:
+        problems = [error(options.output_dir.name, 1, 1, "output", str(exc))]
+    except Exception as exc:  # noqa: BLE001 - a preview server outlives any one failed build
+        problems = [error("beatgen", 1, 1, "internal-error", f"{type(exc).__name__}: {exc}")]
+    live.publish(problems)
+    report(Rebuilt(changed, time.perf_counter() - started, result, tuple(problems)))
+
+
+def _rebuild_on_change(changes: Changes, stop: threading.Event, options: BuildOptions, live: LiveState,
+                       report: Report) -> None:
+    while not stop.is_set():
+        changed = changes.take(stop)
+        if changed:
+            rebuild(options, live, tuple(sorted(changed)), report)
+
+
+def serve(options: ServeOptions, report: Report) -> None:
+    """Serve until interrupted (Ctrl-C raises KeyboardInterrupt here, after everything is stopped)."""
+    load_config(options.site_dir)
+    live, changes, stop = LiveState(), Changes(), threading.Event()
+    with tempfile.TemporaryDirectory(prefix="beatgen-serve-", ignore_cleanup_errors=True) as private:
+        output = Path(private) / "public"
+        server = bind(options.host, options.port, output, live)
+        port = server.server_address[1]
+        build_options = BuildOptions(options.site_dir, output, drafts=options.drafts, future=options.future,
+                                     base_url=f"http://{url_host(options.host)}:{port}/", now=options.now,
+                                     preview=True)
+        observer = watch(options.site_dir, changes)
+        builder = threading.Thread(target=_rebuild_on_change, args=(changes, stop, build_options, live, report),
+                                   name="beatgen-rebuild", daemon=True)
+        try:
+            rebuild(build_options, live, (), report)
+            busy = options.port if options.port and port != options.port else None
+            report(Listening(f"http://{url_host(options.host)}:{port}/", output, busy))
+            builder.start()
+            server.serve_forever(poll_interval=0.25)
+        finally:
+            stop.set()
+            live.close()
+            observer.stop()
+            server.server_close()
+            observer.join(2)
+            if builder.is_alive():
+                builder.join(10)

@@ -1,0 +1,42 @@
+"""A writer's loop in a real browser: save a story, see it change; break it, see where; fix it, see it clear."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+from servekit import serving
+from sitekit import copy_site
+
+from beatgen.build.pipeline import BuildOptions, check
+
+TITLE = "Alpha command orders new IAMD batteries"
+NOW = "2026-06-01T00:00:00Z"
+
+
+def test_saving_a_story_reloads_the_open_tab_and_errors_show_in_an_overlay(tmp_path: Path, browser) -> None:
+    site = copy_site("mini", tmp_path / "site")
+    story = site / "content" / "stories" / "2026" / "03" / "alpha.md"
+    original = story.read_text()
+    with serving(site, "--now", NOW) as served:
+        page = browser.new_page()
+        page.goto(f"{served.url}stories/2026/03/alpha/")
+        expect(page.locator("h1")).to_have_text(TITLE)
+
+        story.write_text(original.replace(TITLE, "Alpha command doubles its IAMD order"))
+        expect(page.locator("h1")).to_have_text("Alpha command doubles its IAMD order", timeout=5000)
+
+        story.write_text(original.replace("\nimpact: 8\n", "\nimpact: [8\n"))
+        [problem] = check(BuildOptions(site, site / "unused", drafts=True, now=NOW))
+        overlay = page.locator("#beatgen-overlay")
+        expect(overlay).to_be_visible(timeout=5000)
+        where = f"content/stories/2026/03/alpha.md:{problem.line}:{problem.column}"
+        expect(overlay.locator(".beatgen-where")).to_have_text([where])
+        expect(overlay.locator(".beatgen-problem")).to_contain_text(re.compile(r"invalid YAML"))
+        expect(page.locator("h1")).to_have_text("Alpha command doubles its IAMD order")
+
+        story.write_text(original)
+        expect(overlay).to_have_count(0, timeout=5000)
+        expect(page.locator("h1")).to_have_text(TITLE)
+        page.close()

@@ -1,0 +1,144 @@
+"""`beatgen serve`: the HTTP side (only the output folder, MIME types, 404 page, reload script),
+the watcher's filters and debounce, and a real server process stopped with Ctrl-C."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from servekit import serving
+from sitekit import copy_site
+
+from beatgen.serve.handler import CLIENT, inject, resolve
+from beatgen.serve.watch import Changes, is_scratch
+
+NOW = "2026-06-01T00:00:00Z"
+
+
+def test_resolve_keeps_every_request_inside_the_root(tmp_path: Path) -> None:
+    root = tmp_path / "public"
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "index.html").write_text("ok")
+    (tmp_path / "secret.txt").write_text("secret")
+    (root / "link").symlink_to(tmp_path)
+    assert resolve(root, "/a/index.html?x=1") == root / "a" / "index.html"
+    assert resolve(root, "/") == root
+    for bad in ("/../secret.txt", "/%2e%2e/secret.txt", "/a/%2E%2E/%2e%2e/secret.txt", "/a/..%2f..%2fsecret.txt",
+                "/a/%5c..%5csecret.txt", "/link/secret.txt", "/a/%00", "/./a/"):
+        assert resolve(root, bad) is None, bad
+
+
+def test_reload_script_goes_before_the_last_body_end() -> None:
+    page = inject(b"<html><body><p>x</p></BODY></html>", 7)
+    assert page.startswith(b"<html><body><p>x</p><script src=\"" + CLIENT.encode())
+    assert b'data-version="7"' in page and page.endswith(b"</BODY></html>")
+    assert inject(b"<p>fragment</p>", 1).startswith(b"<p>fragment</p><script")
+
+
+def test_editor_scratch_files_are_ignored() -> None:
+    for name in (".alpha.md.swp", "alpha.md~", "#alpha.md#", ".#alpha.md", "4913", "alpha.md.tmp"):
+        assert is_scratch(name), name
+    assert not is_scratch("alpha.md") and not is_scratch("site.yaml")
+
+
+def test_a_burst_of_saves_gives_one_batch() -> None:
+    changes, stop = Changes(), threading.Event()
+
+    def burst() -> None:
+        for name in ("a.md", "b.md", "a.md", "c.md"):
+            changes.add(name)
+            time.sleep(0.03)
+
+    threading.Thread(target=burst).start()
+    started = time.monotonic()
+    assert changes.take(stop, quiet=0.1) == {"a.md", "b.md", "c.md"}
+    assert time.monotonic() - started >= 0.15
+
+
+def _get(url: str, path: str) -> tuple[int, dict[str, str], bytes]:
+    """A raw request: the path goes on the wire exactly as written (no client-side normalising)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.putrequest("GET", path, skip_accept_encoding=True)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+
+@pytest.fixture(scope="module")
+def served_mini(tmp_path_factory: pytest.TempPathFactory):
+    site = copy_site("mini", tmp_path_factory.mktemp("serve") / "site")
+    with serving(site, "--now", NOW) as served:
+        yield site, served
+
+
+def test_serve_answers_only_from_the_output_folder(served_mini) -> None:
+    site, served = served_mini
+    for path in ("/../site.yaml", "/%2e%2e/site.yaml", "/../../site.yaml", "/%2e%2e/%2e%2e/site.yaml",
+                 "/stories/..%2f..%2f..%2fsite.yaml", "/%2E%2E%2F%2E%2E%2Fsite.yaml", "/content/pages/about.md"):
+        status, headers, body = _get(served.url, path)
+        assert status == 404, path
+        assert b"Mini Beat" in body and b"mini beat is a test newsroom" not in body.lower(), path
+        assert headers["content-type"] == "text/html; charset=utf-8"
+
+
+def test_serve_types_pages_and_redirects(served_mini) -> None:
+    _, served = served_mini
+    status, headers, body = _get(served.url, "/stories/2026/03/alpha/")
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert b"Alpha command orders new IAMD batteries" in body and CLIENT.encode() in body
+    css = next(p for p in body.decode().split('"') if p.startswith("/static/css/site.") and p.endswith(".css"))
+    assert _get(served.url, css)[1]["content-type"] == "text/css; charset=utf-8"
+    assert _get(served.url, "/static/favicon.svg")[0] == 404
+    status, headers, _ = _get(served.url, "/about")
+    assert status == 301 and headers["location"] == "/about/"
+    status, headers, body = _get(served.url, CLIENT)
+    assert status == 200 and headers["content-type"].startswith("text/javascript") and b"EventSource" in body
+
+
+def test_serve_previews_drafts_with_a_banner_that_builds_never_carry(served_mini, beatgen) -> None:
+    site, served = served_mini
+    status, _, body = _get(served.url, "/stories/2026/03/gamma/")
+    assert status == 200 and b"preview-banner banner-draft" in body
+    assert beatgen("build", "--source", site, "--now", NOW, "--drafts", "--quiet").code == 0
+    built = site / "public"
+    assert (built / "stories" / "2026" / "03" / "gamma" / "index.html").exists()
+    for path in built.rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        assert 'class="preview-banner' not in page and CLIENT not in page, path
+
+
+def test_a_busy_port_moves_to_the_next_with_a_message(tmp_path: Path) -> None:
+    site = copy_site("mini", tmp_path / "site")
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen()
+    port = blocker.getsockname()[1]
+    try:
+        with serving(site, "--now", NOW, "--port", str(port)) as served:
+            assert f"Port {port} is in use" in "\n".join(served.seen)
+            assert urlsplit(served.url).port != port
+            assert _get(served.url, "/")[0] == 200
+            assert served.stop() == 0
+            served.wait_for(r"^Stopped\.$")
+    finally:
+        blocker.close()
+
+
+def test_a_rebuild_prints_its_time_and_a_broken_file_keeps_the_server_up(tmp_path: Path) -> None:
+    site = copy_site("mini", tmp_path / "site")
+    story = site / "content" / "stories" / "2026" / "02" / "beta.md"
+    with serving(site, "--now", NOW) as served:
+        story.write_text(story.read_text().replace("impact:", "impact: 11\nx_impact:"))
+        served.wait_for(r"beta\.md:\d+:\d+: error: impact must be an integer")
+        served.wait_for(r"FAILED in \d+\.\d+s")
+        assert _get(served.url, "/stories/2026/02/beta/")[0] == 200
+        story.write_text(story.read_text().replace("impact: 11\nx_impact:", "impact:"))
+        served.wait_for(r"Rebuilt after content/stories/2026/02/beta\.md: 4 stories, \d+ pages in \d+\.\d+s")
