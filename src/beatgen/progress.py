@@ -34,7 +34,7 @@ class BuildProgress:
         self.mode = mode
         self.started = time.monotonic()
         self.phase_started: dict[str, float] = {}
-        self.last_line = 0.0
+        self.last_line = self.started
         self.bar: Progress | None = None
         self.tasks: dict[str, TaskID] = {}
 
