@@ -38,3 +38,18 @@ class Run:
 
     def __init__(self, code: int, out: str, err: str) -> None:
         self.code, self.out, self.err = code, out, err
+
+
+def write_story(site: Path, slug: str, day: str, *, impact: int = 5, sentiment: str = "neutral",
+                topics: list[str] | tuple[str, ...] = (), affected: list[str] | tuple[str, ...] = (),
+                outlets: int = 2, body: str = "Body text.") -> Path:
+    """A minimal valid story file at content/stories/YYYY/MM/<slug>.md; `outlets` distinct sources."""
+    sources = "".join(f"  - outlet: outlet{n}.example\n    title: \"Report {n}\"\n    url: https://outlet{n}.example/{slug}\n"
+                      for n in range(outlets))
+    text = (f"---\ntitle: \"Story {slug}\"\ndate: {day}\ntakeaways:\n  - \"Takeaway of {slug}.\"\nimpact: {impact}\n"
+            f"sentiment: {sentiment}\ntopics: [{', '.join(topics)}]\naffected: [{', '.join(affected)}]\n"
+            f"sources:\n{sources}---\n\n{body}\n")
+    path = site / "content" / "stories" / day[:4] / day[5:7] / f"{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -16,7 +16,7 @@ def test_story_page_has_every_section_in_order(built_mini: Path) -> None:
     assert [h.get_text() for h in page.find_all("h1")] == ["Alpha command orders new IAMD batteries"]
     ids = [s["id"] for s in page.select("article.story > section, article.story > nav, article.story > aside")]
     assert ids == ["takeaways", "signals", "key-facts", "affected", "analysis", "watch", "timeline", "sources",
-                   "coverage", "pager"]
+                   "coverage", "related", "pager"]
     dek = "The alpha command ordered four integrated air and missile defense batteries."
     assert page.select_one(".dek").get_text() == dek
     meta = page.select_one(".story-meta").get_text(" ", strip=True)
@@ -53,16 +53,17 @@ def test_pullquote_after_second_paragraph(built_mini: Path) -> None:
 
 def test_links_to_story_files_are_resolved(built_mini: Path) -> None:
     page = soup(story(built_mini))
-    hrefs = [a["href"] for a in page.select("#analysis a")]
+    hrefs = [a["href"] for a in page.select("#analysis a:not(.glossary-link)")]
     assert hrefs == ["/stories/2026/02/beta/", "/stories/2026/02/beta/"]
     assert page.select_one("#watch a")["href"] == "/stories/2026/02/beta/"
 
 
 def test_timeline_is_chronological_and_marks_this_story(built_mini: Path) -> None:
     items = soup(story(built_mini)).select("#timeline li")
-    assert [li.time["datetime"][:10] for li in items] == ["2026-01-05", "2026-02-10", "2026-03-14"]
+    assert [li.time["datetime"][:10] for li in items] == ["2026-01-05", "2026-02-10", "2026-03-01", "2026-03-14"]
     assert items[1].a["href"] == "/stories/2026/02/beta/"
-    assert "current" in items[2]["class"] and "(this story)" in items[2].get_text()
+    assert "related" in items[2]["class"] and items[2].a["href"] == "/stories/2026/03/escape/"
+    assert "current" in items[3]["class"] and "(this story)" in items[3].get_text()
 
 
 def test_sources_and_affected(built_mini: Path) -> None:

@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 
 from beatgen.content.model import Page, Story, Term
 from beatgen.diagnostics import Diagnostic
+from beatgen.glossary_links import Linking
 from beatgen.markdown import LinkTargets, render_body, render_inline
 
 PULLQUOTE_AFTER = 2
@@ -27,6 +28,7 @@ class StoryHtml:
     key_facts: tuple[str, ...]
     watch: str
     corrections: tuple[str, ...]
+    glossary: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,26 +43,32 @@ class Rendered:
 
 
 def story_html(md: MarkdownIt, story: Story, targets: LinkTargets) -> Rendered:
+    """Render in reading order (takeaways, key facts, analysis, what to watch), so a glossary term links
+    at its first mention on the page and nowhere after."""
     problems: list[Diagnostic] = []
+    linking = Linking(targets.glossary) if targets.glossary else None
 
-    def inline(text: str, line: int = 1) -> str:
-        fragment = render_inline(md, text, story.file, line, targets)
+    def inline(text: str, line: int = 1, glossary: Linking | None = None) -> str:
+        fragment = render_inline(md, text, story.file, line, targets, glossary)
         problems.extend(fragment.diagnostics)
         return fragment.html
 
-    body = render_body(md, story.body, story.file, story.body_line, targets, split_after=PULLQUOTE_AFTER)
+    takeaways = tuple(inline(text, glossary=linking) for text in story.takeaways)
+    key_facts = tuple(inline(text, glossary=linking) for text in story.key_facts)
+    body = render_body(md, story.body, story.file, story.body_line, targets, PULLQUOTE_AFTER, linking)
     problems.extend(body.diagnostics)
-    watch = render_body(md, story.watch, story.file, 1, targets) if story.watch else None
+    watch = render_body(md, story.watch, story.file, 1, targets, linking=linking) if story.watch else None
     if watch:
         problems.extend(watch.diagnostics)
     html = StoryHtml(
         body=body.html,
         body_after=body.after,
         reading_minutes=max(1, round(body.words / WORDS_PER_MINUTE)),
-        takeaways=tuple(inline(text) for text in story.takeaways),
-        key_facts=tuple(inline(text) for text in story.key_facts),
+        takeaways=takeaways,
+        key_facts=key_facts,
         watch=watch.html if watch else "",
         corrections=tuple(inline(c.text, c.line) for c in story.corrections),
+        glossary=tuple(linking.linked) if linking else (),
     )
     return Rendered(html, problems)
 

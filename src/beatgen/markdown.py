@@ -21,6 +21,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from beatgen.diagnostics import Diagnostic, error
+from beatgen.glossary_links import Glossary, Linking, glossary_plugin
 from beatgen.urls import slugify
 
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -37,6 +38,7 @@ class LinkTargets:
     paths: frozenset[str]
     base_path: str
     held: dict[str, str] = field(default_factory=dict)
+    glossary: Glossary | None = None
 
 
 @dataclass
@@ -72,6 +74,7 @@ def make_markdown() -> MarkdownIt:
     md.validateLink = is_safe_url
     md.core.ruler.push("beatgen_headings", _demote_headings)
     md.core.ruler.push("beatgen_links", _resolve_links)
+    md.use(glossary_plugin)
     return md
 
 
@@ -139,10 +142,10 @@ def _broken(env: dict, where: tuple[int, int], href: str, why: str) -> None:
 
 
 def render_body(md: MarkdownIt, text: str, file: str, first_line: int, targets: LinkTargets | None,
-                split_after: int = 0) -> Fragment:
+                split_after: int = 0, linking: Linking | None = None) -> Fragment:
     """Render a document; with `split_after`=n the HTML is cut after the n-th top-level paragraph
     (the story layout sets the pull quote there)."""
-    env = _env(file, first_line, targets)
+    env = _env(file, first_line, targets, linking)
     tokens = md.parse(text, env)
     cut = _cut_index(tokens, split_after) if split_after else len(tokens)
     html = md.renderer.render(tokens[:cut], md.options, env)
@@ -150,13 +153,14 @@ def render_body(md: MarkdownIt, text: str, file: str, first_line: int, targets: 
     return Fragment(html, after, len(text.split()), env["diagnostics"])
 
 
-def render_inline(md: MarkdownIt, text: str, file: str, line: int, targets: LinkTargets | None) -> Fragment:
-    env = _env(file, line, targets)
+def render_inline(md: MarkdownIt, text: str, file: str, line: int, targets: LinkTargets | None,
+                  linking: Linking | None = None) -> Fragment:
+    env = _env(file, line, targets, linking)
     return Fragment(md.renderInline(text, env), diagnostics=env["diagnostics"])
 
 
-def _env(file: str, first_line: int, targets: LinkTargets | None) -> dict:
-    return {"file": file, "first_line": first_line, "targets": targets, "diagnostics": []}
+def _env(file: str, first_line: int, targets: LinkTargets | None, linking: Linking | None = None) -> dict:
+    return {"file": file, "first_line": first_line, "targets": targets, "diagnostics": [], "glossary": linking}
 
 
 def _cut_index(tokens: list[Token], paragraphs: int) -> int:

@@ -75,8 +75,12 @@ def reader_routes(site: Site) -> Iterator[Route]:
     yield Route("/search/", "search.html", "search")
 
 
+def trends_routes(site: Site) -> Iterator[Route]:
+    yield Route("/trends/", "trends.html", "trends")
+
+
 ROUTE_PLANNERS: tuple[Callable[[Site], Iterator[Route]], ...] = (
-    home_routes, story_routes, taxonomy_routes, archive_routes, reference_routes, reader_routes,
+    home_routes, story_routes, taxonomy_routes, archive_routes, reference_routes, reader_routes, trends_routes,
 )
 
 

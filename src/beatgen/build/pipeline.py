@@ -22,6 +22,7 @@ from beatgen.content.model import Page, Story, Term
 from beatgen.content.publication import Held, Visibility, next_lift, select
 from beatgen.diagnostics import BuildError, Diagnostic, has_errors
 from beatgen.fragments import DocumentHtml, StoryHtml, document_html, story_html
+from beatgen.glossary_links import build_glossary
 from beatgen.markdown import LinkTargets, make_markdown
 from beatgen.render.context import Context
 from beatgen.render.env import make_environment
@@ -97,7 +98,7 @@ def prepare(options: BuildOptions) -> Prepared:
     routes = plan_routes(site)
     targets = LinkTargets(_file_targets(stories, content.terms, content.pages),
                           frozenset(route.path for route in routes), config.base_path,
-                          _held_targets(content.stories, held))
+                          _held_targets(content.stories, held), build_glossary(content.terms, config.base_path))
     md = make_markdown()
     html: dict[str, StoryHtml | DocumentHtml] = {}
     for story in stories:

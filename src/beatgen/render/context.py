@@ -13,6 +13,7 @@ from beatgen.render.banners import story_banners
 from beatgen.render.feeds import atom_context, json_feed_context
 from beatgen.render.seo import head_for
 from beatgen.render.sitemaps import news_sitemap_context, robots_context, sitemap_context
+from beatgen.render.trends_page import taxon_trend, trends_view
 from beatgen.routes import Route
 from beatgen.site.index import Site, Taxon
 from beatgen.site.timeline import story_timeline
@@ -20,6 +21,8 @@ from beatgen.site.timeline import story_timeline
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 ACTION_ITEMS_ON_HOME = 5
+RELATED_SHOWN = 5
+USED_IN_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -103,10 +106,10 @@ def story_context(c: Context) -> dict[str, Any]:
         "signals": signals(site, story),
         "topics": [site.topic_of(name) for name in story.topics],
         "entities": [site.entity_of(name) for name in story.affected],
-        "timeline": story_timeline(story, site.by_slug),
+        "timeline": story_timeline(story, site.by_slug, site.related.get(story.slug, ())),
         "newer": site.newer(story),
         "older": site.older(story),
-        "related": (),
+        "related": site.related.get(story.slug, ())[:RELATED_SHOWN],
         "banners": story_banners(story, c.now, c.preview),
     }
 
@@ -138,6 +141,8 @@ def taxon_context(c: Context) -> dict[str, Any]:
         "taxon": taxon,
         "stories": _slice(taxon.stories, route, site.config.per_page),
         "pagination": _pager(route, taxon.path),
+        "sparkline": taxon_trend(site, taxon),
+        "feed": f"{taxon.path}feed.xml" if topic else None,
     }
 
 
@@ -182,7 +187,17 @@ def glossary_context(c: Context) -> dict[str, Any]:
         letters.setdefault(letter, []).append((term, c.html[term.file]))
     return {"page": PageInfo("Glossary", "The terms of the space and defense beat, defined.", c.route.path,
                              "glossary"),
-            "letters": letters}
+            "letters": letters, "used_in": glossary_usage(c.site, c.html), "used_in_shown": USED_IN_SHOWN}
+
+
+def glossary_usage(site: Site, html: dict[str, StoryHtml | DocumentHtml]) -> dict[str, list[Story]]:
+    """The stories whose text links each glossary term, newest first."""
+    usage: dict[str, list[Story]] = {}
+    for story in site.stories:
+        fragment = html.get(story.file)
+        for slug in fragment.glossary if isinstance(fragment, StoryHtml) else ():
+            usage.setdefault(slug, []).append(story)
+    return usage
 
 
 def page_context(c: Context) -> dict[str, Any]:
@@ -192,6 +207,11 @@ def page_context(c: Context) -> dict[str, Any]:
     return {"page": PageInfo(title, description, c.route.path, "page"),
             "document": c.html[page.file] if page else None,
             "rubric": c.site.config.rubric if c.route.key == "methodology" else None}
+
+
+def trends_context(c: Context) -> dict[str, Any]:
+    description = "The beat over time: volume, impact, sentiment, sourcing, and the topics rising and falling."
+    return {"page": PageInfo("Trends", description, c.route.path, "trends"), **trends_view(c.site)}
 
 
 def not_found_context(c: Context) -> dict[str, Any]:
@@ -228,6 +248,7 @@ CONTEXTS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "sitemap": sitemap_context,
     "news-sitemap": news_sitemap_context,
     "robots": robots_context,
+    "trends": trends_context,
 }
 
 

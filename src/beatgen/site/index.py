@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from beatgen.config import SiteConfig
 from beatgen.content.model import Page, Story, Term
+from beatgen.site.related import related_stories
 from beatgen.urls import slugify, term_path
 
 
@@ -31,6 +32,7 @@ class Site:
     topics: dict[str, Taxon] = field(default_factory=dict)
     entities: dict[str, Taxon] = field(default_factory=dict)
     archive: dict[str, dict[str, tuple[Story, ...]]] = field(default_factory=dict)
+    related: dict[str, tuple[Story, ...]] = field(default_factory=dict)
 
     def older(self, story: Story) -> Story | None:
         index = self.position[story.slug] + 1
@@ -56,6 +58,7 @@ def build_site(config: SiteConfig, stories: list[Story], terms: list[Term], page
     site.topics = _taxonomy(ordered, lambda s: s.topics, config.permalink("topic"), _topic_name)
     site.entities = _taxonomy(ordered, lambda s: s.affected, config.permalink("entity"), lambda name: name)
     site.archive = _archive(ordered)
+    site.related = related_stories(ordered)
     return site
 
 

@@ -1,7 +1,9 @@
-"""A story's timeline: its own dated events and the stories they name, chronologically, itself marked."""
+"""A story's timeline: its own dated events, the stories they name and its related stories, chronologically,
+itself marked."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,11 +16,19 @@ class TimelineItem:
     text: str
     path: str | None
     current: bool = False
+    related: bool = False
 
 
-def story_timeline(story: Story, by_slug: dict[str, Story]) -> tuple[TimelineItem, ...]:
+def story_timeline(story: Story, by_slug: dict[str, Story],
+                   related: Sequence[Story] = ()) -> tuple[TimelineItem, ...]:
+    """The story's own entries first claim the stories they name; related stories fill in the rest."""
     items = [TimelineItem(story.date, story.title, None, current=True)]
+    named = {story.slug}
     for entry in story.timeline:
         target = by_slug.get(entry.story) if entry.story else None
         items.append(TimelineItem(entry.date, entry.event, target.path if target else None))
+        if target:
+            named.add(target.slug)
+    items += [TimelineItem(other.date, other.title, other.path, related=True) for other in related
+              if other.slug not in named]
     return tuple(sorted(items, key=lambda item: (item.date, not item.current, item.text)))

@@ -1,0 +1,213 @@
+"""Inline SVG charts drawn at build time: no JavaScript, no chart library, exact and testable.
+
+Every chart is an `<svg role="img">` labelled by its own `<title>` and `<desc>`; colours come from
+CSS classes (site.css maps them to colour-blind-safe variables for light and dark), and series that
+differ by colour also differ by pattern or marker. Coordinates are rounded so output is byte-stable.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+WIDTH, HEIGHT = 720, 260
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 40
+# Hatching drawn over a series' colour, so stacked segments differ by more than hue.
+PATTERNS = ("M0,6 L6,0", "", "M0,0 L6,6 M0,6 L6,0", "M3,1 L3,1.01", "M0,3 L6,3")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The plot area of a chart and its value scale."""
+
+    count: int
+    top: float
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    @property
+    def plot_width(self) -> float:
+        return self.width - LEFT - RIGHT
+
+    @property
+    def plot_height(self) -> float:
+        return self.height - TOP - BOTTOM
+
+    def slot(self) -> float:
+        return self.plot_width / max(self.count, 1)
+
+    def x(self, index: int) -> float:
+        return LEFT + self.slot() * index
+
+    def centre(self, index: int) -> float:
+        return self.x(index) + self.slot() / 2
+
+    def y(self, value: float) -> float:
+        return TOP + self.plot_height * (1 - value / self.top) if self.top else TOP + self.plot_height
+
+
+def num(value: float) -> str:
+    """Coordinates to one decimal, without a trailing `.0`: stable and short."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def nice_top(peak: float, steps: int = 4) -> tuple[float, float]:
+    """A round axis maximum at or above `peak` and its tick step (whole numbers: counts and percents)."""
+    if peak <= 0:
+        return 1.0, 1.0
+    raw = peak / steps
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = max(1.0, next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw))
+    return step * math.ceil(peak / step), step
+
+
+def _open(chart_id: str, title: str, desc: str, css: str, width: int = WIDTH, height: int = HEIGHT) -> list[str]:
+    return [
+        f'<svg class="chart {css}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+    ]
+
+
+def _axes(frame: Frame, step: float, labels: Sequence[tuple[int, str]], unit: str = "") -> list[str]:
+    parts = ['<g class="grid">']
+    value = 0.0
+    while value <= frame.top + 1e-9:
+        y = num(frame.y(value))
+        parts.append(f'<line x1="{LEFT}" y1="{y}" x2="{frame.width - RIGHT}" y2="{y}"/>')
+        parts.append(f'<text class="tick" x="{LEFT - 6}" y="{y}" text-anchor="end" dy="0.32em">'
+                     f'{num(value)}{unit}</text>')
+        value += step
+    parts.append("</g>")
+    base = num(frame.y(0) + 16)
+    for index, label in labels:
+        parts.append(f'<text class="tick" x="{num(frame.centre(index))}" y="{base}" text-anchor="middle">'
+                     f'{escape(label)}</text>')
+    return parts
+
+
+def column_chart(chart_id: str, title: str, desc: str, values: Sequence[float],
+                 labels: Sequence[tuple[int, str]], *, unit: str = "", scale: float = 1.0) -> Markup:
+    """Vertical bars, one per value; `labels` are (index, text) pairs shown under the axis."""
+    top, step = nice_top(max(values, default=0) * scale)
+    frame = Frame(len(values), top)
+    parts = _open(chart_id, title, desc, "columns") + _axes(frame, step, labels, unit)
+    gap = min(2.0, frame.slot() * 0.2)
+    parts.append('<g class="bars">')
+    for index, value in enumerate(values):
+        if value:
+            y = frame.y(value * scale)
+            parts.append(f'<rect x="{num(frame.x(index) + gap / 2)}" y="{num(y)}" '
+                         f'width="{num(frame.slot() - gap)}" height="{num(frame.y(0) - y)}"/>')
+    parts += ["</g>", "</svg>"]
+    return Markup("".join(parts))
+
+
+def band_chart(chart_id: str, title: str, desc: str, means: Sequence[float | None],
+               lows: Sequence[int | None], highs: Sequence[int | None], labels: Sequence[tuple[int, str]],
+               top: float = 10.0) -> Markup:
+    """A mean line with round markers over a shaded low–high band; gaps where a week has no story."""
+    frame = Frame(len(means), top)
+    parts = _open(chart_id, title, desc, "band") + _axes(frame, 2.0, labels)
+    for run in _runs(means):
+        parts.append(_band(frame, run, lows, highs))
+        parts.append(_line(frame, run, means))
+    parts.append('<g class="markers">')
+    parts += [f'<circle cx="{num(frame.centre(i))}" cy="{num(frame.y(m))}" r="3"/>'
+              for i, m in enumerate(means) if m is not None]
+    parts += ["</g>", "</svg>"]
+    return Markup("".join(parts))
+
+
+def _runs(values: Sequence[float | None]) -> list[list[int]]:
+    """Indexes of consecutive non-empty values."""
+    runs: list[list[int]] = []
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def _band(frame: Frame, run: list[int], lows: Sequence[int | None], highs: Sequence[int | None]) -> str:
+    """The low–high polygon of a run; a lone week gets a short flat band so it stays visible."""
+    if len(run) == 1:
+        half = frame.slot() * 0.3
+        edge = [(frame.centre(run[0]) - half, run[0]), (frame.centre(run[0]) + half, run[0])]
+    else:
+        edge = [(frame.centre(i), i) for i in run]
+    outline = [(x, highs[i]) for x, i in edge] + [(x, lows[i]) for x, i in reversed(edge)]
+    points = " ".join(f"{num(x)},{num(frame.y(v or 0))}" for x, v in outline)
+    return f'<polygon class="spread" points="{points}"/>'
+
+
+def _line(frame: Frame, run: list[int], means: Sequence[float | None]) -> str:
+    points = " ".join(f"{num(frame.centre(i))},{num(frame.y(means[i] or 0))}" for i in run)
+    return f'<polyline class="mean" points="{points}"/>'
+
+
+def stacked_chart(chart_id: str, title: str, desc: str, rows: Sequence[Sequence[int]],
+                  series: Sequence[tuple[str, str]], labels: Sequence[tuple[int, str]]) -> Markup:
+    """Stacked columns: `rows[i][k]` is the value of series k in column i; each series has a pattern."""
+    top, step = nice_top(max((sum(row) for row in rows), default=0))
+    frame = Frame(len(rows), top)
+    parts = _open(chart_id, title, desc, "stacked") + [_patterns(chart_id, series)]
+    parts += _axes(frame, step, labels)
+    width = frame.slot() * 0.7
+    for index, row in enumerate(rows):
+        below = 0
+        for (key, _label), value in zip(series, row, strict=True):
+            if value:
+                y0, y1 = frame.y(below), frame.y(below + value)
+                parts.append(f'<rect class="seg seg-{key}" fill="url(#{chart_id}-p-{key})" '
+                             f'x="{num(frame.centre(index) - width / 2)}" y="{num(y1)}" '
+                             f'width="{num(width)}" height="{num(y0 - y1)}"/>')
+                below += value
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _patterns(chart_id: str, series: Sequence[tuple[str, str]]) -> str:
+    defs = ["<defs>"]
+    for index, (key, _label) in enumerate(series):
+        hatch = PATTERNS[index % len(PATTERNS)]
+        defs.append(f'<pattern id="{chart_id}-p-{key}" width="6" height="6" patternUnits="userSpaceOnUse">'
+                    f'<rect class="swatch-{key}" width="6" height="6"/>'
+                    + (f'<path class="hatch" d="{hatch}"/>' if hatch else "") + "</pattern>")
+    return "".join(defs) + "</defs>"
+
+
+def legend_swatch(chart_id: str, key: str, label: str) -> Markup:
+    """A small SVG key for one series, drawn with the same pattern as the chart."""
+    return Markup(f'<svg class="swatch" viewBox="0 0 14 14" width="14" height="14" aria-hidden="true">'
+                  f'<rect class="seg seg-{key}" fill="url(#{chart_id}-p-{key})" width="14" height="14"/></svg>'
+                  f'<span>{escape(label)}</span>')
+
+
+def sparkline(chart_id: str, title: str, desc: str, counts: Sequence[int], means: Sequence[float | None]) -> Markup:
+    """Weekly story counts as thin bars with the mean impact (0–10) as a line above them."""
+    width, height = 240, 48
+    top = max(max(counts, default=0), 1)
+    slot = width / max(len(counts), 1)
+    parts = _open(chart_id, title, desc, "spark", width, height)
+    parts.append('<g class="bars">')
+    for index, count in enumerate(counts):
+        if count:
+            bar = (height - 4) * count / top
+            parts.append(f'<rect x="{num(slot * index + 0.5)}" y="{num(height - bar)}" '
+                         f'width="{num(max(slot - 1, 0.5))}" height="{num(bar)}"/>')
+    parts.append("</g>")
+    for run in _runs(means):
+        points = " ".join(f"{num(slot * (i + 0.5))},{num(2 + (height - 4) * (1 - (means[i] or 0) / 10))}"
+                          for i in run)
+        parts.append(f'<polyline class="mean" points="{points}"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,144 @@
+"""The trends page and the taxon sparklines, from a corpus whose figures are known by hand."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sitekit import Run, copy_site, soup, write_story
+
+NOW = "2026-06-30T00:00:00Z"
+SVG = "{http://www.w3.org/2000/svg}"
+# slug, date, impact, sentiment, topics, affected, outlets. The newest story is 2026-05-29 (a Friday).
+CORPUS = [
+    ("a", "2026-05-29", 8, "very-negative", ["air-defense"], ["Iran"], 2),
+    ("b", "2026-05-27", 4, "negative", ["air-defense"], ["Iran"], 1),
+    ("c", "2026-05-20", 6, "neutral", ["space"], ["NASA"], 2),
+    ("d", "2026-05-05", 2, "positive", ["space"], ["NASA"], 1),
+    ("e", "2026-04-20", 10, "very-positive", ["air-defense", "space"], ["Iran", "NASA"], 2),
+    ("f", "2026-04-10", 5, "neutral", ["space"], ["NASA", "ESA"], 2),
+    ("g", "2026-03-25", 3, "negative", ["drones"], ["Ukraine"], 1),
+    ("h", "2026-03-02", 7, "negative", ["drones"], ["Ukraine"], 2),
+    ("i", "2025-12-15", 5, "neutral", ["drones"], ["Ukraine"], 2),
+    ("j", "2025-12-20", 9, "very-negative", ["hypersonics"], ["China"], 1),
+]
+
+
+@pytest.fixture(scope="module")
+def trends_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = copy_site("mini", tmp_path_factory.mktemp("trends") / "site")
+    for path in (site / "content" / "stories").rglob("*.md"):
+        path.unlink()
+    for slug, day, impact, sentiment, topics, affected, outlets in CORPUS:
+        write_story(site, slug, day, impact=impact, sentiment=sentiment, topics=topics, affected=affected,
+                    outlets=outlets)
+    return site
+
+
+@pytest.fixture(scope="module")
+def built(trends_site: Path) -> Path:
+    from beatgen.cli import main
+
+    assert main(["build", "--source", str(trends_site), "--now", NOW, "--quiet"]) == 0
+    return trends_site / "public"
+
+
+def rows(table) -> list[list[str]]:
+    return [[cell.get_text(" ", strip=True) for cell in tr.find_all(["th", "td"])] for tr in table.tbody.find_all("tr")]
+
+
+def test_stories_per_week_with_impact_spread(built: Path) -> None:
+    table = soup(built / "trends" / "index.html").select_one("#chart-weekly table")
+    weeks = rows(table)
+    assert len(weeks) == 24 and weeks[0][0] == "Dec 15, 2025" and weeks[-1][0] == "May 25, 2026"
+    busy = {week[0]: week[1:] for week in weeks if week[1] != "0"}
+    assert busy == {
+        "Dec 15, 2025": ["2", "7.0", "5", "9"], "Mar 2, 2026": ["1", "7.0", "7", "7"],
+        "Mar 23, 2026": ["1", "3.0", "3", "3"], "Apr 6, 2026": ["1", "5.0", "5", "5"],
+        "Apr 20, 2026": ["1", "10.0", "10", "10"], "May 4, 2026": ["1", "2.0", "2", "2"],
+        "May 18, 2026": ["1", "6.0", "6", "6"], "May 25, 2026": ["2", "6.0", "4", "8"],
+    }
+    assert weeks[1] == ["Dec 22, 2025", "0", "–", "–", "–"]
+
+
+def test_sentiment_mix_and_single_source_share_per_month(built: Path) -> None:
+    page = soup(built / "trends" / "index.html")
+    mix = rows(page.select_one("#chart-sentiment table"))
+    assert mix == [
+        ["December 2025", "1", "0", "1", "0", "0", "2"], ["January 2026", "0", "0", "0", "0", "0", "0"],
+        ["February 2026", "0", "0", "0", "0", "0", "0"], ["March 2026", "0", "2", "0", "0", "0", "2"],
+        ["April 2026", "0", "0", "1", "0", "1", "2"], ["May 2026", "1", "1", "1", "1", "0", "4"],
+    ]
+    single = rows(page.select_one("#chart-single table"))
+    assert [row[1:] for row in single] == [["1", "2", "50%"], ["0", "0", "–"], ["0", "0", "–"], ["1", "2", "50%"],
+                                           ["0", "2", "0%"], ["2", "4", "50%"]]
+
+
+def test_rising_and_falling_in_30_and_90_day_windows(built: Path) -> None:
+    tables = soup(built / "trends" / "index.html").select("table.movers")
+    by_caption = {table.caption.get_text(): rows(table) for table in tables}
+    assert by_caption["Topics: last 30 days against the 30 before"] == [["Air defense", "1", "2", "▲ +1 (rising)"]]
+    assert by_caption["Topics: last 90 days against the 90 before"] == [
+        ["Space", "0", "4", "▲ +4 (rising)"], ["Air defense", "0", "3", "▲ +3 (rising)"],
+        ["Drones", "1", "2", "▲ +1 (rising)"], ["Hypersonics", "1", "0", "▼ −1 (falling)"]]
+    assert by_caption["Who's affected: last 30 days against the 30 before"] == [
+        ["Iran", "1", "2", "▲ +1 (rising)"], ["ESA", "1", "0", "▼ −1 (falling)"]]
+    assert by_caption["Who's affected: last 90 days against the 90 before"][0] == ["NASA", "0", "4", "▲ +4 (rising)"]
+
+
+def test_topic_month_heat_table_shows_counts_and_shading(built: Path) -> None:
+    table = soup(built / "trends" / "index.html").select_one("table.heat")
+    assert [th.get_text() for th in table.thead.find_all("th")][1:] == ["Dec", "Jan", "Feb", "Mar", "Apr", "May", "All"]
+    assert rows(table) == [["Space", "0", "0", "0", "0", "2", "2", "4"],
+                           ["Air defense", "0", "0", "0", "0", "1", "2", "3"],
+                           ["Drones", "1", "0", "0", "2", "0", "0", "3"],
+                           ["Hypersonics", "1", "0", "0", "0", "0", "0", "1"]]
+    cells = table.tbody.tr.find_all("td")
+    assert [cell["class"] for cell in cells[:6]] == [["heat-0"]] * 4 + [["heat-5"]] * 2
+    assert table.select_one("a")["href"] == "/topics/space/"
+
+
+def test_every_chart_is_labelled_svg_with_a_text_equivalent(built: Path) -> None:
+    page = soup(built / "trends" / "index.html")
+    figures = page.select("figure.chart-figure")
+    assert [f["id"] for f in figures] == ["chart-weekly", "chart-impact", "chart-sentiment", "chart-single"]
+    for figure in figures:
+        svg = ET.fromstring(str(figure.find("svg")))
+        assert svg.get("role") == "img"
+        title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
+        assert svg.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+        assert title.text and len(desc.text) > 40
+        assert figure.select_one("details summary").get_text() == "Data table"
+    weekly = ET.fromstring(str(figures[0].find("svg")))
+    assert len(weekly.findall(f".//{SVG}g[@class='bars']/{SVG}rect")) == 8
+    stacked = ET.fromstring(str(figures[2].find("svg")))
+    assert len(stacked.findall(f".//{SVG}pattern")) == 5
+    assert len(stacked.findall(f".//{SVG}rect[@class]")) >= 9
+    assert [li.get_text() for li in figures[2].select(".legend li")][0] == "Very negative"
+
+
+def test_trends_page_is_identical_across_builds(trends_site: Path, built: Path,
+                                                beatgen: Callable[..., Run]) -> None:
+    again = trends_site / "again"
+    assert beatgen("build", "--source", trends_site, "--now", "2027-01-01T00:00:00Z", "--output", again).code == 0
+    assert (again / "trends" / "index.html").read_bytes() == (built / "trends" / "index.html").read_bytes()
+
+
+def test_topic_page_has_sparkline_and_feed_link(built: Path) -> None:
+    page = soup(built / "topics" / "space" / "index.html")
+    svg = ET.fromstring(str(page.select_one("figure.sparkline svg")))
+    assert svg.find(f"{SVG}title").text == "Space: stories and impact per week"
+    assert len(svg.findall(f".//{SVG}rect")) == 4
+    assert "4 in all, mean impact 5.8" in svg.find(f"{SVG}desc").text
+    assert page.select_one("a.feed-link")["href"] == "/topics/space/feed.xml"
+    entity = soup(built / "affected" / "nasa" / "index.html")
+    assert entity.select_one("figure.sparkline svg") is not None and entity.select_one("a.feed-link") is None
+
+
+def test_nav_and_story_coverage_link_to_trends(built: Path) -> None:
+    story = soup(built / "stories" / "2026" / "05" / "a" / "index.html")
+    assert story.select_one("nav a[href='/trends/']").get_text() == "Trends"
+    coverage = [a["href"] for a in story.select("#coverage a")]
+    assert coverage == ["/methodology/", "/glossary/", "/trends/"]
