@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 import pytest
 from servekit import serving
 from sitekit import copy_site
+from watchdog.events import DirModifiedEvent, DirMovedEvent, FileClosedNoWriteEvent, FileModifiedEvent, FileMovedEvent
 
 from beatgen.serve.handler import CLIENT, inject, resolve
-from beatgen.serve.watch import Changes, is_scratch
+from beatgen.serve.watch import Changes, _Relay, is_scratch
 
 NOW = "2026-06-01T00:00:00Z"
 
@@ -44,6 +45,23 @@ def test_editor_scratch_files_are_ignored() -> None:
     for name in (".alpha.md.swp", "alpha.md~", "#alpha.md#", ".#alpha.md", "4913", "alpha.md.tmp"):
         assert is_scratch(name), name
     assert not is_scratch("alpha.md") and not is_scratch("site.yaml")
+
+
+def test_only_site_sources_count_as_changes(tmp_path: Path) -> None:
+    changes = Changes()
+    relay = _Relay(tmp_path, changes)
+    story = tmp_path / "content" / "stories" / "2026" / "03"
+    for event in (FileModifiedEvent(str(story / "a.md")), FileModifiedEvent(str(story / "sedX1y2Z3")),
+                  FileClosedNoWriteEvent(str(story / "b.md")), FileModifiedEvent(str(tmp_path / "public" / "x.html")),
+                  FileMovedEvent(str(story / ".c.md.swp"), str(story / "c.md")), DirModifiedEvent(str(story)),
+                  DirMovedEvent(str(story), str(story.parent / "04")),
+                  FileModifiedEvent(str(tmp_path / "site.yaml")), FileModifiedEvent(str(tmp_path / "notes.txt")),
+                  FileModifiedEvent(str(tmp_path / "layouts" / "base.html"))):
+        relay.on_any_event(event)
+    assert changes.take(threading.Event(), quiet=0.01) == {
+        "content/stories/2026/03/a.md", "content/stories/2026/03/c.md", "content/stories/2026/03",
+        "content/stories/2026/04", "site.yaml",
+        "layouts/base.html"}
 
 
 def test_a_burst_of_saves_gives_one_batch() -> None:

@@ -165,7 +165,7 @@ def _print_rebuild(event: Rebuilt, args: argparse.Namespace) -> None:
         print(f"{what}: FAILED in {event.seconds:.2f}s; the browser shows the errors; the last good build is served",
               file=sys.stderr, flush=True)
         return
-    if args.verbose or event.result.diagnostics:
+    if args.verbose or any(d.severity != "note" for d in event.problems):
         _report(list(event.problems))
     if not args.quiet:
         print(f"{what}: {event.result.stories} stories, {event.result.pages} pages in {event.seconds:.2f}s "

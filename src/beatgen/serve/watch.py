@@ -60,18 +60,23 @@ class _Relay(FileSystemEventHandler):
             return
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             path = Path(raw if isinstance(raw, str) else raw.decode()) if raw else None
-            if path is not None and self._relevant(path):
+            if path is not None and self._relevant(path, event):
                 self.changes.add(path.relative_to(self.site_dir).as_posix())
 
-    def _relevant(self, path: Path) -> bool:
+    def _relevant(self, path: Path, event: FileSystemEvent) -> bool:
         try:
             rel = path.relative_to(self.site_dir)
         except ValueError:
             return False
-        if not rel.parts or is_scratch(rel.name) or any(part.startswith(".") for part in rel.parts):
+        if not rel.parts or any(part.startswith(".") for part in rel.parts):
             return False
+        if event.is_directory:  # a new or touched folder changes nothing; a removed or renamed one does
+            return event.event_type in ("deleted", "moved") and rel.parts[0] in WATCHED_FOLDERS
+        if is_scratch(rel.name):
+            return False
+        if rel.parts[0] == "content":
+            return rel.suffix == ".md"
         return rel.parts[0] in WATCHED_FOLDERS or (len(rel.parts) == 1 and rel.name in WATCHED_FILES)
-
 
 def watch(site_dir: Path, changes: Changes) -> Observer:
     """A started observer that adds every relevant change under `site_dir` to `changes`."""
