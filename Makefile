@@ -2,8 +2,11 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# The validators the tests run (Nu Html Checker, axe-core) and Lighthouse come from npm, pinned in package-lock.json.
+NPM := $(shell command -v npm 2>/dev/null)
+NODE_TOOLS := node_modules/.package-lock.json
 
-.PHONY: site test serve check lint bench clean
+.PHONY: site test serve check lint bench clean audit
 
 $(BIN)/beatgen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +17,11 @@ site: $(BIN)/beatgen
 	$(BIN)/beatgen build --output public
 	@echo "The site is in public/: open public/index.html, or run 'make serve' to browse it at http://127.0.0.1:8000/"
 
-test: $(BIN)/beatgen
+$(NODE_TOOLS): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: $(BIN)/beatgen $(if $(NPM),$(NODE_TOOLS))
 	$(BIN)/ruff check src tests
 	$(BIN)/pytest -q
 
@@ -23,6 +30,9 @@ check: $(BIN)/beatgen
 
 serve: $(BIN)/beatgen
 	$(BIN)/beatgen serve
+
+audit: $(BIN)/beatgen $(NODE_TOOLS)
+	$(BIN)/python tools/audit.py
 
 lint: $(BIN)/beatgen
 	$(BIN)/ruff check src tests

@@ -31,3 +31,11 @@ def built_mini(mini_site: Path, beatgen: Callable[..., Run]) -> Path:
     result = beatgen("build", "--source", mini_site, "--now", "2026-06-01T00:00:00Z")
     assert result.code == 0, result.err
     return mini_site / "public"
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's sample newsroom, built once per test session (read-only for tests)."""
+    from readerkit import build_sample
+
+    return build_sample(tmp_path_factory.mktemp("sample"))

@@ -62,6 +62,7 @@ def reference_routes(site: Site) -> Iterator[Route]:
     if not any(page.slug == "methodology" for page in site.pages):
         yield Route("/methodology/", "page.html", "page", "methodology")
     yield Route("/404.html", "404.html", "not-found")
+    yield Route("/corrections/", "corrections.html", "corrections")
 
 
 def reader_routes(site: Site) -> Iterator[Route]:

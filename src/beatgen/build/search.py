@@ -7,7 +7,9 @@ files (hard-linked because their bytes did not change) reuses the previous index
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,20 +66,35 @@ def pagefind_executable() -> str:
 
 
 def run_pagefind(site: Path) -> None:
-    command = [pagefind_executable(), "--site", str(site), "--output-subdir", INDEX_DIR, "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise SearchIndexError(f"Pagefind could not index the site: {detail[-1] if detail else result.returncode}")
-    normalize_index(site / INDEX_DIR)
+    """Index `site` into a fresh folder, then swap it in for `site/pagefind`.
+
+    Pagefind never deletes files of an earlier index, so indexing in place would leave stale pages behind.
+    """
+    fresh = Path(tempfile.mkdtemp(prefix=".pagefind-new-", dir=site))
+    retired = site / f".{INDEX_DIR}-old"
+    try:
+        command = [pagefind_executable(), "--site", str(site), "--output-path", str(fresh), "--silent"]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            detail = (result.stderr or result.stdout).strip().splitlines()
+            raise SearchIndexError(f"Pagefind could not index the site: {detail[-1] if detail else result.returncode}")
+        normalize_index(fresh)
+        os.chmod(fresh, 0o755)
+        index = site / INDEX_DIR
+        if index.exists():
+            os.rename(index, retired)
+        os.rename(fresh, index)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)
 
 
 def index_search(staged: Path, previous: Path) -> SearchIndex:
     """Give the staged output a search index: the previous one if no page changed, else a fresh one."""
     started = time.perf_counter()
     reused = html_unchanged(staged, previous)
-    if reused:
+    if reused and not (staged / INDEX_DIR).exists():
         reuse_index(staged, previous)
-    else:
+    elif not reused:
         run_pagefind(staged)
     return SearchIndex(reused, time.perf_counter() - started)

@@ -209,6 +209,30 @@ def page_context(c: Context) -> dict[str, Any]:
             "rubric": c.site.config.rubric if c.route.key == "methodology" else None}
 
 
+@dataclass(frozen=True)
+class CorrectionEntry:
+    date: datetime
+    story: Story
+    html: str
+
+
+def corrections_of(site: Site, html: dict[str, StoryHtml | DocumentHtml]) -> list[CorrectionEntry]:
+    """Every correction of every published story, newest first."""
+    entries = []
+    for story in site.stories:
+        rendered = html[story.file]
+        assert isinstance(rendered, StoryHtml)
+        entries += [CorrectionEntry(c.date, story, text) for c, text in zip(story.corrections, rendered.corrections,
+                                                                             strict=True)]
+    return sorted(entries, key=lambda e: (e.date, e.story.date, e.story.slug), reverse=True)
+
+
+def corrections_context(c: Context) -> dict[str, Any]:
+    description = f"Every correction {c.site.config.title} has published, newest first."
+    return {"page": PageInfo("Corrections", description, c.route.path, "corrections"),
+            "corrections": corrections_of(c.site, c.html)}
+
+
 def trends_context(c: Context) -> dict[str, Any]:
     description = "The beat over time: volume, impact, sentiment, sourcing, and the topics rising and falling."
     return {"page": PageInfo("Trends", description, c.route.path, "trends"), **trends_view(c.site)}
@@ -248,6 +272,7 @@ CONTEXTS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "sitemap": sitemap_context,
     "news-sitemap": news_sitemap_context,
     "robots": robots_context,
+    "corrections": corrections_context,
     "trends": trends_context,
 }
 
