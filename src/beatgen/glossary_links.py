@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
@@ -22,14 +23,23 @@ from beatgen.content.model import Term
 
 _PIECES = re.compile(r"\s+|[^\W_]+|.", re.DOTALL)
 _SPACE_ATOM = r"[\s\-]+"
+_SPACES = re.compile(_SPACE_ATOM)
 _SUMMARY_CHARS = 160
 
 
 @dataclass(frozen=True)
 class Entry:
+    """A term's link, prepared once per build: the opening tags with and without the `<abbr>`."""
+
     slug: str
-    href: str
-    expansion: str
+    link: str
+    abbr: str
+
+    def html(self, text: str) -> str:
+        """The link around `text`; spelled as an abbreviation (`IAMD`, `NOTAMs`), it is an `<abbr>`."""
+        if is_abbreviation(text.removesuffix("s")):
+            return f"{self.abbr}{escapeHtml(text)}</abbr></a>"
+        return f"{self.link}{escapeHtml(text)}</a>"
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,7 @@ class Linking:
 
 
 def normal_form(text: str) -> str:
-    return re.sub(_SPACE_ATOM, " ", text).casefold()
+    return _SPACES.sub(" ", text).casefold()
 
 
 def is_abbreviation(text: str) -> bool:
@@ -114,7 +124,8 @@ def build_glossary(terms: Sequence[Term], base_path: str) -> Glossary | None:
     forms: dict[str, Entry] = {}
     spellings: dict[str, list[str]] = {}
     for term in sorted(terms, key=lambda t: (t.term.casefold(), t.slug)):
-        entry = Entry(term.slug, f"{base_path}glossary/#{term.slug}", _expansion(term))
+        link = f'<a href="{escapeHtml(base_path)}glossary/#{term.slug}" class="glossary-link">'
+        entry = Entry(term.slug, link, f'{link}<abbr title="{escapeHtml(_expansion(term))}">')
         for form in (term.term, *term.aliases):
             if form.strip() and normal_form(form) not in forms:
                 forms[normal_form(form)] = entry
@@ -169,7 +180,8 @@ def _link_run(run: list[Token], linking: Linking) -> list[Token]:
         if entry is None or entry.slug in linking.linked:
             continue
         linking.linked[entry.slug] = None
-        out += _plain(text[done:match.start()]) + _link(match.group(), entry)
+        out += _plain(text[done:match.start()])
+        out.append(Token("html_inline", "", 0, content=entry.html(match.group())))
         done = match.end()
     return run if not out else out + _plain(text[done:])
 
@@ -182,12 +194,3 @@ def _plain(text: str) -> list[Token]:
         if line:
             tokens.append(Token("text", "", 0, content=line))
     return tokens
-
-
-def _link(text: str, entry: Entry) -> list[Token]:
-    opening = Token("link_open", "a", 1, attrs={"href": entry.href, "class": "glossary-link"})
-    inner = [Token("text", "", 0, content=text)]
-    if is_abbreviation(text.removesuffix("s")):
-        inner = [Token("abbr_open", "abbr", 1, attrs={"title": entry.expansion}), *inner,
-                 Token("abbr_close", "abbr", -1)]
-    return [opening, *inner, Token("link_close", "a", -1)]

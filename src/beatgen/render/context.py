@@ -10,6 +10,7 @@ from typing import Any
 from beatgen.content.model import Story
 from beatgen.fragments import DocumentHtml, StoryHtml
 from beatgen.render.banners import story_banners
+from beatgen.render.corrections import corrections_atom_context, corrections_json_context, corrections_of
 from beatgen.render.feeds import atom_context, json_feed_context
 from beatgen.render.seo import head_for
 from beatgen.render.sitemaps import news_sitemap_context, robots_context, sitemap_context
@@ -141,7 +142,7 @@ def taxon_context(c: Context) -> dict[str, Any]:
         "taxon": taxon,
         "stories": _slice(taxon.stories, route, site.config.per_page),
         "pagination": _pager(route, taxon.path),
-        "sparkline": taxon_trend(site, taxon),
+        "sparkline": taxon_trend(site, taxon) if route.page == 1 else None,
         "feed": f"{taxon.path}feed.xml" if topic else None,
     }
 
@@ -209,24 +210,6 @@ def page_context(c: Context) -> dict[str, Any]:
             "rubric": c.site.config.rubric if c.route.key == "methodology" else None}
 
 
-@dataclass(frozen=True)
-class CorrectionEntry:
-    date: datetime
-    story: Story
-    html: str
-
-
-def corrections_of(site: Site, html: dict[str, StoryHtml | DocumentHtml]) -> list[CorrectionEntry]:
-    """Every correction of every published story, newest first."""
-    entries = []
-    for story in site.stories:
-        rendered = html[story.file]
-        assert isinstance(rendered, StoryHtml)
-        entries += [CorrectionEntry(c.date, story, text) for c, text in zip(story.corrections, rendered.corrections,
-                                                                             strict=True)]
-    return sorted(entries, key=lambda e: (e.date, e.story.date, e.story.slug), reverse=True)
-
-
 def corrections_context(c: Context) -> dict[str, Any]:
     description = f"Every correction {c.site.config.title} has published, newest first."
     return {"page": PageInfo("Corrections", description, c.route.path, "corrections"),
@@ -273,6 +256,8 @@ CONTEXTS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "news-sitemap": news_sitemap_context,
     "robots": robots_context,
     "corrections": corrections_context,
+    "corrections-atom": corrections_atom_context,
+    "corrections-json": corrections_json_context,
     "trends": trends_context,
 }
 

@@ -7,6 +7,7 @@ bounded by its number of topics and entities, never by the size of the archive: 
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -15,11 +16,10 @@ from dataclasses import dataclass
 from beatgen.content.model import Story
 from beatgen.urls import slugify
 
-NEIGHBOURS = 12
+NEIGHBOURS = 6
 KEEP = 8
-DAY = 86400.0
-# A shared taxon counts fully on the same day, half at HALF_LIFE_DAYS apart, a third at twice that.
-HALF_LIFE_DAYS = 30.0
+# A shared taxon counts fully on the same day, half at HALF_LIFE (30 days) apart, a third at twice that.
+HALF_LIFE = 30 * 86400.0
 
 
 @dataclass(frozen=True)
@@ -30,17 +30,23 @@ class Posting:
     members: list[int]
 
 
-def taxon_keys(story: Story) -> set[str]:
-    return {f"t:{slugify(name)}" for name in story.topics} | {f"e:{slugify(name)}" for name in story.affected}
+def taxon_keys(story: Story, slugs: dict[str, str]) -> set[str]:
+    """`t:<topic>` and `e:<entity>` keys; `slugs` memoises slugify across the stories of one call."""
+    def slug(name: str) -> str:
+        if name not in slugs:
+            slugs[name] = slugify(name)
+        return slugs[name]
+
+    return {f"t:{slug(name)}" for name in story.topics} | {f"e:{slug(name)}" for name in story.affected}
 
 
-def _postings(stories: Sequence[Story], keys: Sequence[set[str]]) -> dict[str, Posting]:
+def _postings(stories: Sequence[Story], times: list[float], keys: Sequence[set[str]]) -> dict[str, Posting]:
     """The inverted index; stories arrive sorted by (date, slug), so each list is sorted too."""
     index: dict[str, Posting] = defaultdict(lambda: Posting([], []))
-    for number, story in enumerate(stories):
-        for key in sorted(keys[number]):
+    for number in range(len(stories)):
+        for key in keys[number]:
             posting = index[key]
-            posting.times.append(story.date.timestamp())
+            posting.times.append(times[number])
             posting.members.append(number)
     return index
 
@@ -56,22 +62,31 @@ def _candidates(number: int, when: float, keys: set[str], index: dict[str, Posti
     return shared
 
 
-def _ranked(story: Story, shared: Counter[int], stories: Sequence[Story]) -> tuple[Story, ...]:
-    """Overlap weighted by closeness in time; ties go to the nearer, then the newer, then by slug."""
-    when = story.date.timestamp()
+def _ranked(number: int, shared: Counter[int], times: list[float], stories: Sequence[Story]) -> tuple[Story, ...]:
+    """Overlap weighted by closeness in time; ties go to the nearer, then the newer, then by slug.
 
-    def rank(other: int) -> tuple[float, float, float, str]:
-        days = abs(stories[other].date.timestamp() - when) / DAY
-        score = shared[other] / (1 + days / HALF_LIFE_DAYS)
-        return (-round(score, 9), days, -stories[other].date.timestamp(), stories[other].slug)
-
-    return tuple(stories[other] for other in sorted(shared, key=rank)[:KEEP])
+    Candidates come by overlap, highest first; a score never exceeds the overlap, so once KEEP candidates
+    score above the next overlap, the rest cannot enter and are skipped.
+    """
+    when = times[number]
+    scored: list[tuple[float, float, float, str, int]] = []
+    level = 0
+    for other, count in shared.most_common():
+        if count != level:
+            if len(scored) >= KEEP and -heapq.nsmallest(KEEP, scored)[-1][0] > count:
+                break
+            level = count
+        gap = abs(times[other] - when)
+        scored.append((-count / (1 + gap / HALF_LIFE), gap, -times[other], stories[other].slug, other))
+    return tuple(stories[entry[-1]] for entry in heapq.nsmallest(KEEP, scored))
 
 
 def related_stories(stories: Sequence[Story]) -> dict[str, tuple[Story, ...]]:
     """Each story's related stories, best first (at most KEEP); deterministic for a given set of stories."""
     ordered = sorted(stories, key=lambda s: (s.date, s.slug))
-    keys = [taxon_keys(story) for story in ordered]
-    index = _postings(ordered, keys)
-    return {story.slug: _ranked(story, _candidates(number, story.date.timestamp(), keys[number], index), ordered)
+    times = [story.date.timestamp() for story in ordered]
+    slugs: dict[str, str] = {}
+    keys = [taxon_keys(story, slugs) for story in ordered]
+    index = _postings(ordered, times, keys)
+    return {story.slug: _ranked(number, _candidates(number, times[number], keys[number], index), times, ordered)
             for number, story in enumerate(ordered)}
