@@ -53,3 +53,42 @@ def test_correction_dated_before_the_story_is_an_error(mini_site: Path, beatgen:
     assert result.code == 1
     assert ("content/stories/2026/03/alpha.md:35:11: error: a correction cannot precede the story: 2026-03-01 "
             "is before the story's date 2026-03-14 [bad-date]") in result.err
+
+
+def test_corrections_feed_and_structured_data(corrected_site: Path, beatgen: Callable[..., Run]) -> None:
+    import json
+
+    import feedparser
+
+    assert beatgen("build", "--source", corrected_site, "--now", NOW).code == 0
+    public = corrected_site / "public"
+    feed = feedparser.parse((public / "corrections" / "feed.xml").read_bytes())
+    assert not feed.bozo
+    assert [e.id for e in feed.entries] == ["tag:example.org,2026-03-14:alpha/correction/2026-03-20/1",
+                                            "tag:example.org,2026-03-14:alpha/correction/2026-03-16/1"]
+    assert feed.entries[0].link == "https://example.org/stories/2026/03/alpha/#corrections"
+    site_feed = feedparser.parse((public / "feed.xml").read_bytes())
+    alpha = next(e for e in site_feed.entries if e.id.endswith(":alpha"))
+    assert alpha.updated.startswith("2026-03-20T10:00:00")
+    page = soup(public / "stories" / "2026" / "03" / "alpha" / "index.html")
+    graph = json.loads(page.select_one("script[type='application/ld+json']").string)["@graph"]
+    article = next(node for node in graph if node["@type"] == "NewsArticle")
+    assert article["dateModified"].startswith("2026-03-20T10:00:00")
+    assert [c["datePublished"][:10] for c in article["correction"]] == ["2026-03-16", "2026-03-20"]
+    assert all(c["@type"] == "CorrectionComment" for c in article["correction"])
+    assert article["publisher"]["correctionsPolicy"] == "https://example.org/methodology/#corrections-policy"
+    corrections_page = soup(public / "corrections" / "index.html")
+    assert corrections_page.select_one("link[type='application/atom+xml'][href='/corrections/feed.xml']")
+
+
+def test_editing_a_correction_keeps_its_feed_id(corrected_site: Path, beatgen: Callable[..., Run]) -> None:
+    import feedparser
+
+    beatgen("build", "--source", corrected_site, "--now", NOW)
+    before = [e.id for e in feedparser.parse((corrected_site / "public/corrections/feed.xml").read_bytes()).entries]
+    alpha = corrected_site / "content" / "stories" / "2026" / "03" / "alpha.md"
+    alpha.write_text(alpha.read_text().replace("not 2026.", "not in 2026 as first reported."))
+    beatgen("build", "--source", corrected_site, "--now", NOW)
+    after = feedparser.parse((corrected_site / "public/corrections/feed.xml").read_bytes()).entries
+    assert [e.id for e in after] == before
+    assert "as first reported" in after[0].content[0].value

@@ -63,6 +63,8 @@ def reference_routes(site: Site) -> Iterator[Route]:
         yield Route("/methodology/", "page.html", "page", "methodology")
     yield Route("/404.html", "404.html", "not-found")
     yield Route("/corrections/", "corrections.html", "corrections")
+    yield Route("/corrections/feed.xml", "feeds/atom.xml", "corrections-atom")
+    yield Route("/corrections/feed.json", "feeds/feed.json", "corrections-json")
 
 
 def reader_routes(site: Site) -> Iterator[Route]:

@@ -80,6 +80,10 @@ def _feed_links(c: Context) -> tuple[FeedLink, ...]:
         atom, json_path = feed_paths(taxon.path)
         links += [FeedLink(f"{config.title}: {taxon.name}", "application/atom+xml", atom),
                   FeedLink(f"{config.title}: {taxon.name}", "application/feed+json", json_path)]
+    if c.route.kind == "corrections":
+        atom, json_path = feed_paths(c.route.path)
+        links += [FeedLink(f"{config.title}: corrections", "application/atom+xml", atom),
+                  FeedLink(f"{config.title}: corrections", "application/feed+json", json_path)]
     return tuple(links)
 
 
@@ -89,7 +93,8 @@ def _topic_names(site: Site, story: Story) -> list[str]:
 
 def _organization(site: Site) -> dict[str, Any]:
     publisher = site.config.publisher
-    org: dict[str, Any] = {"@type": "NewsMediaOrganization", "name": publisher.name, "url": publisher.url}
+    org: dict[str, Any] = {"@type": "NewsMediaOrganization", "name": publisher.name, "url": publisher.url,
+                           "correctionsPolicy": _absolute(site.config.base_url, site.config.corrections_policy)}
     if publisher.logo:
         org["logo"] = {"@type": "ImageObject", "url": site.config.base_url + publisher.logo.lstrip("/")}
     return org
@@ -156,3 +161,8 @@ def _breadcrumb_list(site: Site, trail: list[tuple[str, str]]) -> dict[str, Any]
     return {"@type": "BreadcrumbList", "itemListElement": [
         {"@type": "ListItem", "position": index, "name": name, "item": site.config.base_url + path.lstrip("/")}
         for index, (name, path) in enumerate(trail, start=1)]}
+
+
+def _absolute(base_url: str, url: str) -> str:
+    """A site path from site.yaml (`/methodology/#...`) as an absolute URL; absolute URLs stay."""
+    return url if "://" in url else base_url + url.lstrip("/")
