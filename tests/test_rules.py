@@ -7,7 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sitekit import FIXTURES, Run, tree_bytes
+from sitekit import FIXTURES, Run, copy_site, tree_bytes
+
+from beatgen.cli import main
 
 BAD = sorted((FIXTURES / "bad").glob("*.md"))
 NOW = "2026-06-01T00:00:00Z"
@@ -24,11 +26,19 @@ def test_check_reports_exact_lines(bad: Path, mini_site: Path, beatgen: Callable
     assert result.code == (1 if any(": error: " in line for line in expected) else 0)
 
 
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini site with its output, built once: each test below copies it rather than building again."""
+    site = copy_site("mini", tmp_path_factory.mktemp("built") / "site")
+    assert main(["build", "--source", str(site), "--now", NOW]) == 0
+    return site
+
+
 @pytest.mark.parametrize("bad", [p for p in BAD if ": error: " in p.with_suffix(".expected").read_text()],
                          ids=lambda p: p.stem)
-def test_failed_build_leaves_previous_output_untouched(bad: Path, mini_site: Path,
+def test_failed_build_leaves_previous_output_untouched(bad: Path, built_once: Path, tmp_path: Path,
                                                        beatgen: Callable[..., Run]) -> None:
-    assert beatgen("build", "--source", mini_site, "--now", NOW).code == 0
+    mini_site = Path(shutil.copytree(built_once, tmp_path / "site", symlinks=True))
     before = tree_bytes(mini_site / "public")
     shutil.copy(bad, mini_site / "content" / "stories" / "2026" / "03" / bad.name)
     result = beatgen("build", "--source", mini_site, "--now", NOW)

@@ -35,6 +35,13 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
+def name(path: Path) -> str:
+    """How a field is named in messages: `'title'`, or `item 2 of 'takeaways'` for a list item."""
+    if path and isinstance(path[-1], int):
+        return f"item {path[-1] + 1} of '{path[-2]}'" if len(path) > 1 else f"item {path[-1] + 1}"
+    return f"'{path[-1]}'" if path else "the front matter"
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{match[0]}'?" if match else ""
@@ -49,9 +56,11 @@ class Reader:
     problems: list[Diagnostic] = field(default_factory=list)
 
     def fail(self, path: Path, code: str, message: str, *, key: bool = False) -> None:
-        """Report an error at `path`; one error per place, so a bad value is not reported twice."""
+        """Report an error at `path`; one error per place, so a bad value is not reported twice
+        (but every missing field is named, though all of them point at the mapping that lacks them)."""
         line, column = self.doc.where(path, key=key)
-        if any((p.line, p.column, p.severity) == (line, column, "error") for p in self.problems):
+        if any((p.line, p.column, p.severity) == (line, column, "error")
+               and (code != "missing-field" or p.code != code or p.message == message) for p in self.problems):
             return
         self.problems.append(error(self.file, line, column, code, message))
 
@@ -104,7 +113,7 @@ class Reader:
         value = self.get(path)
         if not isinstance(value, str):
             if isinstance(value, (dict, list)):
-                self.fail(path, "wrong-type", f"'{path[-1]}' must be text, got {describe(value)}")
+                self.fail(path, "wrong-type", f"{name(path)} must be text, got {describe(value)}")
                 return default
             value = self.doc.raw.get(path, str(value))
         value = value.strip()

@@ -26,8 +26,11 @@ Position = tuple[int, int]
 
 MAX_DEPTH = 24
 MAX_NODES = 50_000
+MAX_OPEN_FLOW = 1_000
+_FLOW = re.compile(r"[\[\]{}]")
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 _FRIENDLY = {
     "while scanning a quoted scalar": "a quoted string is never closed; add the closing quote",
     "while scanning for the next token": "this character cannot start a YAML value; quote the value",
@@ -62,23 +65,51 @@ class YamlDoc:
 
 def load_yaml(text: str, file: str, first_line: int = 1) -> tuple[YamlDoc | None, list[Diagnostic]]:
     """Parse `text`, whose first line is line `first_line` of `file`."""
+    too_deep = _flow_too_deep(text, file, first_line)
+    if too_deep:
+        return None, [too_deep]
     loader = _Loader(text)
+    builder = _Builder(loader, file, first_line)
     try:
-        node = loader.get_single_node()
+        complete = builder.run()
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_error(exc, text, file, first_line)]
+    except yaml.reader.ReaderError as exc:
+        return None, [_reader_error(exc, text, file, first_line)]
     except yaml.YAMLError as exc:
         return None, [error(file, first_line, 1, "yaml-syntax", f"invalid YAML: {exc}")]
-    except RecursionError:
-        return None, [error(file, first_line, 1, "yaml-depth", "YAML is nested too deeply to read")]
     finally:
         loader.dispose()
-    builder = _Builder(loader, file, first_line)
-    if node is None:
-        return YamlDoc(None), []
-    data = builder.build(node, (), 0)
-    builder.doc.data = data
-    return builder.doc, builder.problems
+    return (builder.doc if complete else None), builder.problems
+
+
+def _flow_too_deep(text: str, file: str, first_line: int) -> Diagnostic | None:
+    """Refuse thousands of unclosed '[' or '{' before parsing: libyaml takes quadratic time on them.
+
+    Counting ignores quoting, so the limit is far above what any real file nests (MAX_DEPTH).
+    """
+    if text.count("[") + text.count("{") <= MAX_OPEN_FLOW:
+        return None
+    depth = 0
+    for match in _FLOW.finditer(text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        if depth > MAX_OPEN_FLOW:
+            line = text.count("\n", 0, match.start())
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            return error(file, line + first_line, column, "yaml-depth",
+                         f"more than {MAX_OPEN_FLOW:,} '[' or '{{' are open at once here; close each list and "
+                         f"mapping (YAML may nest at most {MAX_DEPTH} levels)")
+    return None
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, file: str, first_line: int) -> Diagnostic:
+    """A character YAML refuses (a control character): its position counts bytes of the UTF-8 text."""
+    before = text.encode("utf-8")[: exc.position].decode("utf-8", "replace")
+    line = before.count("\n")
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    found = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+    message = f"invalid YAML: the control character {found} cannot appear in front matter; delete it"
+    return error(file, line + first_line, column, "yaml-syntax", message)
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str, first_line: int) -> Diagnostic:
@@ -119,8 +150,22 @@ def _unclosed_quote(lines: list[str]) -> tuple[int, int] | None:
     return None
 
 
+@dataclass
+class _Frame:
+    """An open mapping or sequence while events stream in."""
+
+    path: Path
+    container: dict[str, Any] | list[Any]
+    key: str | None = None
+    skip_value: bool = False
+
+
 class _Builder:
-    """Turns a composed node tree into plain values, recording positions and problems."""
+    """Builds plain values straight from the parser's events, with an explicit stack.
+
+    PyYAML's composer recurses once per nesting level in C, so a file of 100,000 '[' overflows the
+    C stack and kills the process; reading events keeps every depth safe and gives aliases their place.
+    """
 
     def __init__(self, loader: Any, file: str, first_line: int) -> None:
         self.loader = loader
@@ -128,69 +173,157 @@ class _Builder:
         self.first_line = first_line
         self.doc = YamlDoc(None)
         self.problems: list[Diagnostic] = []
-        self.seen: set[int] = set()
+        self.nodes = 0
+        self.aliases: list[tuple[Position, str]] = []
 
-    def position(self, node: yaml.Node) -> Position:
-        return node.start_mark.line + self.first_line, node.start_mark.column + 1
+    def position(self, event: yaml.Event) -> Position:
+        return event.start_mark.line + self.first_line, event.start_mark.column + 1
 
-    def fail(self, node: yaml.Node, code: str, message: str) -> None:
-        line, column = self.position(node)
+    def fail(self, event: yaml.Event, code: str, message: str) -> None:
+        line, column = self.position(event)
         self.problems.append(error(self.file, line, column, code, message))
 
-    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
-        if id(node) in self.seen:
-            line, column = self.doc.key_at.get(path, self.position(node))
-            message = "YAML aliases (*name) are not allowed here; write the value out"
-            self.problems.append(error(self.file, line, column, "yaml-alias", message))
-            return None
-        self.seen.add(id(node))
-        if len(self.seen) > MAX_NODES:
-            self.fail(node, "yaml-size", f"too many YAML values (more than {MAX_NODES}); split the file")
-            return None
-        if depth > MAX_DEPTH:
-            self.fail(node, "yaml-depth", f"YAML nested more than {MAX_DEPTH} levels deep; flatten it")
-            return None
-        self.doc.value_at[path] = self.position(node)
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return self.sequence(node, path, depth)
-        return self.scalar(node, path)
+    def run(self) -> bool:
+        """Build the one document of the stream; False when the stream holds a second one."""
+        self.loader.get_event()
+        if isinstance(self.loader.peek_event(), yaml.StreamEndEvent):
+            return True
+        self.loader.get_event()
+        self.document()
+        self.loader.get_event()
+        extra = self.loader.get_event()
+        if not isinstance(extra, yaml.StreamEndEvent):
+            self.problems = []
+            self.fail(extra, "yaml-syntax", "invalid YAML: a second YAML document starts here; "
+                                            "front matter is one document, so remove the extra '---' or '...'")
+            return False
+        self._report_aliases()
+        return True
 
-    def mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any] | None:
-        if node.tag != _MAP_TAG:
-            self.fail(node, "yaml-tag", f"YAML tag {node.tag} is not allowed; remove it")
-            return None
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                message = "keys must be plain words (merge keys and complex keys are not allowed)"
-                self.fail(key_node, "yaml-key", message)
+    def document(self) -> None:
+        stack: list[_Frame] = []
+        while True:
+            event = self.loader.get_event()
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+                if not stack:
+                    return
                 continue
-            key = key_node.value
-            if key in result:
-                first = self.doc.key_at[(*path, key)][0]
-                self.fail(key_node, "duplicate-key", f"duplicate key '{key}' (first set on line {first}); keep one")
+            if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
+                self.key(stack[-1], event)
                 continue
-            self.doc.key_at[(*path, key)] = self.position(key_node)
-            result[key] = self.build(value_node, (*path, key), depth + 1)
-        return result
+            frame = stack[-1] if stack else None
+            path = self.child_path(frame)
+            opened = self.node(event, path, len(stack), frame is not None and frame.skip_value)
+            self.place(frame, path, opened.container if isinstance(opened, _Frame) else opened)
+            if isinstance(opened, _Frame):
+                stack.append(opened)
+            elif not stack:
+                return
 
-    def sequence(self, node: yaml.SequenceNode, path: Path, depth: int) -> list[Any] | None:
-        if node.tag != _SEQ_TAG:
-            self.fail(node, "yaml-tag", f"YAML tag {node.tag} is not allowed; remove it")
+    def child_path(self, frame: _Frame | None) -> Path:
+        if frame is None:
+            return ()
+        if isinstance(frame.container, dict):
+            return (*frame.path, frame.key or "")
+        return (*frame.path, len(frame.container))
+
+    def place(self, frame: _Frame | None, path: Path, value: Any) -> None:
+        if frame is None:
+            self.doc.data = value
+        elif isinstance(frame.container, list):
+            frame.container.append(value)
+        else:
+            if not frame.skip_value:
+                frame.container[path[-1]] = value
+            frame.key, frame.skip_value = None, False
+
+    def key(self, frame: _Frame, event: yaml.Event) -> None:
+        """A mapping key: a plain scalar, once per mapping; anything else is reported and its value dropped."""
+        assert isinstance(frame.container, dict)
+        tag = getattr(event, "tag", None)
+        if not isinstance(event, yaml.ScalarEvent) or self.resolve(event) == _MERGE_TAG or tag not in (None, "!"):
+            self.fail(event, "yaml-key", "keys must be plain words (merge keys, tags and complex keys are not "
+                                         "allowed); write the key as a word followed by ':'")
+            self.skip(event)
+            frame.key, frame.skip_value = "", True
+            return
+        key = event.value
+        path = (*frame.path, key)
+        frame.key, frame.skip_value = key, key in frame.container
+        if frame.skip_value:
+            first = self.doc.key_at[path][0]
+            self.fail(event, "duplicate-key", f"duplicate key '{key}' (first set on line {first}); keep one")
+        else:
+            self.doc.key_at[path] = self.position(event)
+
+    def node(self, event: yaml.Event, path: Path, depth: int, ignored: bool) -> _Frame | Any:
+        """Start a value: a scalar's value, or a new frame for a collection (None when it is refused)."""
+        self.nodes += 1
+        if isinstance(event, yaml.AliasEvent):
+            self.aliases.append((self.position(event), event.anchor))
             return None
-        return [self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
+        if not ignored:
+            self.doc.value_at[path] = self.position(event)
+        refusal = self.refusal(event, depth)
+        if refusal:
+            if not ignored:
+                self.fail(event, *refusal)
+            self.skip(event)
+            return None
+        if isinstance(event, yaml.MappingStartEvent):
+            return _Frame(path, {})
+        if isinstance(event, yaml.SequenceStartEvent):
+            return _Frame(path, [])
+        return None if ignored else self.scalar(event, path)
 
-    def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
-        self.doc.raw[path] = node.value
+    def refusal(self, event: yaml.Event, depth: int) -> tuple[str, str] | None:
+        if self.nodes > MAX_NODES:
+            return "yaml-size", f"too many YAML values (more than {MAX_NODES:,}); split the file"
+        if isinstance(event, yaml.ScalarEvent):
+            return None
+        if depth >= MAX_DEPTH:
+            return "yaml-depth", f"YAML nested more than {MAX_DEPTH} levels deep; flatten it"
+        if event.tag not in (None, "!", _MAP_TAG if isinstance(event, yaml.MappingStartEvent) else _SEQ_TAG):
+            return "yaml-tag", f"YAML tag {event.tag} is not allowed; remove it"
+        return None
+
+    def skip(self, event: yaml.Event) -> None:
+        """Consume the rest of a refused collection without building it."""
+        depth = int(isinstance(event, yaml.CollectionStartEvent))
+        while depth:
+            event = self.loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+
+    def resolve(self, event: yaml.ScalarEvent) -> str:
+        if event.tag is None or event.tag == "!":
+            return self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        return event.tag
+
+    def scalar(self, event: yaml.ScalarEvent, path: Path) -> Any:
+        self.doc.raw[path] = event.value
+        node = yaml.ScalarNode(self.resolve(event), event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
-            self.fail(node, "yaml-tag", f"cannot read this value: {exc.problem}; remove the tag or quote the value")
+            self.fail(event, "yaml-tag", f"cannot read this value: {exc.problem}; remove the tag or quote the value")
         except (ValueError, OverflowError, TypeError) as exc:
             if node.tag == "tag:yaml.org,2002:timestamp":
-                self.fail(node, "bad-date", f"'{node.value}' is not a real date ({exc}); check the day and month")
+                self.fail(event, "bad-date", f"'{event.value}' is not a real date ({exc}); check the day, month "
+                                             "and time (e.g. 2026-03-14 or 2026-03-14T09:30:00Z)")
             else:
-                self.fail(node, "yaml-value", f"'{node.value}' is not a valid value ({exc}); quote it")
+                self.fail(event, "yaml-value", f"'{event.value}' is not a valid value ({exc}); quote it")
         return None
+
+    def _report_aliases(self) -> None:
+        """One error for all aliases: an alias bomb ("billion laughs") must not flood the report."""
+        if not self.aliases:
+            return
+        (line, column), anchor = self.aliases[0]
+        more = len(self.aliases) - 1
+        also = f" (and {more} more alias{'es' * (more != 1)})" if more else ""
+        self.problems.append(error(self.file, line, column, "yaml-alias",
+                                   f"YAML aliases such as *{anchor} are not allowed{also}; write each value out"))

@@ -39,7 +39,7 @@ def split_file(raw: bytes, file: str, max_size: int) -> tuple[Split | None, list
 
 def _decode(raw: bytes, file: str, max_size: int) -> tuple[str, Diagnostic | None]:
     if len(raw) > max_size:
-        return "", error(file, 1, 1, "too-large", f"the file is {len(raw):,} bytes, over the limit of {max_size:,} "
+        return "", error(file, 1, 1, "too-large", f"the file is larger than the limit of {max_size:,} bytes "
                                                   "(max_file_size in site.yaml); split it or raise the limit")
     if not raw.strip():
         return "", error(file, 1, 1, "empty-file", "the file is empty; a story starts with '---' front matter")

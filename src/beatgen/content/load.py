@@ -72,7 +72,18 @@ def digest_of(raw: bytes) -> str:
 
 
 def parse_file(kind: str, rel: str, raw: bytes, config: SiteConfig) -> tuple[Model | None, list[Diagnostic]]:
-    """Bytes of one content file → its model and problems. Pure: same inputs, same result."""
+    """Bytes of one content file → its model and problems. Pure: same inputs, same result.
+
+    No content may end a build in a traceback: a failure of ours becomes an error naming the file.
+    """
+    try:
+        return _parse(kind, rel, raw, config)
+    except Exception as exc:  # the last guard: the message asks for a report
+        return None, [error(rel, 1, 1, "internal-error", f"beatgen failed to read this file ({type(exc).__name__}: "
+                                                          f"{exc}); please report it with the file attached")]
+
+
+def _parse(kind: str, rel: str, raw: bytes, config: SiteConfig) -> tuple[Model | None, list[Diagnostic]]:
     split, problems = split_file(raw, rel, config.max_file_size)
     if split is None:
         return None, problems
