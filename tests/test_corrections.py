@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
+import feedparser
 import pytest
 from sitekit import Run, soup
 
@@ -56,10 +58,6 @@ def test_correction_dated_before_the_story_is_an_error(mini_site: Path, beatgen:
 
 
 def test_corrections_feed_and_structured_data(corrected_site: Path, beatgen: Callable[..., Run]) -> None:
-    import json
-
-    import feedparser
-
     assert beatgen("build", "--source", corrected_site, "--now", NOW).code == 0
     public = corrected_site / "public"
     feed = feedparser.parse((public / "corrections" / "feed.xml").read_bytes())
@@ -82,8 +80,6 @@ def test_corrections_feed_and_structured_data(corrected_site: Path, beatgen: Cal
 
 
 def test_editing_a_correction_keeps_its_feed_id(corrected_site: Path, beatgen: Callable[..., Run]) -> None:
-    import feedparser
-
     beatgen("build", "--source", corrected_site, "--now", NOW)
     before = [e.id for e in feedparser.parse((corrected_site / "public/corrections/feed.xml").read_bytes()).entries]
     alpha = corrected_site / "content" / "stories" / "2026" / "03" / "alpha.md"
@@ -92,3 +88,27 @@ def test_editing_a_correction_keeps_its_feed_id(corrected_site: Path, beatgen: C
     after = feedparser.parse((corrected_site / "public/corrections/feed.xml").read_bytes()).entries
     assert [e.id for e in after] == before
     assert "as first reported" in after[0].content[0].value
+
+
+def test_new_correction_appends_a_dated_item_that_checks(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    result = beatgen("new", "correction", "alpha", "The order is for **four** batteries.", "--source", mini_site,
+                     "--date", "2026-04-02")
+    assert result.code == 0, result.err
+    again = beatgen("new", "correction", "content/stories/2026/03/alpha.md", "Second fix.", "--source", mini_site,
+                    "--date", "2026-04-03T09:00:00Z")
+    assert again.code == 0, again.err
+    text = (mini_site / "content" / "stories" / "2026" / "03" / "alpha.md").read_text()
+    assert ('corrections:\n  - date: 2026-04-02T00:00:00Z\n    text: "The order is for **four** batteries."\n'
+            '  - date: 2026-04-03T09:00:00Z\n    text: "Second fix."\n---\n') in text
+    assert beatgen("check", "--source", mini_site, "--now", NOW).code == 0
+
+
+def test_new_correction_that_would_break_the_story_is_refused(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    beta = mini_site / "content" / "stories" / "2026" / "02" / "beta.md"
+    before = beta.read_bytes()
+    result = beatgen("new", "correction", "beta", "Too early.", "--source", mini_site, "--date", "2026-01-01")
+    assert result.code == 1
+    assert "content/stories/2026/02/beta.md:18:11: error: a correction cannot precede the story" in result.err
+    assert beta.read_bytes() == before
+    missing = beatgen("new", "correction", "no-such-story", "Text.", "--source", mini_site)
+    assert missing.code == 1 and "no story named 'no-such-story'" in missing.err

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sitekit import Run
+from sitekit import Run, soup
+
+from beatgen.build.pipeline import BuildOptions, build
 
 EMBARGO = "2026-05-01T06:00:00Z"
 TITLE = "Kappa programme unveiled at dawn"
@@ -91,3 +93,12 @@ def test_check_json_carries_the_lift_time(embargo_site: Path, beatgen: Callable[
     assert notes == [{"file": "content/stories/2026/03/kappa-unveiled.md", "line": 1, "column": 1,
                       "severity": "note", "code": "embargo",
                       "message": "embargoed until 2026-05-01T06:00:00+00:00: held back from every output until then"}]
+
+
+def test_preview_shows_embargoed_story_with_a_banner(embargo_site: Path, tmp_path: Path) -> None:
+    options = BuildOptions(embargo_site, tmp_path / "preview", now="2026-04-01T00:00:00Z", preview=True,
+                           embargoed=True)
+    build(options)
+    page = soup(tmp_path / "preview" / "stories" / "2026" / "03" / "kappa-unveiled" / "index.html")
+    banner = page.select_one(".preview-banner.banner-embargoed")
+    assert banner.get_text(" ", strip=True).startswith("Embargoed Embargoed until 2026-05-01T06:00:00+00:00")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from beatgen import __version__, scaffold
@@ -80,7 +81,11 @@ def _new_parser(commands: argparse._SubParsersAction) -> None:
     term.add_argument("title", metavar="term")
     page = kinds.add_parser("page", help="content/pages/<slug>.md")
     page.add_argument("title")
-    for kind in (story, term, page):
+    correction = kinds.add_parser("correction", help="append a dated correction to a story")
+    correction.add_argument("story", help="the story's slug or its file path")
+    correction.add_argument("title", metavar="text", help="the correction, one sentence of inline Markdown")
+    correction.add_argument("--date", help="the correction's date (default: now)")
+    for kind in (story, term, page, correction):
         kind.add_argument("--source", type=Path, default=Path("."), help="the site folder (with site.yaml)")
 
 
@@ -183,6 +188,8 @@ def run_new(args: argparse.Namespace) -> int:
     except scaffold.ScaffoldError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.kind == "correction":
+        return _new_correction(args, when)
     try:
         if args.kind == "story":
             made = scaffold.story(args.title, args.topic, when)
@@ -195,6 +202,16 @@ def run_new(args: argparse.Namespace) -> int:
     print(f"Created {path}")
     if args.kind == "story":
         print("It is a draft: `beatgen serve` shows it; delete `draft: true` when it is ready to publish.")
+    return EXIT_OK
+
+
+def _new_correction(args: argparse.Namespace, when: datetime) -> int:
+    try:
+        path = scaffold.add_correction(args.source, args.story, args.title, when, load_config(args.source))
+    except scaffold.ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"Added a correction dated {when.isoformat()} to {path}; `beatgen check` validates it")
     return EXIT_OK
 
 

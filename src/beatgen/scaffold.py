@@ -16,6 +16,7 @@ from string import Template
 from zoneinfo import ZoneInfo
 
 from beatgen.config import SiteConfig
+from beatgen.content.load import parse_file
 from beatgen.content.validate import to_datetime
 from beatgen.urls import slugify
 
@@ -99,3 +100,57 @@ def write(site_dir: Path, scaffold: Scaffold) -> Path:
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(scaffold.text)
     return target
+
+
+def find_story(site_dir: Path, reference: str) -> Path:
+    """A story by its file path (`content/stories/.../x.md`) or by its slug (the file name)."""
+    direct = site_dir / reference
+    if reference.endswith(".md") and direct.is_file():
+        return direct
+    matches = sorted((site_dir / "content" / "stories").rglob(f"{slugify(reference)}.md"))
+    if len(matches) != 1:
+        found = "no story" if not matches else f"{len(matches)} stories"
+        raise ScaffoldError(f"{found} named '{reference}' under content/stories/; give the story's slug or its path")
+    return matches[0]
+
+
+def add_correction(site_dir: Path, reference: str, text: str, when: datetime, config: SiteConfig) -> Path:
+    """Append a dated correction to a story's `corrections:` list, keeping the rest of the file as written.
+
+    The edited file is validated before it replaces the story: a correction that would break the story
+    (dated before it, say) is refused with the checker's message and the file is left as it was.
+    """
+    if not text.strip():
+        raise ScaffoldError("the correction text must not be empty")
+    path = find_story(site_dir, reference)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if lines[0].rstrip() != "---" or closing is None:
+        raise ScaffoldError(f"{path.relative_to(site_dir).as_posix()} has no front matter between '---' lines")
+    item = [f"  - date: {when.isoformat().replace('+00:00', 'Z')}", f"    text: {_quoted(text)}"]
+    start = next((i for i in range(1, closing) if lines[i].startswith("corrections:")), None)
+    if start is None:
+        lines[closing:closing] = ["corrections:", *item]
+    elif lines[start].split(":", 1)[1].strip() in ("", "[]"):
+        lines[start] = "corrections:"
+        end = next((i for i in range(start + 1, closing) if lines[i][:1] not in (" ", "-", "", "#")), closing)
+        lines[end:end] = item
+    else:
+        raise ScaffoldError("the story's corrections are written inline; write them as a list, one '- date:' "
+                            "item per correction, then run this again")
+    edited = "\n".join(lines)
+    rel = path.relative_to(site_dir).as_posix()
+    _, problems = parse_file("story", rel, edited.encode("utf-8"), config)
+    errors = [problem.text() for problem in problems if problem.severity == "error"]
+    if errors:
+        raise ScaffoldError("the correction was not added, the story would not pass `beatgen check`:\n"
+                            + "\n".join(errors))
+    _replace(path, edited)
+    return path
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write a whole file as a transaction: a temporary file beside it, then a rename."""
+    temporary = path.with_name(f".{path.name}.new")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)

@@ -96,7 +96,7 @@ def serve(options: ServeOptions, report: Report) -> None:
         port = server.server_address[1]
         build_options = BuildOptions(options.site_dir, output, drafts=options.drafts, future=options.future,
                                      base_url=f"http://{url_host(options.host)}:{port}/", now=options.now,
-                                     preview=True)
+                                     preview=True, embargoed=True)
         observer = watch(options.site_dir, changes)
         builder = threading.Thread(target=_rebuild_on_change, args=(changes, stop, build_options, live, report),
                                    name="beatgen-rebuild", daemon=True)
