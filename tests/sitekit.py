@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from pathlib import Path
 
@@ -53,3 +54,14 @@ def write_story(site: Path, slug: str, day: str, *, impact: int = 5, sentiment: 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def output_texts(root: Path) -> dict[str, str]:
+    """Every output file as text; gzip'd search index chunks are opened first."""
+    texts = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        texts[path.relative_to(root).as_posix()] = data.decode("utf-8", errors="replace").lower()
+    return texts

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from sitekit import Run, soup
+from sitekit import Run, output_texts, soup
 
 NOW = "2026-06-01T00:00:00Z"
 CORRECTIONS = """corrections:
@@ -112,3 +112,13 @@ def test_new_correction_that_would_break_the_story_is_refused(mini_site: Path, b
     assert beta.read_bytes() == before
     missing = beatgen("new", "correction", "no-such-story", "Text.", "--source", mini_site)
     assert missing.code == 1 and "no story named 'no-such-story'" in missing.err
+
+
+def test_sample_site_corrections_feed_and_embargo(built_sample: Path) -> None:
+    feed = feedparser.parse((built_sample / "corrections" / "feed.xml").read_bytes())
+    assert not feed.bozo and len(feed.entries) >= 3
+    corrected = {entry.link.split("#")[0] for entry in feed.entries}
+    assert len(corrected) >= 2
+    texts = output_texts(built_sample)
+    for secret in ("allies-joint-space-missile-warning-layer", "joint space-based missile-warning layer"):
+        assert not [name for name, text in texts.items() if secret in text or secret in name]

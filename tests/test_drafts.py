@@ -3,25 +3,13 @@ the search index) unless asked for, and a new story from `beatgen new` starts as
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Callable
 from pathlib import Path
 
-from sitekit import Run
+from sitekit import Run, output_texts
 
 NOW = "2026-06-01T00:00:00Z"
 HELD = {"gamma": "Gamma draft story", "delta": "Delta scheduled story"}
-
-
-def _texts(root: Path) -> dict[str, str]:
-    """Every output file as text; gzip'd search index chunks are opened first."""
-    texts = {}
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        if data[:2] == b"\x1f\x8b":
-            data = gzip.decompress(data)
-        texts[path.relative_to(root).as_posix()] = data.decode("utf-8", errors="replace").lower()
-    return texts
 
 
 def _mentions(texts: dict[str, str], word: str) -> list[str]:
@@ -30,7 +18,7 @@ def _mentions(texts: dict[str, str], word: str) -> list[str]:
 
 def test_held_stories_are_absent_from_every_output_file(mini_site: Path, beatgen: Callable[..., Run]) -> None:
     assert beatgen("build", "--source", mini_site, "--now", NOW, "--quiet").code == 0
-    texts = _texts(mini_site / "public")
+    texts = output_texts(mini_site / "public")
     assert len(texts) > 20
     for slug, title in HELD.items():
         assert _mentions(texts, slug) == [], slug
@@ -39,8 +27,8 @@ def test_held_stories_are_absent_from_every_output_file(mini_site: Path, beatgen
 
 def test_drafts_and_future_flags_bring_them_in(mini_site: Path, beatgen: Callable[..., Run]) -> None:
     assert beatgen("build", "--source", mini_site, "--now", NOW, "--drafts", "--quiet").code == 0
-    texts = _texts(mini_site / "public")
+    texts = output_texts(mini_site / "public")
     assert "stories/2026/03/gamma/index.html" in texts and not _mentions(texts, HELD["delta"])
     assert beatgen("build", "--source", mini_site, "--now", NOW, "--future", "--quiet").code == 0
-    texts = _texts(mini_site / "public")
+    texts = output_texts(mini_site / "public")
     assert "stories/2030/01/delta/index.html" in texts and not _mentions(texts, HELD["gamma"])
