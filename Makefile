@@ -34,6 +34,10 @@ serve: $(BIN)/beatgen
 audit: $(BIN)/beatgen $(NODE_TOOLS)
 	$(BIN)/python tools/audit.py
 
+# `make bench` times 1,000 and 10,000 stories; BENCH_ARGS="--huge" adds 100,000, "--peers" Hugo/Eleventy/Pelican.
+bench: $(BIN)/beatgen
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 lint: $(BIN)/beatgen
 	$(BIN)/ruff check src tests
 

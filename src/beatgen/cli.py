@@ -40,6 +40,9 @@ def make_parser() -> argparse.ArgumentParser:
     _site_arguments(build_cmd)
     build_cmd.add_argument("--output", type=Path, default=None, help="output folder (default: SOURCE/public)")
     build_cmd.add_argument("--jobs", type=int, default=0, help="worker processes (default: the cores available)")
+    build_cmd.add_argument("--cache-dir", type=Path, default=None,
+                           help="build cache folder (default: BEATGEN_CACHE_DIR, else SOURCE/.beatgen-cache)")
+    build_cmd.add_argument("--no-cache", action="store_true", help="build from scratch; leave the cache alone")
     _loudness(build_cmd)
     check_cmd = commands.add_parser("check", help="validate config, content, templates and links; write nothing")
     _site_arguments(check_cmd)
@@ -92,7 +95,8 @@ def _new_parser(commands: argparse._SubParsersAction) -> None:
 def _options(args: argparse.Namespace) -> BuildOptions:
     output = getattr(args, "output", None) or args.source / "public"
     return BuildOptions(site_dir=args.source, output_dir=output, drafts=args.drafts, future=args.future,
-                        base_url=args.base_url, now=args.now, jobs=getattr(args, "jobs", 0))
+                        base_url=args.base_url, now=args.now, jobs=getattr(args, "jobs", 0),
+                        cache=not getattr(args, "no_cache", False), cache_dir=getattr(args, "cache_dir", None))
 
 
 def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:

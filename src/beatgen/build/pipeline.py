@@ -1,35 +1,50 @@
 """The build: config → content → fragments → site → routes → pages → output.
 
 `prepare` does everything but writing, so `check` and `build` share one path and one set of rules.
+Parsing, Markdown and page rendering run in forked worker processes (`--jobs`), and every stage goes
+through a `BuildState`: what the last build computed is reused wherever its inputs are unchanged.
+`beatgen build` loads and saves the state in the persistent cache; `serve` keeps one in memory:
+
+    state = BuildState()
+    build(options, state=state)   # the first build renders everything
+    build(options, state=state)   # later ones re-read, re-parse and re-render only what changed
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from beatgen.build import patch
 from beatgen.build.assets import collect_assets
+from beatgen.build.cache import Cache, cache_folder
 from beatgen.build.clock import resolve_now
+from beatgen.build.fingerprint import Fingerprinter, digest, site_chrome, whole_site
+from beatgen.build.layouts import RecordingEnvironment, TemplateTokens, layouts_token
+from beatgen.build.markup import fragment_key, render_fragments
 from beatgen.build.output import OutputError, Staging
-from beatgen.build.search import index_search
+from beatgen.build.pages import CLEAN, WRITTEN, Outcome, PageRenderer, Work, Writer, plan_work
+from beatgen.build.parallel import fork_map
+from beatgen.build.reading import read_content
+from beatgen.build.search import index_search, run_pagefind
+from beatgen.build.state import BuildState, PageRecord
 from beatgen.config import SiteConfig, load_config
 from beatgen.content.checks import duplicate_terms, duplicate_urls, embargo_notes, timeline_references
-from beatgen.content.load import load_content
 from beatgen.content.model import Page, Story, Term
 from beatgen.content.publication import Held, Visibility, next_lift, select
 from beatgen.diagnostics import BuildError, Diagnostic, has_errors
-from beatgen.fragments import DocumentHtml, StoryHtml, document_html, story_html
+from beatgen.fragments import DocumentHtml, StoryHtml
 from beatgen.glossary_links import build_glossary
 from beatgen.markdown import LinkTargets, make_markdown
 from beatgen.render.context import Context
 from beatgen.render.env import make_environment
-from beatgen.render.pages import check_templates, render_route
+from beatgen.render.pages import check_templates
 from beatgen.routes import Route, plan_routes
 from beatgen.site.index import Site, build_site
-from beatgen.urls import output_file
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,8 @@ class BuildOptions:
     jobs: int = 0
     embargoed: bool = False
     preview: bool = False  # `serve`: banners on stories a published build leaves out (draft, scheduled)
+    cache: bool = True  # load and save the persistent cache (`build` without an in-memory state)
+    cache_dir: Path | None = None  # default: BEATGEN_CACHE_DIR, else SITE/.beatgen-cache
 
 
 Progress = Callable[[str, int, int], None]
@@ -64,6 +81,7 @@ class Prepared:
     clock: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     next_lift: datetime | None = None
+    config_token: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,16 +95,19 @@ class BuildResult:
     clock: str
     diagnostics: list[Diagnostic]
     next_embargo_lift: datetime | None = None
+    pages_rendered: int = 0
 
 
 def load_site_config(options: BuildOptions) -> SiteConfig:
     return load_config(options.site_dir, base_url=options.base_url)
 
 
-def prepare(options: BuildOptions) -> Prepared:
+def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
+    state = BuildState() if state is None else state
     config = load_site_config(options)
     now, clock = resolve_now(options.now)
-    content = load_content(options.site_dir, config)
+    config_token = Fingerprinter("").of(config)
+    content, parse_keys = read_content(options.site_dir, config, config_token, state, options.jobs)
     problems = list(content.diagnostics)
     show = Visibility(drafts=options.drafts, future=options.future, embargoed=options.embargoed)
     stories, held = select(content.stories, now, show)
@@ -99,18 +120,18 @@ def prepare(options: BuildOptions) -> Prepared:
     targets = LinkTargets(_file_targets(stories, content.terms, content.pages),
                           frozenset(route.path for route in routes), config.base_path,
                           _held_targets(content.stories, held), build_glossary(content.terms, config.base_path))
-    md = make_markdown()
+    shared = digest(config_token, *(f"{term.file}:{term.digest}" for term in content.terms))
+    keys = {file: fragment_key(key, shared) for file, key in parse_keys.items()}
+    documents = [*stories, *content.terms, *content.pages]
+    fragments = render_fragments(make_markdown(), documents, keys, targets, state, options.jobs)
     html: dict[str, StoryHtml | DocumentHtml] = {}
-    for story in stories:
-        rendered = story_html(md, story, targets)
-        html[story.file] = rendered.html
-        problems += rendered.diagnostics
-    for document in (*content.terms, *content.pages):
-        rendered = document_html(md, document, targets)
-        html[document.file] = rendered.html
-        problems += rendered.diagnostics
+    for document in documents:
+        html[document.file] = fragments[document.file].html
+        problems += fragments[document.file].diagnostics
+    state.keep_only(set(parse_keys.values()), {keys[d.file] for d in documents if d.file in keys})
     assets = collect_assets(options.site_dir / "static")
-    return Prepared(config, site, routes, html, assets, now, clock, problems, next_lift(content.stories, now))
+    return Prepared(config, site, routes, html, assets, now, clock, problems, next_lift(content.stories, now),
+                    config_token)
 
 
 def _file_targets(stories: list[Story], terms: list[Term], pages: list[Page]) -> dict[str, str]:
@@ -138,29 +159,108 @@ def check(options: BuildOptions) -> list[Diagnostic]:
     return prepared.diagnostics + check_templates(env, layouts, options.site_dir)
 
 
-def build(options: BuildOptions, progress: Progress = _no_progress) -> BuildResult:
+def build(options: BuildOptions, progress: Progress = _no_progress, state: BuildState | None = None) -> BuildResult:
+    """Build the site. With `state` (kept by the caller between builds) the persistent cache is not used."""
     started = time.perf_counter()
+    cache = Cache(cache_folder(options.site_dir, options.cache_dir)) if state is None and options.cache else None
+    state = (cache.load() if cache else BuildState()) if state is None else state
     progress("content", 0, 1)
-    prepared = prepare(options)
+    prepared = prepare(options, state)
     progress("content", 1, 1)
     if has_errors(prepared.diagnostics):
         raise BuildError(prepared.diagnostics)
-    layouts = options.site_dir / "layouts"
-    env = make_environment(layouts, prepared.config, {k: v[0] for k, v in prepared.assets.items()})
     _guard_output(options)
+    output = options.output_dir.resolve()
+    in_place = state.output == str(output) and output.is_dir() and bool(state.pages)
+    inputs = _inputs_token(options, prepared, state)
+    work = plan_work(prepared.routes, prepared.assets)
+    progress("pages", 0, len(work))
+    if in_place and inputs == state.inputs and _intact(output, state.pages):
+        outcomes = [Outcome(rel, CLEAN, record) for rel, record in state.pages.items()]
+    else:
+        renderer = _page_renderer(options, prepared, state if in_place else BuildState())
+        outcomes = _update_in_place(renderer, work, options) if in_place else _stage(renderer, work, options)
+    progress("pages", len(work), len(work))
+    state.pages = {o.rel: o.record for o in outcomes if o.record is not None}
+    state.output, state.inputs = str(output), inputs
+    if cache:
+        cache.save(state)
+    written = sum(o.status == WRITTEN for o in outcomes)
+    return BuildResult(len(prepared.site.stories), len(prepared.routes), written, len(outcomes) - written,
+                       time.perf_counter() - started, prepared.now, prepared.clock, prepared.diagnostics,
+                       prepared.next_lift, sum(o.status != "clean" for o in outcomes))
+
+
+def _inputs_token(options: BuildOptions, prepared: Prepared, state: BuildState) -> str:
+    """Everything the pages of this build are made from, in one digest (the clock only where pages show it)."""
+    return digest(prepared.config_token, *sorted(state.parsed), *sorted(state.fragments),
+                  *(route.path for route in prepared.routes), layouts_token(options.site_dir / "layouts"),
+                  repr(sorted((k, v[0]) for k, v in prepared.assets.items())), str(options.output_dir.resolve()),
+                  repr((options.drafts, options.future, options.embargoed, options.preview)),
+                  prepared.now.isoformat() if options.preview else "")
+
+
+def _intact(output: Path, pages: dict[str, PageRecord]) -> bool:
+    """Every file the last build wrote is still there, with the size and time it left it with."""
+    for rel, record in pages.items():
+        try:
+            stat = os.stat(output / rel)
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != (record.size, record.mtime_ns):
+            return False
+    return True
+
+
+def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildState) -> PageRenderer:
+    layouts = options.site_dir / "layouts"
+    manifest = {name: hashed for name, (hashed, _) in prepared.assets.items()}
+    env = make_environment(layouts, prepared.config, manifest, kind=RecordingEnvironment)
+    assert isinstance(env, RecordingEnvironment)
+    site, token = prepared.site, prepared.config_token
+
+    def context(route: Route) -> Context:
+        return Context(site, prepared.html, route, options.preview, prepared.now)
+
+    return PageRenderer(env, layouts, options.site_dir, context, Fingerprinter(site_chrome(token, site)),
+                        TemplateTokens(env), digest(token, repr(sorted(manifest.items())), repr(options.preview)),
+                        whole_site(token, site), previous.pages, Writer(options.output_dir, None))
+
+
+def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions) -> list[Outcome]:
+    """A first build (or one without a usable record of the output): everything into a staging folder."""
     with Staging(options.output_dir) as staging:
-        for name, data in prepared.assets.values():
-            staging.write(name, data)
-        total = len(prepared.routes)
-        for done, route in enumerate(prepared.routes, 1):
-            context = Context(prepared.site, prepared.html, route, options.preview, prepared.now)
-            staging.write(output_file(route.path), render_route(env, context, layouts, options.site_dir))
-            progress("pages", done, total)
+        renderer.writer = Writer(options.output_dir, staging)
+        outcomes = _checked(fork_map(renderer, work, options.jobs))
+        assert staging.root is not None
         index_search(staging.root, staging.output)
         staging.commit()
-    return BuildResult(len(prepared.site.stories), len(prepared.routes), staging.written, staging.unchanged,
-                       time.perf_counter() - started, prepared.now, prepared.clock, prepared.diagnostics,
-                       prepared.next_lift)
+    return outcomes
+
+
+def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions) -> list[Outcome]:
+    """A rebuild of a known output: changed files replace theirs only once every page has rendered."""
+    output = options.output_dir.resolve()
+    with patch.output_lock(output):
+        outcomes = fork_map(renderer, work, options.jobs)
+        temps = [(Path(o.temp), o.rel) for o in outcomes if o.temp]
+        try:
+            _checked(outcomes)
+        except BuildError:
+            patch.discard(temp for temp, _ in temps)
+            raise
+        gone = set(renderer.previous) - {o.rel for o in outcomes}
+        patch.commit(output, temps, sorted(gone))
+        if any(rel.endswith(".html") for _, rel in temps) or any(rel.endswith(".html") for rel in gone):
+            run_pagefind(output)
+    return outcomes
+
+
+def _checked(outcomes: list[Outcome]) -> list[Outcome]:
+    problems = [problem for outcome in outcomes for problem in outcome.problems]
+    if problems:
+        raise BuildError(problems)
+    return outcomes
 
 
 def _guard_output(options: BuildOptions) -> None:

@@ -43,8 +43,10 @@ def iso_date(value: datetime) -> str:
     return value.isoformat()
 
 
-def make_environment(layouts: Path, config: SiteConfig, assets: dict[str, str]) -> Environment:
-    env = Environment(
+def make_environment(layouts: Path, config: SiteConfig, assets: dict[str, str],
+                     kind: type[Environment] = Environment) -> Environment:
+    """`kind`: the build passes a subclass that records what templates read, for incremental rebuilds."""
+    env = kind(
         loader=FileSystemLoader(str(layouts)),
         autoescape=select_autoescape(("html", "xml", "svg"), default_for_string=True),
         undefined=StrictUndefined,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
@@ -30,10 +31,12 @@ def _relative(path: str, site_dir: Path) -> str:
         return path
 
 
-def render_route(env: Environment, context: Context, layouts: Path, site_dir: Path) -> bytes:
+def render_route(env: Environment, context: Context, layouts: Path, site_dir: Path,
+                 data: dict[str, Any] | None = None) -> bytes:
+    """`data`: the route's template context when the caller has already computed it."""
     try:
         template = env.get_template(context.route.template)
-        return template.render(context_for(context)).encode("utf-8")
+        return template.render(context_for(context) if data is None else data).encode("utf-8")
     except (TemplateError, KeyError, AttributeError, TypeError, ValueError) as exc:
         raise BuildError([template_problem(exc, layouts, site_dir)]) from exc
 

@@ -63,7 +63,16 @@ def public_pages(site: Site) -> list[Route]:
 
 def sitemap_context(c: Context) -> dict[str, Any]:
     base = c.site.config.base_url
-    urls = [SitemapUrl(base + route.path.lstrip("/"), newest(shown_stories(c.site, route)))
+    latest: dict[int, tuple[Iterable[Story], datetime]] = {}  # by list: every page of a listing shares one
+
+    def last_change(stories: Iterable[Story]) -> datetime:
+        if not isinstance(stories, tuple):
+            return newest(stories)
+        if id(stories) not in latest:
+            latest[id(stories)] = (stories, newest(stories))
+        return latest[id(stories)][1]
+
+    urls = [SitemapUrl(base + route.path.lstrip("/"), last_change(shown_stories(c.site, route)))
             for route in public_pages(c.site)]
     return {"urls": urls}
 

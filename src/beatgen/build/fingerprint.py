@@ -1,0 +1,70 @@
+"""Stable digests of what a page shows, so a page whose inputs did not change is not rendered again.
+
+A page's context is plain data (dataclasses, tuples, strings, dates); its digest is that of its pickle,
+made by the C pickler, except where a cheaper identity says the same thing: a story, term or page by its
+file and content digest (its model is a pure function of those and the config), a taxon by its name,
+path and size, and the site by its chrome (config, pages, glossary). Pages whose layouts reach further
+into the site (`site.stories`, `taxon.stories`) are noticed while rendering (`layouts.RecordingEnvironment`)
+and keyed on the whole site instead. A value that cannot be pickled gives a digest that matches nothing,
+so its page is always rendered: never a stale page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+from typing import Any
+
+from beatgen.content.model import Page, Story, Term
+from beatgen.site.index import Site, Taxon
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, stream: io.BytesIO, site_token: str) -> None:
+        super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.site_token = site_token
+
+    def persistent_id(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind is Story or kind is Term or kind is Page:
+            return (kind.__name__, obj.file, obj.digest)
+        if kind is Taxon:
+            return ("taxon", obj.slug, obj.name, obj.path, len(obj.stories))
+        if kind is Site:
+            return self.site_token
+        return None
+
+
+class Fingerprinter:
+    """Digests of context values within one build."""
+
+    def __init__(self, site_token: str) -> None:
+        self.site_token = site_token
+
+    def of(self, value: Any) -> str:
+        stream = io.BytesIO()
+        try:
+            _Pickler(stream, self.site_token).dump(value)
+        except Exception:  # noqa: BLE001 - an unpicklable value: a digest that matches nothing
+            return os.urandom(16).hex()
+        return hashlib.blake2b(stream.getbuffer(), digest_size=16).hexdigest()
+
+
+def site_chrome(config_token: str, site: Site) -> str:
+    """What every page may show of the site as a whole: its config, free pages and glossary."""
+    return digest("site", config_token, *(f"{d.file}:{d.digest}" for d in (*site.pages, *site.terms)))
+
+
+def whole_site(config_token: str, site: Site) -> str:
+    """Every published story, for pages whose layouts read the site's own lists."""
+    return digest("whole", config_token, *(f"{s.file}:{s.digest}" for s in site.stories))

@@ -1,0 +1,77 @@
+"""What a page's layout depends on: the template files it extends, includes and imports (recursively),
+and which parts of the site it reads beyond its context (recorded while it renders)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, TemplateNotFound, meta
+
+from beatgen.build.fingerprint import digest
+from beatgen.site.index import Site, Taxon
+
+SITE_CHROME = frozenset({"config", "pages", "terms"})
+"""Attributes of `site` that every page may read; they are part of every page's key."""
+
+
+class RecordingEnvironment(Environment):
+    """A Jinja environment that notes when a template reaches into the site's story lists
+    (`site.stories`, `taxon.stories`, ...), whose contents a page's context key does not cover."""
+
+    reached_site = False
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        kind = obj.__class__
+        if (kind is Site and attribute not in SITE_CHROME) or (kind is Taxon and attribute == "stories"):
+            self.reached_site = True
+        return Environment.getattr(self, obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        kind = obj.__class__
+        if (kind is Site and argument not in SITE_CHROME) or (kind is Taxon and argument == "stories"):
+            self.reached_site = True
+        return Environment.getitem(self, obj, argument)
+
+
+def layouts_token(layouts: Path) -> str:
+    """A digest of every file under layouts/: equal tokens, equal templates."""
+    files = sorted(p for p in layouts.rglob("*") if p.is_file()) if layouts.is_dir() else []
+    return digest("all-layouts", *(part for p in files for part in (p.relative_to(layouts).as_posix(), p.read_bytes())))
+
+
+class TemplateTokens:
+    """Template name → a digest of its source and of every template it uses, computed once per build."""
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.tokens: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        if name not in self.tokens:
+            self.tokens[name] = digest("layouts", *(f"{n}\x1e{s}" for n, s in sorted(self._closure(name).items())))
+        return self.tokens[name]
+
+    def _closure(self, name: str) -> dict[str, str]:
+        sources: dict[str, str] = {}
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current in sources:
+                continue
+            sources[current] = self._source(current)
+            try:
+                references = list(meta.find_referenced_templates(self.env.parse(sources[current])))
+            except Exception:  # noqa: BLE001 - a template that does not parse fails its render, with a message
+                references = []
+            if None in references:
+                references = self.env.list_templates()
+            pending.extend(ref for ref in references if ref is not None)
+        return sources
+
+    def _source(self, name: str) -> str:
+        try:
+            source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        except TemplateNotFound:
+            return "\x00missing"
+        return source

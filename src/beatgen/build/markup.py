@@ -1,0 +1,114 @@
+"""Models → HTML fragments, through the build state and in worker processes.
+
+A fragment depends on its own file and on the answers the link targets gave while it rendered
+("is /stories/2026/03/x/ a page?"). Those answers are recorded; a stored fragment is reused while
+its file is unchanged and every recorded question still gets the same answer, so adding a story
+does not re-render the Markdown of the ten thousand others.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from beatgen.build.fingerprint import digest
+from beatgen.build.parallel import fork_map
+from beatgen.build.state import BuildState, Fragment, Lookup
+from beatgen.content.model import Page, Story, Term
+from beatgen.fragments import document_html, story_html
+from beatgen.markdown import LinkTargets
+
+MISSING = "\x00missing"
+
+
+class _Recorder:
+    """A read-only view of one table of the link targets that notes every question asked of it."""
+
+    def __init__(self, name: str, inner: Any, log: list[Lookup]) -> None:
+        self.name, self.inner, self.log = name, inner, log
+
+    def _note(self, key: Any) -> Any:
+        answer = answer_of(self.inner, key)
+        self.log.append((self.name, key, answer))
+        return answer
+
+    def __contains__(self, key: Any) -> bool:
+        answer = self._note(key)
+        return answer is not False and answer != MISSING
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        answer = self._note(key)
+        return default if answer == MISSING else answer
+
+    def __getitem__(self, key: Any) -> Any:
+        answer = self._note(key)
+        if answer == MISSING:
+            raise KeyError(key)
+        return answer
+
+    def __iter__(self) -> Any:
+        self.log.append((self.name, MISSING, digest(*sorted(map(repr, _items(self.inner))))))
+        return iter(self.inner)
+
+    def __len__(self) -> int:
+        return len(self.inner)
+
+
+def _items(inner: Any) -> list:
+    return list(inner.items()) if isinstance(inner, dict) else list(inner)
+
+
+def answer_of(inner: Any, key: Any) -> Any:
+    """What a table says of a key: its value (dicts), membership (sets), or MISSING."""
+    if key == MISSING:
+        return digest(*sorted(map(repr, _items(inner))))
+    if isinstance(inner, dict):
+        return inner.get(key, MISSING)
+    return key in inner
+
+
+def recording(targets: LinkTargets, log: list[Lookup]) -> LinkTargets:
+    """The same targets, each table wrapped so that every lookup lands in `log`."""
+    wrapped = {f.name: _Recorder(f.name, getattr(targets, f.name), log) for f in dataclasses.fields(targets)
+               if isinstance(getattr(targets, f.name), dict | set | frozenset)}
+    return dataclasses.replace(targets, **wrapped)
+
+
+def still_valid(fragment: Fragment, targets: LinkTargets) -> bool:
+    return all(answer_of(getattr(targets, table), key) == answer for table, key, answer in fragment.lookups)
+
+
+def fragment_key(parse_key: str, shared_token: str) -> str:
+    return digest("fragment", parse_key, shared_token)
+
+
+def render_fragments(md: MarkdownIt, documents: list[Story | Term | Page], keys: dict[str, str],
+                     targets: LinkTargets, state: BuildState, jobs: int) -> dict[str, Fragment]:
+    """Each document's fragment by file: reused from the state when valid, else rendered in workers."""
+    found: dict[str, Fragment] = {}
+    todo = []
+    for document in documents:
+        cached = state.fragments.get(keys.get(document.file, ""))
+        if cached is not None and still_valid(cached, targets):
+            found[document.file] = cached
+        else:
+            todo.append(document)
+    for document, fragment in zip(todo, fork_map(_renderer(md, targets), todo, jobs), strict=True):
+        found[document.file] = fragment
+        if document.file in keys:
+            state.fragments[keys[document.file]] = fragment
+    return found
+
+
+def _renderer(md: MarkdownIt, targets: LinkTargets) -> Callable[[Story | Term | Page], Fragment]:
+    def render(document: Story | Term | Page) -> Fragment:
+        log: list[Lookup] = []
+        watched = recording(targets, log)
+        rendered = story_html(md, document, watched) if isinstance(document, Story) else \
+            document_html(md, document, watched)
+        return Fragment(rendered.html, tuple(rendered.diagnostics), tuple(dict.fromkeys(log)))
+
+    return render

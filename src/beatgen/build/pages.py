@@ -1,0 +1,139 @@
+"""Rendering the page plan, in worker processes, skipping every page whose inputs did not change.
+
+Each page gets a key: the digest of its route, its layouts (with everything they extend, include and
+import), the config, the asset names, and the data its context holds. A page whose key and output file
+are what the last build recorded is neither rendered nor written. The others render in workers that
+write straight into the output (a staging folder, or temporary files beside the live ones) and send
+back only the file's record.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from beatgen.build.fingerprint import Fingerprinter, digest
+from beatgen.build.layouts import RecordingEnvironment, TemplateTokens
+from beatgen.build.output import Staging
+from beatgen.build.parallel import fork_map
+from beatgen.build.patch import same_bytes, write_temp
+from beatgen.build.state import PageRecord
+from beatgen.diagnostics import BuildError, Diagnostic
+from beatgen.render.context import Context, context_for
+from beatgen.render.pages import render_route, template_problem
+from beatgen.routes import Route
+from beatgen.urls import output_file
+
+CLEAN, UNCHANGED, WRITTEN = "clean", "unchanged", "written"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    rel: str
+    status: str
+    record: PageRecord | None = None
+    temp: str = ""
+    problems: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class Work:
+    """One output file to produce: a page to render, or a static file's bytes."""
+
+    rel: str
+    route: Route | None = None
+    data: bytes = b""
+
+
+class Writer:
+    """Writes an output file either into a staging folder or as a temporary file beside the live one."""
+
+    def __init__(self, output: Path, staging: Staging | None) -> None:
+        self.output = output.resolve()
+        self.staging = staging
+
+    def write(self, rel: str, data: bytes, key: str, whole: bool) -> Outcome:
+        if self.staging is not None:
+            before = self.staging.unchanged
+            self.staging.write(rel, data)
+            assert self.staging.root is not None
+            status = UNCHANGED if self.staging.unchanged > before else WRITTEN
+            return Outcome(rel, status, _record(self.staging.root / rel, key, whole))
+        if same_bytes(self.output / rel, data):
+            return Outcome(rel, UNCHANGED, _record(self.output / rel, key, whole))
+        temp = write_temp(self.output, rel, data)
+        return Outcome(rel, WRITTEN, _record(temp, key, whole), temp=str(temp))
+
+
+def _record(path: Path, key: str, whole: bool) -> PageRecord:
+    stat = os.stat(path)
+    return PageRecord(key, stat.st_size, stat.st_mtime_ns, whole)
+
+
+@dataclass
+class PageRenderer:
+    """Everything a worker needs to render pages, inherited by fork: nothing here is pickled."""
+
+    env: RecordingEnvironment
+    layouts: Path
+    site_dir: Path
+    make_context: Callable[[Route], Context]
+    fingerprints: Fingerprinter
+    templates: TemplateTokens
+    base_token: str
+    whole_token: str
+    previous: dict[str, PageRecord]
+    writer: Writer
+
+    def __call__(self, work: Work) -> Outcome:
+        try:
+            return self._produce(work)
+        except BuildError as exc:
+            return Outcome(work.rel, "failed", problems=tuple(exc.diagnostics))
+
+    def _produce(self, work: Work) -> Outcome:
+        previous = self.previous.get(work.rel)
+        if work.route is None:
+            key = digest("static", work.rel, work.data)
+            return self._clean(work.rel, key, previous) or self.writer.write(work.rel, work.data, key, False)
+        context = self.make_context(work.route)
+        try:
+            data = context_for(context)
+        except (KeyError, AttributeError, TypeError, ValueError) as exc:
+            raise BuildError([template_problem(exc, self.layouts, self.site_dir)]) from exc
+        shown = self.fingerprints.of(data)
+        key = self._key(work.route, shown, previous is not None and previous.whole_site)
+        clean = self._clean(work.rel, key, previous)
+        if clean:
+            return clean
+        self.env.reached_site = False
+        page = render_route(self.env, context, self.layouts, self.site_dir, data)
+        key = self._key(work.route, shown, self.env.reached_site)
+        return self.writer.write(work.rel, page, key, self.env.reached_site)
+
+    def _key(self, route: Route, shown: str, whole: bool) -> str:
+        return digest(self.base_token, repr(route), self.templates(route.template), shown,
+                      self.whole_token if whole else "")
+
+    def _clean(self, rel: str, key: str, previous: PageRecord | None) -> Outcome | None:
+        """The previous record, when the key is the same and the output file is as it was left."""
+        if previous is None or previous.key != key:
+            return None
+        try:
+            stat = os.stat(self.writer.output / rel)
+        except OSError:
+            return None
+        if (stat.st_size, stat.st_mtime_ns) != (previous.size, previous.mtime_ns):
+            return None
+        return Outcome(rel, CLEAN, previous)
+
+
+def plan_work(routes: Sequence[Route], assets: dict[str, tuple[str, bytes]]) -> list[Work]:
+    work = [Work(name, data=data) for name, data in assets.values()]
+    return work + [Work(output_file(route.path), route) for route in routes]
+
+
+def render_all(renderer: PageRenderer, work: list[Work], jobs: int) -> list[Outcome]:
+    return fork_map(renderer, work, jobs)

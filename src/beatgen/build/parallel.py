@@ -1,0 +1,114 @@
+"""Spread pure work over forked processes that inherit the prepared site read-only (copy-on-write).
+
+Nothing is pickled on the way in: a worker is a fork of the builder, so it already holds the config,
+the models, the fragments and the Jinja environment. Only each worker's results travel back, through
+a pipe, in the order of the items. Where `fork` is unavailable, or the work is too small to pay for a
+process, the same function runs in this process.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import selectors
+import traceback
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from beatgen.diagnostics import BuildError
+
+T = TypeVar("T")
+R = TypeVar("R")
+MIN_ITEMS_PER_WORKER = 16
+
+
+class WorkerError(Exception):
+    """A worker process failed with an unexpected exception; its traceback is the message."""
+
+
+def worker_count(jobs: int) -> int:
+    """`--jobs 0` means every core this process may run on."""
+    if jobs > 0:
+        return jobs
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int,
+             min_items: int = MIN_ITEMS_PER_WORKER) -> list[R]:
+    """`[fn(x) for x in items]`, computed by up to `jobs` forked workers (items dealt round-robin)."""
+    workers = min(worker_count(jobs), len(items) // max(1, min_items))
+    if workers <= 1 or not hasattr(os, "fork"):
+        return [fn(item) for item in items]
+    pipes = [_spawn(fn, items[index::workers]) for index in range(workers)]
+    shares = _collect(pipes)
+    results: list[R] = [None] * len(items)  # type: ignore[list-item]
+    for index, share in enumerate(shares):
+        results[index::workers] = share
+    return results
+
+
+def _spawn(fn: Callable[[T], R], share: Sequence[T]) -> tuple[int, int]:
+    """Fork one worker for `share`; returns (pid, read end of its result pipe)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        _work(fn, share, write_end)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _work(fn: Callable[[T], R], share: Sequence[T], write_end: int) -> None:
+    """In the worker: compute, send the pickled outcome, and leave without running the parent's cleanup."""
+    status = 0
+    try:
+        outcome: tuple = ("ok", [fn(item) for item in share])
+    except BuildError as exc:
+        outcome = ("build-error", exc.diagnostics)
+    except BaseException:  # noqa: BLE001 - any failure must reach the parent, never hang it
+        outcome = ("crash", traceback.format_exc())
+    try:
+        payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(payload)
+    except BaseException:  # noqa: BLE001
+        status = 1
+    os._exit(status)
+
+
+def _collect(pipes: list[tuple[int, int]]) -> list[list]:
+    """Read every worker's pipe at once (so none blocks on a full pipe), then reap them."""
+    chunks: dict[int, list[bytes]] = {fd: [] for _, fd in pipes}
+    with selectors.DefaultSelector() as selector:
+        for _, fd in pipes:
+            selector.register(fd, selectors.EVENT_READ)
+        open_fds = len(pipes)
+        while open_fds:
+            for key, _ in selector.select():
+                data = os.read(key.fd, 1 << 20)
+                if data:
+                    chunks[key.fd].append(data)
+                else:
+                    selector.unregister(key.fd)
+                    os.close(key.fd)
+                    open_fds -= 1
+    outcomes = []
+    for pid, fd in pipes:
+        _, status = os.waitpid(pid, 0)
+        payload = b"".join(chunks[fd])
+        if not payload:
+            raise WorkerError(f"a build worker ended without a result (exit status {status})")
+        outcomes.append(pickle.loads(payload))
+    return [_unwrap(outcome) for outcome in outcomes]
+
+
+def _unwrap(outcome: tuple) -> list:
+    kind, value = outcome
+    if kind == "build-error":
+        raise BuildError(value)
+    if kind == "crash":
+        raise WorkerError(f"a build worker failed:\n{value}")
+    return value

@@ -1,0 +1,70 @@
+"""Content files → models, through the build state: a file whose stat and digest are known is not read
+again, one whose bytes are known is not parsed again, and the rest are parsed in worker processes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from beatgen.build.fingerprint import digest
+from beatgen.build.parallel import fork_map
+from beatgen.build.state import BuildState, FileStamp, Parsed
+from beatgen.config import SiteConfig
+from beatgen.content.load import Content, ContentFile, digest_of, discover, parse_file
+from beatgen.diagnostics import error
+
+
+def parse_key(item: ContentFile, file_digest: str, config_token: str) -> str:
+    return digest("parsed", item.kind, item.rel, file_digest, config_token)
+
+
+def read_content(site_dir: Path, config: SiteConfig, config_token: str, state: BuildState,
+                 jobs: int) -> tuple[Content, dict[str, str]]:
+    """Every content file as a model, and the parse key of each (by file), for the fragment stage."""
+    files, problems = discover(site_dir)
+    results: dict[str, Parsed] = {}
+    keys: dict[str, str] = {}
+    stamps: dict[str, FileStamp] = {}
+    todo = []
+    for item in files:
+        stamp = _unchanged(item, state.files.get(item.rel))
+        key = parse_key(item, stamp.digest, config_token) if stamp else ""
+        if stamp and key in state.parsed:
+            results[item.rel], keys[item.rel], stamps[item.rel] = state.parsed[key], key, stamp
+        else:
+            todo.append(item)
+    for item, (stamp, parsed) in zip(todo, fork_map(lambda i: _read(i, config), todo, jobs), strict=True):
+        results[item.rel] = parsed
+        if stamp is not None:
+            keys[item.rel] = parse_key(item, stamp.digest, config_token)
+            stamps[item.rel] = stamp
+            state.parsed[keys[item.rel]] = parsed
+    state.files = stamps
+    content = Content(diagnostics=problems)
+    for item in files:
+        content.add(results[item.rel].model)
+        content.diagnostics.extend(results[item.rel].diagnostics)
+    return content, keys
+
+
+def _unchanged(item: ContentFile, known: FileStamp | None) -> FileStamp | None:
+    """The stored stamp when the file's size, modification time and inode are still the same."""
+    if known is None:
+        return None
+    try:
+        stat = os.stat(item.path)
+    except OSError:
+        return None
+    return known if (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (known.size, known.mtime_ns, known.inode) else None
+
+
+def _read(item: ContentFile, config: SiteConfig) -> tuple[FileStamp | None, Parsed]:
+    try:
+        with open(item.path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            raw = handle.read(config.max_file_size + 1)
+    except OSError as exc:
+        return None, Parsed(None, (error(item.rel, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}"),))
+    model, problems = parse_file(item.kind, item.rel, raw, config)
+    stamp = FileStamp(stat.st_size, stat.st_mtime_ns, stat.st_ino, digest_of(raw))
+    return stamp, Parsed(model, tuple(problems))

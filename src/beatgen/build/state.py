@@ -1,0 +1,66 @@
+"""What one build leaves for the next: content digests, parsed models, fragments and the page manifest.
+
+`serve` keeps a `BuildState` in memory between rebuilds; `beatgen build` loads it from and saves it to
+the persistent cache (`build/cache.py`). Every entry is keyed by the hashes of its inputs, so a stale
+entry is never found, only left unused (and dropped when the state is saved).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from beatgen.diagnostics import Diagnostic
+from beatgen.fragments import DocumentHtml, StoryHtml
+
+Lookup = tuple[str, str, Any]
+"""One question a fragment asked of the link targets while rendering: (table, key, answer)."""
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """A content file's stat and the digest of its bytes: same stat, same bytes, no need to read it."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class Parsed:
+    model: Any
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class Fragment:
+    html: StoryHtml | DocumentHtml
+    diagnostics: tuple[Diagnostic, ...]
+    lookups: tuple[Lookup, ...]
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """An output file as the last build left it: the key of its inputs and its stat, to spot edits."""
+
+    key: str
+    size: int
+    mtime_ns: int
+    whole_site: bool = False
+
+
+@dataclass
+class BuildState:
+    files: dict[str, FileStamp] = field(default_factory=dict)
+    parsed: dict[str, Parsed] = field(default_factory=dict)
+    fragments: dict[str, Fragment] = field(default_factory=dict)
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    output: str = ""
+    inputs: str = ""
+    """A digest of every input of the last build: when it is unchanged, so is every page."""
+
+    def keep_only(self, parsed: set[str], fragments: set[str]) -> None:
+        """Forget entries this build did not use, so the state tracks the site and does not grow forever."""
+        self.parsed = {k: v for k, v in self.parsed.items() if k in parsed}
+        self.fragments = {k: v for k, v in self.fragments.items() if k in fragments}

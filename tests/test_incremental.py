@@ -1,0 +1,124 @@
+"""Parallel, cached and incremental builds give the bytes of a clean single-process build."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sitekit import Run, copy_site, tree_bytes
+
+from beatgen.build.cache import FILE_NAME
+from beatgen.build.parallel import WorkerError, fork_map
+from beatgen.build.pipeline import BuildOptions, build
+from beatgen.build.state import BuildState
+from beatgen.diagnostics import BuildError, error
+
+NOW = "2026-12-01T00:00:00Z"
+STORY = "content/stories/2026/03/hamas-urges-iran.md"
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return copy_site("sample", tmp_path / "site")
+
+
+def clean_build(site: Path, out: Path, beatgen: Callable[..., Run]) -> dict[str, bytes]:
+    result = beatgen("build", "--source", site, "--output", out, "--now", NOW, "--jobs", "1", "--no-cache", "--quiet")
+    assert result.code == 0, result.err
+    return tree_bytes(out)
+
+
+def options(site: Path, **extra: object) -> BuildOptions:
+    return BuildOptions(site_dir=site, output_dir=site / "public", now=NOW, **extra)  # type: ignore[arg-type]
+
+
+def test_parallel_build_is_byte_identical_to_single_process(sample: Path, beatgen: Callable[..., Run]) -> None:
+    single = clean_build(sample, sample / "one", beatgen)
+    result = beatgen("build", "--source", sample, "--output", sample / "two", "--now", NOW, "--jobs", "2", "--no-cache")
+    assert result.code == 0, result.err
+    assert tree_bytes(sample / "two") == single
+    assert len(single) > 100
+
+
+def test_fork_map_keeps_order_and_reports_failures() -> None:
+    assert fork_map(lambda n: n * n, list(range(100)), jobs=2, min_items=1) == [n * n for n in range(100)]
+
+    def content_error(n: int) -> int:
+        if n == 37:
+            raise BuildError([error("x.md", 1, 1, "bad", "bad input")])
+        return n
+
+    with pytest.raises(BuildError) as caught:
+        fork_map(content_error, list(range(100)), jobs=2, min_items=1)
+    assert caught.value.diagnostics[0].file == "x.md"
+    with pytest.raises(WorkerError, match="ZeroDivisionError"):
+        fork_map(lambda n: 1 // (n - 50), list(range(100)), jobs=2, min_items=1)
+
+
+def test_edits_rebuild_only_what_changed_and_match_a_clean_build(sample: Path, beatgen: Callable[..., Run]) -> None:
+    state = BuildState()
+    first = build(options(sample, jobs=2), state=state)
+    assert first.pages_rendered == first.pages + len(list((sample / "static").rglob("*.*")))
+    unchanged = build(options(sample, jobs=2), state=state)
+    assert (unchanged.pages_rendered, unchanged.files_written) == (0, 0)
+
+    about = sample / "public" / "about" / "index.html"
+    before = about.stat()
+    story = sample / STORY
+    story.write_text(story.read_text().replace("a rare open split", "an unusually open split"))
+    edited = build(options(sample, jobs=2), state=state)
+    assert 0 < edited.pages_rendered < first.pages / 3
+    assert (about.stat().st_ino, about.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert tree_bytes(sample / "public") == clean_build(sample, sample / "clean1", beatgen)
+
+    layout = sample / "layouts" / "glossary.html"
+    layout.write_text(layout.read_text().replace("{% endblock %}", "<p>Edited layout.</p>\n{% endblock %}", 1))
+    relaid = build(options(sample, jobs=2), state=state)
+    assert relaid.pages_rendered < first.pages / 3
+    assert "Edited layout." in (sample / "public" / "glossary" / "index.html").read_text()
+    assert tree_bytes(sample / "public") == clean_build(sample, sample / "clean2", beatgen)
+
+
+def test_added_and_removed_stories_and_terms_match_a_clean_build(sample: Path, beatgen: Callable[..., Run]) -> None:
+    state = BuildState()
+    build(options(sample), state=state)
+    source = sample / STORY
+    copy = source.with_name("hamas-urges-iran-again.md")
+    copy.write_text(source.read_text().replace("date: 2026-03-14", "date: 2026-03-16"))
+    (sample / "content" / "stories" / "2026" / "11" / "pac-3-mse-production-record.md").unlink()
+    term = next((sample / "content" / "glossary").glob("*.md"))
+    term.write_text(term.read_text() + "\nOne more sentence.\n")
+    build(options(sample), state=state)
+    assert tree_bytes(sample / "public") == clean_build(sample, sample / "clean", beatgen)
+    assert not (sample / "public" / "stories" / "2026" / "11" / "pac-3-mse-production-record").exists()
+
+
+def test_persistent_cache_skips_unchanged_work_across_runs(sample: Path, beatgen: Callable[..., Run]) -> None:
+    cache = sample.parent / "ci-cache"
+    assert build(options(sample, cache_dir=cache)).pages_rendered > 0
+    assert (cache / FILE_NAME).is_file()
+    again = build(options(sample, cache_dir=cache))
+    assert (again.pages_rendered, again.files_written) == (0, 0)
+    (sample / "public" / "about" / "index.html").write_text("tampered")
+    repaired = build(options(sample, cache_dir=cache))
+    assert (repaired.pages_rendered, repaired.files_written) == (1, 1)
+    assert tree_bytes(sample / "public") == clean_build(sample, sample / "clean", beatgen)
+
+
+def test_corrupt_cache_is_detected_and_rebuilt(sample: Path, beatgen: Callable[..., Run]) -> None:
+    build(options(sample))
+    database = sample / ".beatgen-cache" / FILE_NAME
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE entries SET blob = substr(blob, 1, length(blob) - 7) || x'00010203040506'")
+        db.execute("DELETE FROM pages")
+    build(options(sample))
+    assert tree_bytes(sample / "public") == clean_build(sample, sample / "clean1", beatgen)
+
+    database.write_bytes(os.urandom(4096))
+    (sample / "content" / "stories" / "2026" / "11" / "pac-3-mse-production-record.md").unlink()
+    result = build(options(sample))
+    assert result.stories > 0
+    assert tree_bytes(sample / "public") == clean_build(sample, sample / "clean2", beatgen)
