@@ -20,6 +20,7 @@ SOURCE_KEYS = ("outlet", "title", "url", "date")
 TIMELINE_KEYS = ("date", "event", "story")
 CORRECTION_KEYS = ("date", "text")
 LINK_SCHEMES = ("http", "https")
+YEARS = (1000, 9998)  # every zone offset and calendar computation stays inside datetime's range
 
 
 def to_datetime(value: object, zone: ZoneInfo) -> datetime | None:
@@ -51,6 +52,10 @@ class StoryReader(Reader):
         if result is None:
             self.fail(path, "bad-date", f"{path[-1]} must be a date such as 2026-03-14 or 2026-03-14T09:30:00Z, "
                                         f"got {describe(value)}")
+        elif not YEARS[0] <= result.year <= YEARS[1]:
+            self.fail(path, "bad-date", f"{path[-1]} must fall between the years {YEARS[0]} and {YEARS[1]}, "
+                                        f"got {result.year:04d}-{result.month:02d}-{result.day:02d}; check the year")
+            return None
         return result
 
     def _already_reported(self, path: Path) -> bool:
