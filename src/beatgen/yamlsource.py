@@ -27,6 +27,9 @@ Position = tuple[int, int]
 MAX_DEPTH = 24
 MAX_NODES = 50_000
 MAX_OPEN_FLOW = 1_000
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef"
+                       + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
+                                 for plane in range(17)) + "]")
 _FLOW = re.compile(r"[\[\]{}]")
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -81,6 +84,12 @@ def load_yaml(text: str, file: str, first_line: int = 1) -> tuple[YamlDoc | None
     finally:
         loader.dispose()
     return (builder.doc if complete else None), builder.problems
+
+
+def invisible_message(char: str) -> str:
+    """Control characters and Unicode noncharacters are invalid in HTML and XML output, and invisible."""
+    return (f"the invisible control character U+{ord(char):04X} is not allowed: no HTML page or feed can "
+            "carry it; delete it (editors may show it as a box or as ^ and a letter)")
 
 
 def _flow_too_deep(text: str, file: str, first_line: int) -> Diagnostic | None:
@@ -305,6 +314,12 @@ class _Builder:
 
     def scalar(self, event: yaml.ScalarEvent, path: Path) -> Any:
         self.doc.raw[path] = event.value
+        hidden = INVISIBLE.search(event.value)
+        if hidden:
+            self.fail(event, "control-character", f"an escape in this value writes the invisible control character "
+                                                  f"U+{ord(hidden.group()):04X}, which no HTML page or feed can "
+                                                  "carry; remove the escape")
+            return None
         node = yaml.ScalarNode(self.resolve(event), event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.loader.construct_object(node, deep=True)

@@ -1,6 +1,7 @@
 """Split a content file into its YAML front matter and Markdown body, keeping line numbers.
 
-Also the gate for files that are not text at all: too large, binary, not UTF-8, empty.
+Also the gate for files that are not text at all: too large, binary, not UTF-8, empty, or holding
+invisible control characters (which no page, feed or sitemap could carry as valid HTML or XML).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from beatgen.diagnostics import Diagnostic, error
+from beatgen.yamlsource import INVISIBLE, invisible_message
 
 FENCE = "---"
 
@@ -54,4 +56,9 @@ def _decode(raw: bytes, file: str, max_size: int) -> tuple[str, Diagnostic | Non
         return "", error(file, line, column, "not-utf8",
                          f"invalid UTF-8 byte 0x{raw[exc.start]:02x}; save the file as UTF-8")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    found = INVISIBLE.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        return "", error(file, line, column, "control-character", invisible_message(found.group()))
     return text, None
