@@ -14,6 +14,7 @@ import hashlib
 import os
 import pickle
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 from beatgen import __version__
 from beatgen.build.state import BuildState, FileStamp, PageRecord
 
-FORMAT = "1"
+FORMAT = "2"
 FILE_NAME = "build.sqlite"
 ENV_VAR = "BEATGEN_CACHE_DIR"
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAML", "Pygments")
@@ -60,7 +61,8 @@ def cache_folder(site_dir: Path, configured: Path | None, environ: dict[str, str
 
 
 def _checksum(blob: bytes) -> str:
-    return hashlib.blake2b(blob, digest_size=16).hexdigest()
+    """CRC-32 and length catch damage (truncation, flipped bytes) at a fraction of a digest's cost."""
+    return f"{zlib.crc32(blob):08x}"
 
 
 class Cache:

@@ -49,9 +49,12 @@ def discover(site_dir: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
     root = (site_dir / "content").resolve()
     files, problems = [], []
     for folder, kind in KINDS.items():
-        for path in _markdown_files(site_dir / "content" / folder):
+        top = site_dir / "content" / folder
+        top_inside = top.resolve().is_relative_to(root)
+        for path in _markdown_files(top):
             rel = path.relative_to(site_dir).as_posix()
-            if not path.resolve().is_relative_to(root):
+            # os.walk does not enter linked folders: only the top folder and linked files can lead outside.
+            if not (top_inside and (not path.is_symlink() or path.resolve().is_relative_to(root))):
                 problems.append(error(rel, 1, 1, "outside-content",
                                       "this file is a link to a file outside content/; copy the file in instead"))
                 continue
