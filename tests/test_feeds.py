@@ -144,7 +144,8 @@ def test_story_json_ld_news_article(built_mini: Path) -> None:
     assert article["datePublished"].startswith("2026-03-14") and article["dateModified"].startswith("2026-03-15")
     assert article["author"]["name"] == "Mini Beat Media"
     assert article["publisher"] == {"@type": "NewsMediaOrganization", "name": "Mini Beat Media",
-                                    "url": "https://example.org/"}
+                                    "url": "https://example.org/",
+                                    "correctionsPolicy": "https://example.org/methodology/#corrections-policy"}
     assert article["url"] == url and article["mainEntityOfPage"]["@id"] == url
     assert article["keywords"] == ["Air defense", "Procurement"] and article["articleSection"] == "Air defense"
     assert crumbs["@type"] == "BreadcrumbList"
