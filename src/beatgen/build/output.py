@@ -47,7 +47,7 @@ class Staging:
             self.root = Path(tempfile.mkdtemp(prefix=f".{self.name}.staging-", dir=self.parent))
         except OSError as exc:
             self._unlock()
-            raise OutputError(f"cannot write beside {self.output}: {exc.strerror or exc}") from exc
+            raise OutputError(_describe(exc, f"beside {self.output}")) from exc
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -114,6 +114,9 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 def _describe(exc: OSError, what: str) -> str:
     if exc.errno == errno.ENOSPC:
         return f"the disk is full while writing {what}; free space and build again (the previous output is intact)"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"no permission to write {what}; check the output folder's permissions"
+    if exc.errno == errno.EROFS:
+        return (f"cannot write {what}: the file system is read-only; build into a writable folder (--output) "
+                "or make it writable (the previous output is intact)")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"no permission to write {what}; check the output folder's permissions (the previous output is intact)"
     return f"cannot write {what}: {exc.strerror or exc}"
