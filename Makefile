@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 NPM := $(shell command -v npm 2>/dev/null)
 NODE_TOOLS := node_modules/.package-lock.json
 
-.PHONY: site test serve check lint bench clean audit
+.PHONY: site test serve check lint bench clean audit fuzz
 
 $(BIN)/beatgen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ audit: $(BIN)/beatgen $(NODE_TOOLS)
 # `make bench` times 1,000 and 10,000 stories; BENCH_ARGS="--huge" adds 100,000, "--peers" Hugo/Eleventy/Pelican.
 bench: $(BIN)/beatgen
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# `make fuzz`: the hypothesis properties with 100,000 examples each and a fixed seed (long; not part of `make test`).
+fuzz: $(BIN)/beatgen
+	HYPOTHESIS_PROFILE=long $(BIN)/pytest -q -p no:cacheprovider --hypothesis-seed=20261125 tests/property
 
 lint: $(BIN)/beatgen
 	$(BIN)/ruff check src tests
