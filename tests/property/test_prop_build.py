@@ -69,8 +69,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_story_fragments_are_safe_html(data: dict, body: str) -> None:
     raw = story_file(data, body)
     assume(raw is not None)
-    story, _ = parse_file("story", "content/stories/2026/03/prop.md", raw, parse_config(CONFIG_TEXT))
-    assume(isinstance(story, Story))
+    story, _ = parse_file("story", "content/stories/2026/03/prop.md", raw, CONFIG)
+    if not isinstance(story, Story):
+        return  # a content error, reported: the front matter properties cover those
     html = story_html(MD, story, TARGETS).html
     for fragment in (html.body, html.body_after, html.watch, *html.takeaways, *html.key_facts, *html.corrections):
         assert not list(active_content(parse_strict(fragment, fragment=True))), fragment
@@ -107,6 +108,7 @@ def problems_in(output: Path) -> Iterator[str]:
             json.loads(path.read_bytes())
 
 
+CONFIG = parse_config(CONFIG_TEXT)
 MD: MarkdownIt = make_markdown()
 TARGETS = LinkTargets({"content/stories/2026/03/valid.md": "/stories/2026/03/valid/"},
                       frozenset({"/", "/stories/2026/03/valid/"}), "/beat/")
