@@ -38,7 +38,7 @@ audit: $(BIN)/beatgen $(NODE_TOOLS)
 bench: $(BIN)/beatgen
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# `make fuzz`: the hypothesis properties with 100,000 examples each and a fixed seed (long; not part of `make test`).
+# `make fuzz`: hypothesis with 100,000 examples per property (2,000 whole builds) and a fixed seed; not in `make test`.
 fuzz: $(BIN)/beatgen
 	HYPOTHESIS_PROFILE=long $(BIN)/pytest -q -p no:cacheprovider --hypothesis-seed=20261125 tests/property
 
