@@ -8,9 +8,11 @@ process, the same function runs in this process.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
 import selectors
+import signal
 import traceback
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -20,6 +22,7 @@ from beatgen.diagnostics import BuildError
 T = TypeVar("T")
 R = TypeVar("R")
 MIN_ITEMS_PER_WORKER = 16
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 class WorkerError(Exception):
@@ -53,12 +56,24 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int,
 def _spawn(fn: Callable[[T], R], share: Sequence[T]) -> tuple[int, int]:
     """Fork one worker for `share`; returns (pid, read end of its result pipe)."""
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
+        _die_with_parent(parent)
         os.close(read_end)
         _work(fn, share, write_end)
     os.close(write_end)
     return pid, read_end
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker of a killed build must not go on writing into its output: on Linux it dies with its parent."""
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _work(fn: Callable[[T], R], share: Sequence[T], write_end: int) -> None:
