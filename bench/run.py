@@ -7,6 +7,8 @@ editing one story's text, and one after editing one layout; wall time (median of
 memory of the largest process and summed over the build's processes (sampled from /proc), and files
 written. `--huge` adds 100,000 stories. With `--peers`, each peer installed by the shared peer-bench
 setup (Hugo, Eleventy, Pelican) builds the same corpus cold, and the table gives beatgen's ratio to it.
+beatgen runs from a copy of its package taken at the start, so that edits to the working tree during a
+long run neither change what is measured nor invalidate its cache midway.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from pathlib import Path
 
 from corpus import REPO, write_corpus
 
-BEATGEN = Path(sys.executable).with_name("beatgen")
 NOW = "2027-01-01T00:00:00Z"
 PEER_SCRIPT = Path(os.environ.get("PEER_BENCH", "/work/shared/peer-bench")) / "build_peer.sh"
 PEERS_HOME = Path(os.environ.get("PEERS_HOME", Path.home() / ".cache" / "beatgen-peers"))
@@ -93,9 +94,18 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def snapshot(work: Path) -> Path:
+    """A copy of the beatgen package to run from (PYTHONPATH), frozen for the whole benchmark."""
+    target = work / "beatgen-snapshot"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(REPO / "src" / "beatgen", target / "beatgen", ignore=shutil.ignore_patterns("__pycache__"))
+    os.environ["PYTHONPATH"] = str(target)
+    return target
+
+
 def beatgen_build(site: Path, jobs: int, extra: tuple[str, ...] = ()) -> Sample:
-    sample, output = measure([str(BEATGEN), "build", "--source", str(site), "--output", str(site / "public"),
-                              "--now", NOW, "--jobs", str(jobs), *extra])
+    sample, output = measure([sys.executable, "-m", "beatgen", "build", "--source", str(site),
+                              "--output", str(site / "public"), "--now", NOW, "--jobs", str(jobs), *extra])
     written = re.search(r"(\d+) files written", output)
     sample.written = int(written.group(1)) if written else -1
     return sample
@@ -174,6 +184,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=REPO / "bench")
     args = parser.parse_args()
     sizes = args.sizes + ([100_000] if args.huge else [])
+    args.work.mkdir(parents=True, exist_ok=True)
+    snapshot(args.work)
     print(f"beatgen on {os.cpu_count()} cores, --jobs {args.jobs or 'all'}, medians of {args.runs} run(s)")
     for stories in sizes:
         rows = bench_size(stories, args.runs, args.jobs, args.work)
