@@ -15,6 +15,7 @@ from pathlib import Path
 
 from beatgen.build.output import OutputError
 from beatgen.build.pipeline import BuildOptions, BuildResult, build
+from beatgen.build.state import BuildState as WarmBuild
 from beatgen.config import load_config
 from beatgen.diagnostics import BuildError, Diagnostic, error
 from beatgen.serve.handler import bind
@@ -61,12 +62,17 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def rebuild(options: BuildOptions, live: LiveState, changed: tuple[str, ...], report: Report) -> None:
-    """Build once; whatever goes wrong becomes problems shown in the tabs, never an exception."""
+def rebuild(options: BuildOptions, live: LiveState, changed: tuple[str, ...], report: Report,
+            warm: WarmBuild | None = None) -> None:
+    """Build once; whatever goes wrong becomes problems shown in the tabs, never an exception.
+
+    `warm` is the build state kept in memory between rebuilds, so a save re-reads and re-renders only
+    what it touched instead of loading the persistent cache again.
+    """
     started = time.perf_counter()
     result = None
     try:
-        result = build(options)
+        result = build(options, state=warm)
         problems = list(result.diagnostics)
     except BuildError as exc:
         problems = exc.diagnostics
@@ -79,11 +85,11 @@ def rebuild(options: BuildOptions, live: LiveState, changed: tuple[str, ...], re
 
 
 def _rebuild_on_change(changes: Changes, stop: threading.Event, options: BuildOptions, live: LiveState,
-                       report: Report) -> None:
+                       report: Report, warm: WarmBuild) -> None:
     while not stop.is_set():
         changed = changes.take(stop)
         if changed:
-            rebuild(options, live, tuple(sorted(changed)), report)
+            rebuild(options, live, tuple(sorted(changed)), report, warm)
 
 
 def serve(options: ServeOptions, report: Report) -> None:
@@ -98,10 +104,12 @@ def serve(options: ServeOptions, report: Report) -> None:
                                      base_url=f"http://{url_host(options.host)}:{port}/", now=options.now,
                                      preview=True, embargoed=True)
         observer = watch(options.site_dir, changes)
-        builder = threading.Thread(target=_rebuild_on_change, args=(changes, stop, build_options, live, report),
+        warm = WarmBuild()
+        builder = threading.Thread(target=_rebuild_on_change,
+                                   args=(changes, stop, build_options, live, report, warm),
                                    name="beatgen-rebuild", daemon=True)
         try:
-            rebuild(build_options, live, (), report)
+            rebuild(build_options, live, (), report, warm)
             busy = options.port if options.port and port != options.port else None
             report(Listening(f"http://{url_host(options.host)}:{port}/", output, busy))
             builder.start()
