@@ -1,9 +1,11 @@
 """Updating an output folder in place, for rebuilds that change a few files of a known previous output.
 
-Changed pages are first written as hidden temporary files beside their targets; only when every page
-rendered without error are they renamed over the old files (each rename atomic) and the files of
-vanished pages removed. A failed build removes its temporary files and leaves the output as it was.
-Builds of one output folder are serialised by the same lock file as a staged build.
+Changed pages are first written into a patch folder beside the output (never inside it, so a killed
+build leaves nothing in the published folder); only when every page rendered without error are they
+renamed over the old files (each rename atomic, on one file system) and the files of vanished pages
+removed. A failed build removes its patch folder and leaves the output as it was. Builds of one output
+folder are serialised by the same lock file as a staged build, which also clears a killed build's
+leftover patch folder (its name matches the staging folders' pattern).
 """
 
 from __future__ import annotations
@@ -11,12 +13,17 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from beatgen.build.output import OutputError, _describe, _safe_join
 
-TEMP_PREFIX = ".beatgen-new-"
+
+def patch_folder(output: Path) -> Path:
+    """Where a rebuild of `output` writes its changed files before they go live (one build at a time)."""
+    output = output.resolve()
+    return output.parent / f".{output.name}.staging-patch"
 
 
 @contextlib.contextmanager
@@ -43,11 +50,10 @@ def same_bytes(path: Path, data: bytes) -> bool:
 
 
 def write_temp(output: Path, rel: str, data: bytes) -> Path:
-    """Write `data` to a hidden file beside `rel`'s target; `commit` moves it into place."""
-    target = _safe_join(output, rel)
-    temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
+    """Write `data` for `rel` into the patch folder; `commit` moves it into place."""
+    temp = _safe_join(patch_folder(output), rel)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        temp.parent.mkdir(parents=True, exist_ok=True)
         with open(temp, "wb") as handle:
             handle.write(data)
     except OSError as exc:
@@ -59,7 +65,9 @@ def commit(output: Path, moves: Iterable[tuple[Path, str]], removals: Iterable[s
     """Rename each temporary file over its target, then remove the files of pages that no longer exist."""
     try:
         for temp, rel in moves:
-            os.replace(temp, _safe_join(output, rel))
+            target = _safe_join(output, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temp, target)
     except OSError as exc:
         raise OutputError(_describe(exc, str(output))) from exc
     for rel in removals:
@@ -69,10 +77,9 @@ def commit(output: Path, moves: Iterable[tuple[Path, str]], removals: Iterable[s
         _prune(target.parent, output)
 
 
-def discard(temps: Iterable[Path]) -> None:
-    for temp in temps:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+def clear(output: Path) -> None:
+    """Remove the patch folder: before a rebuild (a killed build's leftovers) and after it."""
+    shutil.rmtree(patch_folder(output), ignore_errors=True)
 
 
 def _prune(folder: Path, root: Path) -> None:

@@ -242,15 +242,15 @@ def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpt
     """A rebuild of a known output: changed files replace theirs only once every page has rendered."""
     output = options.output_dir.resolve()
     with patch.output_lock(output):
-        outcomes = fork_map(renderer, work, options.jobs)
-        temps = [(Path(o.temp), o.rel) for o in outcomes if o.temp]
+        patch.clear(output)
         try:
+            outcomes = fork_map(renderer, work, options.jobs)
             _checked(outcomes)
-        except BuildError:
-            patch.discard(temp for temp, _ in temps)
-            raise
-        gone = set(renderer.previous) - {o.rel for o in outcomes}
-        patch.commit(output, temps, sorted(gone))
+            temps = [(Path(o.temp), o.rel) for o in outcomes if o.temp]
+            gone = set(renderer.previous) - {o.rel for o in outcomes}
+            patch.commit(output, temps, sorted(gone))
+        finally:
+            patch.clear(output)
         if any(rel.endswith(".html") for _, rel in temps) or any(rel.endswith(".html") for rel in gone):
             run_pagefind(output)
     return outcomes
