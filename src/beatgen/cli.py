@@ -43,6 +43,8 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--cache-dir", type=Path, default=None,
                            help="build cache folder (default: BEATGEN_CACHE_DIR, else SOURCE/.beatgen-cache)")
     build_cmd.add_argument("--no-cache", action="store_true", help="build from scratch; leave the cache alone")
+    build_cmd.add_argument("--no-search", action="store_true",
+                           help="skip the Pagefind search index (the /search/ page then finds nothing)")
     _loudness(build_cmd)
     check_cmd = commands.add_parser("check", help="validate config, content, templates and links; write nothing")
     _site_arguments(check_cmd)
@@ -96,7 +98,8 @@ def _options(args: argparse.Namespace) -> BuildOptions:
     output = getattr(args, "output", None) or args.source / "public"
     return BuildOptions(site_dir=args.source, output_dir=output, drafts=args.drafts, future=args.future,
                         base_url=args.base_url, now=args.now, jobs=getattr(args, "jobs", 0),
-                        cache=not getattr(args, "no_cache", False), cache_dir=getattr(args, "cache_dir", None))
+                        cache=not getattr(args, "no_cache", False), cache_dir=getattr(args, "cache_dir", None),
+                        search=not getattr(args, "no_search", False))
 
 
 def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:

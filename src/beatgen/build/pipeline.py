@@ -57,6 +57,7 @@ class BuildOptions:
     now: str | None = None
     jobs: int = 0
     embargoed: bool = False
+    search: bool = True
     preview: bool = False  # `serve`: banners on stories a published build leaves out (draft, scheduled)
     cache: bool = True  # load and save the persistent cache (`build` without an in-memory state)
     cache_dir: Path | None = None  # default: BEATGEN_CACHE_DIR, else SITE/.beatgen-cache
@@ -196,7 +197,7 @@ def _inputs_token(options: BuildOptions, prepared: Prepared, state: BuildState) 
     return digest(prepared.config_token, *sorted(state.parsed), *sorted(state.fragments),
                   *(route.path for route in prepared.routes), layouts_token(options.site_dir / "layouts"),
                   repr(sorted((k, v[0]) for k, v in prepared.assets.items())), str(options.output_dir.resolve()),
-                  repr((options.drafts, options.future, options.embargoed, options.preview)),
+                  repr((options.drafts, options.future, options.embargoed, options.preview, options.search)),
                   prepared.now.isoformat() if options.preview else "")
 
 
@@ -233,7 +234,8 @@ def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions) -> l
         renderer.writer = Writer(options.output_dir, staging)
         outcomes = _checked(fork_map(renderer, work, options.jobs))
         assert staging.root is not None
-        index_search(staging.root, staging.output)
+        if options.search:
+            index_search(staging.root, staging.output)
         staging.commit()
     return outcomes
 
@@ -251,7 +253,8 @@ def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpt
             patch.commit(output, temps, sorted(gone))
         finally:
             patch.clear(output)
-        if any(rel.endswith(".html") for _, rel in temps) or any(rel.endswith(".html") for rel in gone):
+        html_changed = any(rel.endswith(".html") for rel in (*(rel for _, rel in temps), *gone))
+        if options.search and html_changed:
             run_pagefind(output)
     return outcomes
 
