@@ -155,6 +155,9 @@ class Reader:
             item = self.text((*path, index))
             if item:
                 result.append(item)
+            elif self.present((*path, index)):
+                self.fail((*path, index), "missing-field", f"{name((*path, index))} is empty; write it or delete "
+                                                           "the line")
         if self.present(path) and not low <= len(values) <= high:
             self.fail(path, "count", f"'{path[-1]}' must have {low} to {high} {what}, got {len(values)}")
         return tuple(result)
