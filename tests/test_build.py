@@ -120,3 +120,13 @@ def test_no_search_skips_the_index_only(mini_site: Path, beatgen: Callable[..., 
     assert result.code == 0, result.err
     assert not (mini_site / "plain" / "pagefind").exists()
     assert (mini_site / "plain" / "search" / "index.html").exists()
+
+
+def test_swap_keeps_the_output_folder_present(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    assert beatgen("build", "--source", mini_site, "--now", NOW, "--no-cache").code == 0
+    first = (mini_site / "public").stat().st_ino
+    (mini_site / "content" / "pages" / "about.md").write_text("---\ntitle: About us\n---\n\nChanged.\n")
+    assert beatgen("build", "--source", mini_site, "--now", NOW, "--no-cache").code == 0
+    assert (mini_site / "public").stat().st_ino != first
+    assert "About us" in (mini_site / "public" / "about" / "index.html").read_text()
+    assert sorted(p.name for p in mini_site.iterdir() if p.name.startswith(".public")) == [".public.lock"]

@@ -7,6 +7,7 @@ A lock serialises two builds of one output folder; leftovers of a killed build a
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import fcntl
 import os
@@ -87,11 +88,14 @@ class Staging:
             raise OutputError(_describe(exc, rel)) from exc
 
     def commit(self) -> None:
-        """Swap the staged folder in: two renames on one file system, the old output removed after."""
+        """Swap the staged folder in: one atomic exchange where the OS has it (the output folder never
+        goes missing), else two renames on one file system; the old output is removed after."""
         assert self.root is not None
         old = self.parent / f".{self.name}.old"
         try:
             os.chmod(self.root, 0o755)
+            if self.output.is_dir() and _exchange(self.root, self.output):
+                return
             if self.output.exists():
                 os.rename(self.output, old)
             os.rename(self.root, self.output)
@@ -100,6 +104,21 @@ class Staging:
                 os.rename(old, self.output)
             raise OutputError(_describe(exc, str(self.output))) from exc
         shutil.rmtree(old, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 with RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd = -100
+    result = renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), _RENAME_EXCHANGE)
+    return result == 0
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
