@@ -7,12 +7,14 @@ A lock serialises two builds of one output folder; leftovers of a killed build a
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -27,6 +29,22 @@ def _safe_join(root: Path, rel: str) -> Path:
     return root / rel
 
 
+@contextlib.contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    """Hold the build lock of an output folder: builds of one folder, staged or in place, never interleave."""
+    output = output.resolve()
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(output.parent / f".{output.name}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError as exc:
+        raise OutputError(_describe(exc, f"beside {output}")) from exc
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
 class Staging:
     """A context manager: files written inside go live together on `commit()`, or not at all."""
 
@@ -35,31 +53,25 @@ class Staging:
         self.parent = self.output.parent
         self.name = self.output.name
         self.root: Path | None = None
-        self.lock_file: int | None = None
+        self.lock = output_lock(self.output)
         self.written = 0
         self.unchanged = 0
 
     def __enter__(self) -> Staging:
+        self.lock.__enter__()
         try:
-            self.parent.mkdir(parents=True, exist_ok=True)
-            self.lock_file = os.open(self.parent / f".{self.name}.lock", os.O_CREAT | os.O_RDWR, 0o644)
-            fcntl.flock(self.lock_file, fcntl.LOCK_EX)
             self._recover()
             self.root = Path(tempfile.mkdtemp(prefix=f".{self.name}.staging-", dir=self.parent))
         except OSError as exc:
-            self._unlock()
+            self.lock.__exit__(None, None, None)
             raise OutputError(_describe(exc, f"beside {self.output}")) from exc
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self.root is not None and self.root.exists():
             shutil.rmtree(self.root, ignore_errors=True)
-        self._unlock()
+        self.lock.__exit__(kind, exc, tb)
 
-    def _unlock(self) -> None:
-        if self.lock_file is not None:
-            os.close(self.lock_file)
-            self.lock_file = None
 
     def _recover(self) -> None:
         """Undo what a killed build left: restore a moved-away output, drop stale staging folders."""
@@ -77,7 +89,7 @@ class Staging:
         previous = _safe_join(self.output, rel)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            if _same_bytes(previous, data):
+            if same_bytes(previous, data):
                 os.link(previous, target)
                 self.unchanged += 1
                 return
@@ -121,11 +133,11 @@ def _exchange(first: Path, second: Path) -> bool:
     return result == 0
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def same_bytes(path: Path, data: bytes) -> bool:
+    """Whether `path` already holds exactly `data` (the size is compared before any byte is read)."""
     try:
-        if path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
+        with open(path, "rb") as handle:
+            return os.fstat(handle.fileno()).st_size == len(data) and handle.read() == data
     except OSError:
         return False
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from beatgen.build.fingerprint import Fingerprinter, digest
 from beatgen.build.layouts import RecordingEnvironment, TemplateTokens
-from beatgen.build.output import Staging
+from beatgen.build.output import Staging, same_bytes
 from beatgen.build.parallel import fork_map
-from beatgen.build.patch import same_bytes, write_temp
+from beatgen.build.patch import write_temp
 from beatgen.build.state import PageRecord
 from beatgen.diagnostics import BuildError, Diagnostic
 from beatgen.render.context import Context, context_for

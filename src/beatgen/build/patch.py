@@ -11,10 +11,9 @@ leftover patch folder (its name matches the staging folders' pattern).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from beatgen.build.output import OutputError, _describe, _safe_join
@@ -24,29 +23,6 @@ def patch_folder(output: Path) -> Path:
     """Where a rebuild of `output` writes its changed files before they go live (one build at a time)."""
     output = output.resolve()
     return output.parent / f".{output.name}.staging-patch"
-
-
-@contextlib.contextmanager
-def output_lock(output: Path) -> Iterator[None]:
-    """Hold the output folder's build lock (shared with `Staging`) for the duration of the block."""
-    output = output.resolve()
-    try:
-        handle = os.open(output.parent / f".{output.name}.lock", os.O_CREAT | os.O_RDWR, 0o644)
-    except OSError as exc:
-        raise OutputError(_describe(exc, str(output))) from exc
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)
-
-
-def same_bytes(path: Path, data: bytes) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return os.fstat(handle.fileno()).st_size == len(data) and handle.read() == data
-    except OSError:
-        return False
 
 
 def write_temp(output: Path, rel: str, data: bytes) -> Path:

@@ -26,7 +26,7 @@ from beatgen.build.clock import resolve_now
 from beatgen.build.fingerprint import Fingerprinter, digest, site_chrome, whole_site
 from beatgen.build.layouts import RecordingEnvironment, TemplateTokens, layouts_token
 from beatgen.build.markup import fragment_key, render_fragments
-from beatgen.build.output import OutputError, Staging
+from beatgen.build.output import OutputError, Staging, output_lock
 from beatgen.build.pages import CLEAN, WRITTEN, Outcome, PageRenderer, Work, Writer, plan_work
 from beatgen.build.parallel import fork_map
 from beatgen.build.reading import read_content
@@ -243,7 +243,7 @@ def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions) -> l
 def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions) -> list[Outcome]:
     """A rebuild of a known output: changed files replace theirs only once every page has rendered."""
     output = options.output_dir.resolve()
-    with patch.output_lock(output):
+    with output_lock(output):
         patch.clear(output)
         try:
             outcomes = fork_map(renderer, work, options.jobs)
