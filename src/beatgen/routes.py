@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from beatgen.site.index import Site
 from beatgen.urls import page_path
 
+SITEMAP_LIMIT = 50_000
+"""URLs one sitemap file may hold (sitemaps.org); slugs are capped, so that many stay far under its 50 MB."""
+NOT_IN_SITEMAP = frozenset({"not-found", "search"})
+
 
 @dataclass(frozen=True)
 class Route:
@@ -82,6 +86,28 @@ def trends_routes(site: Site) -> Iterator[Route]:
     yield Route("/trends/", "trends.html", "trends")
 
 
+def in_sitemap(route: Route) -> bool:
+    """A public page, which the sitemap lists: the 404 page and the search form are not."""
+    return route.template.endswith(".html") and route.kind not in NOT_IN_SITEMAP
+
+
+def with_sitemap_index(routes: list[Route], limit: int) -> list[Route]:
+    """The plan, with /sitemap.xml made an index of parts when the public pages outgrow one sitemap.
+
+    Part k holds the k-th run of `limit` public pages counted from the end of the plan (listings and
+    the oldest stories), its key that span of the public pages, `start:stop`. A new story joins the front
+    of the plan, so it lands in the newest part (the home page's) and leaves the lists of the others as
+    they were.
+    """
+    count = sum(in_sitemap(route) for route in routes)
+    if count <= limit:
+        return routes
+    parts = [Route(f"/sitemaps/sitemap-{k}.xml", "seo/sitemap.xml", "sitemap-part",
+                   f"{max(0, count - k * limit)}:{count - (k - 1) * limit}") for k in range(1, -(-count // limit) + 1)]
+    at = next(i for i, route in enumerate(routes) if route.kind == "sitemap")
+    return [*routes[:at], Route("/sitemap.xml", "seo/sitemap-index.xml", "sitemap-index"), *parts, *routes[at + 1:]]
+
+
 ROUTE_PLANNERS: tuple[Callable[[Site], Iterator[Route]], ...] = (
     home_routes, story_routes, taxonomy_routes, archive_routes, reference_routes, reader_routes, trends_routes,
 )
@@ -93,4 +119,4 @@ def plan_routes(site: Site) -> list[Route]:
     for planner in ROUTE_PLANNERS:
         for route in planner(site):
             routes.setdefault(route.path, route)
-    return list(routes.values())
+    return with_sitemap_index(list(routes.values()), SITEMAP_LIMIT)

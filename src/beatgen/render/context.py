@@ -13,7 +13,13 @@ from beatgen.render.banners import story_banners
 from beatgen.render.corrections import corrections_atom_context, corrections_json_context, corrections_of
 from beatgen.render.feeds import atom_context, json_feed_context
 from beatgen.render.seo import head_for
-from beatgen.render.sitemaps import news_sitemap_context, robots_context, sitemap_context
+from beatgen.render.sitemaps import (
+    news_sitemap_context,
+    robots_context,
+    sitemap_context,
+    sitemap_index_context,
+    sitemap_part_context,
+)
 from beatgen.render.trends_page import taxon_trend, trends_view
 from beatgen.routes import Route
 from beatgen.site.index import Site, Taxon
@@ -253,6 +259,8 @@ CONTEXTS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "feed-atom": atom_context,
     "feed-json": json_feed_context,
     "sitemap": sitemap_context,
+    "sitemap-index": sitemap_index_context,
+    "sitemap-part": sitemap_part_context,
     "news-sitemap": news_sitemap_context,
     "robots": robots_context,
     "corrections": corrections_context,

@@ -1,7 +1,9 @@
-"""sitemap.xml, the Google News sitemap and robots.txt, all read off the page plan.
+"""sitemap.xml (or, past one file's limit, its index and parts), the Google News sitemap and robots.txt,
+all read off the page plan.
 
 `lastmod` is the newest publication, update or correction date among the stories a page shows,
-so it moves only when what a crawler would see has changed (never with the build's clock).
+so it moves only when what a crawler would see has changed (never with the build's clock). A part's
+`lastmod` in the index is the newest of the pages it lists.
 """
 
 from __future__ import annotations
@@ -13,13 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from beatgen.content.model import Story
 from beatgen.render.feeds import EPOCH
-from beatgen.routes import Route, plan_routes
+from beatgen.routes import Route, in_sitemap, plan_routes
 from beatgen.site.index import Site
 
 if TYPE_CHECKING:
     from beatgen.render.context import Context
 
-NOT_IN_SITEMAP = frozenset({"not-found", "search"})
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000
 
@@ -56,13 +57,18 @@ def shown_stories(site: Site, route: Route) -> Iterable[Story]:
     return site.stories
 
 
-def public_pages(site: Site) -> list[Route]:
-    return [route for route in plan_routes(site)
-            if route.template.endswith(".html") and route.kind not in NOT_IN_SITEMAP]
+def public_pages(routes: Iterable[Route]) -> list[Route]:
+    return [route for route in routes if in_sitemap(route)]
 
 
-def sitemap_context(c: Context) -> dict[str, Any]:
-    base = c.site.config.base_url
+def part_span(route: Route) -> slice:
+    """The public pages a sitemap part lists, from its key `start:stop` (see `routes.with_sitemap_index`)."""
+    start, stop = route.key.split(":")
+    return slice(int(start), int(stop))
+
+
+def sitemap_urls(site: Site, routes: Iterable[Route]) -> list[SitemapUrl]:
+    base = site.config.base_url
     latest: dict[int, tuple[Iterable[Story], datetime]] = {}  # by list: every page of a listing shares one
 
     def last_change(stories: Iterable[Story]) -> datetime:
@@ -72,9 +78,24 @@ def sitemap_context(c: Context) -> dict[str, Any]:
             latest[id(stories)] = (stories, newest(stories))
         return latest[id(stories)][1]
 
-    urls = [SitemapUrl(base + route.path.lstrip("/"), last_change(shown_stories(c.site, route)))
-            for route in public_pages(c.site)]
-    return {"urls": urls}
+    return [SitemapUrl(base + route.path.lstrip("/"), last_change(shown_stories(site, route))) for route in routes]
+
+
+def sitemap_context(c: Context) -> dict[str, Any]:
+    return {"urls": sitemap_urls(c.site, public_pages(plan_routes(c.site)))}
+
+
+def sitemap_part_context(c: Context) -> dict[str, Any]:
+    return {"urls": sitemap_urls(c.site, public_pages(plan_routes(c.site))[part_span(c.route)])}
+
+
+def sitemap_index_context(c: Context) -> dict[str, Any]:
+    routes = plan_routes(c.site)
+    urls = sitemap_urls(c.site, public_pages(routes))
+    base = c.site.config.base_url
+    parts = [SitemapUrl(base + route.path.lstrip("/"), max(url.lastmod for url in urls[part_span(route)]))
+             for route in routes if route.kind == "sitemap-part"]
+    return {"sitemaps": parts}
 
 
 def news_stories(site: Site) -> list[Story]:
