@@ -95,9 +95,9 @@ def with_sitemap_index(routes: list[Route], limit: int) -> list[Route]:
     """The plan, with /sitemap.xml made an index of parts when the public pages outgrow one sitemap.
 
     Part k holds the k-th run of `limit` public pages counted from the end of the plan (listings and
-    the oldest stories), its key that span of the public pages, `start:stop`. A new story joins the front
-    of the plan, so it lands in the newest part (the home page's) and leaves the lists of the others as
-    they were.
+    the oldest stories), its key that span of the public pages, `start:stop`. A new story, the newest,
+    joins the plan right after the home pages, so only the parts from there to the front change their
+    lists; the older parts stay as they were.
     """
     count = sum(in_sitemap(route) for route in routes)
     if count <= limit:
