@@ -18,7 +18,7 @@ from beatgen.build.pipeline import BuildOptions, BuildResult, build, check
 from beatgen.config import load_config
 from beatgen.diagnostics import BuildError, ConfigError, Diagnostic, format_all, has_errors, strict
 from beatgen.progress import BuildProgress, progress_mode
-from beatgen.serve import Listening, PortsBusy, Rebuilt, ServeEvent, ServeOptions, serve
+from beatgen.serve import Indexed, Listening, PortsBusy, Rebuilt, ServeEvent, ServeOptions, serve
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -168,6 +168,8 @@ def _print_event(event: ServeEvent, args: argparse.Namespace) -> None:
             print(f"Preview output: {event.output_dir}", flush=True)
     elif isinstance(event, Rebuilt):
         _print_rebuild(event, args)
+    elif isinstance(event, Indexed):
+        _print_indexed(event, args)
 
 
 def _print_rebuild(event: Rebuilt, args: argparse.Namespace) -> None:
@@ -182,6 +184,14 @@ def _print_rebuild(event: Rebuilt, args: argparse.Namespace) -> None:
     if not args.quiet:
         print(f"{what}: {event.result.stories} stories, {event.result.pages} pages in {event.seconds:.2f}s "
               f"({_warnings(event.result.diagnostics)})", flush=True)
+
+
+def _print_indexed(event: Indexed, args: argparse.Namespace) -> None:
+    if event.problem is not None:
+        print(f"Search index: FAILED after {event.seconds:.1f}s ({event.problem}); search shows the previous index",
+              file=sys.stderr, flush=True)
+    elif not args.quiet:
+        print(f"Search index refreshed in {event.seconds:.1f}s", flush=True)
 
 
 def _changed(paths: tuple[str, ...]) -> str:

@@ -1,7 +1,10 @@
 """`beatgen serve`: build into a private folder, serve it, rebuild on every save, reload the tabs.
 
 The server never stops on a content or template error: the tabs show it over the last good
-build until a save fixes it. The library reports what happens through events; the CLI prints them.
+build until a save fixes it. Only the first build makes the search index in line; later ones reload
+the tabs as soon as their pages are written and leave the index to a background `SearchIndexer`, so
+search lags a save by one Pagefind run while pages never wait for it. The library reports what
+happens through events; the CLI prints them.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from beatgen.build.output import OutputError
@@ -19,6 +22,7 @@ from beatgen.build.state import BuildState as WarmBuild
 from beatgen.config import load_config
 from beatgen.diagnostics import BuildError, Diagnostic, error
 from beatgen.serve.handler import bind
+from beatgen.serve.indexer import Indexed, SearchIndexer, html_changed
 from beatgen.serve.live import LiveState
 from beatgen.serve.watch import Changes, watch
 
@@ -52,7 +56,7 @@ class Rebuilt:
     problems: tuple[Diagnostic, ...]
 
 
-ServeEvent = Listening | Rebuilt
+ServeEvent = Listening | Rebuilt | Indexed
 Report = Callable[[ServeEvent], None]
 
 
@@ -63,7 +67,7 @@ def url_host(host: str) -> str:
 
 
 def rebuild(options: BuildOptions, live: LiveState, changed: tuple[str, ...], report: Report,
-            warm: WarmBuild | None = None) -> None:
+            warm: WarmBuild | None = None) -> BuildResult | None:
     """Build once; whatever goes wrong becomes problems shown in the tabs, never an exception.
 
     `warm` is the build state kept in memory between rebuilds, so a save re-reads and re-renders only
@@ -82,20 +86,42 @@ def rebuild(options: BuildOptions, live: LiveState, changed: tuple[str, ...], re
         problems = [error("beatgen", 1, 1, "internal-error", f"{type(exc).__name__}: {exc}")]
     live.publish(problems)
     report(Rebuilt(changed, time.perf_counter() - started, result, tuple(problems)))
+    return result
+
+
+def rebuild_then_index(options: BuildOptions, live: LiveState, changed: tuple[str, ...], report: Report,
+                       warm: WarmBuild, indexer: SearchIndexer) -> None:
+    """Build with the search index until a build succeeds; after that without, then wake the indexer."""
+    first = not warm.pages
+    before = dict(warm.pages)
+    result = rebuild(replace(options, search=first), live, changed, report, warm)
+    if result is not None and not first and html_changed(before, warm.pages):
+        indexer.refresh()
 
 
 def _rebuild_on_change(changes: Changes, stop: threading.Event, options: BuildOptions, live: LiveState,
-                       report: Report, warm: WarmBuild) -> None:
+                       report: Report, warm: WarmBuild, indexer: SearchIndexer) -> None:
     while not stop.is_set():
         changed = changes.take(stop)
         if changed:
-            rebuild(options, live, tuple(sorted(changed)), report, warm)
+            rebuild_then_index(options, live, tuple(sorted(changed)), report, warm, indexer)
+
+
+def one_at_a_time(report: Report) -> Report:
+    """The builder and the indexer report from their own threads; one event is reported whole at a time."""
+    lock = threading.Lock()
+
+    def locked(event: ServeEvent) -> None:
+        with lock:
+            report(event)
+
+    return locked
 
 
 def serve(options: ServeOptions, report: Report) -> None:
     """Serve until interrupted (Ctrl-C raises KeyboardInterrupt here, after everything is stopped)."""
     load_config(options.site_dir)
-    live, changes, stop = LiveState(), Changes(), threading.Event()
+    live, changes, stop, report = LiveState(), Changes(), threading.Event(), one_at_a_time(report)
     with tempfile.TemporaryDirectory(prefix="beatgen-serve-", ignore_cleanup_errors=True) as private:
         output = Path(private) / "public"
         server = bind(options.host, options.port, output, live)
@@ -105,17 +131,20 @@ def serve(options: ServeOptions, report: Report) -> None:
                                      preview=True, embargoed=True)
         observer = watch(options.site_dir, changes)
         warm = WarmBuild()
+        indexer = SearchIndexer(options.site_dir, output, report)
         builder = threading.Thread(target=_rebuild_on_change,
-                                   args=(changes, stop, build_options, live, report, warm),
+                                   args=(changes, stop, build_options, live, report, warm, indexer),
                                    name="beatgen-rebuild", daemon=True)
         try:
-            rebuild(build_options, live, (), report, warm)
+            rebuild_then_index(build_options, live, (), report, warm, indexer)
             busy = options.port if options.port and port != options.port else None
             report(Listening(f"http://{url_host(options.host)}:{port}/", output, busy))
+            indexer.start()
             builder.start()
             server.serve_forever(poll_interval=0.25)
         finally:
             stop.set()
+            indexer.stop()
             live.close()
             observer.stop()
             server.server_close()
