@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from beatgen import __version__
+from beatgen.build.shortcut import Summary
 from beatgen.build.state import BuildState, FileStamp, PageRecord
 
-FORMAT = "2"
+FORMAT = "3"
 FILE_NAME = "build.sqlite"
 ENV_VAR = "BEATGEN_CACHE_DIR"
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAML", "Pygments")
@@ -87,6 +88,22 @@ class Cache:
             self._remove()
             return BuildState()
 
+    def peek(self) -> tuple[Summary, dict[str, PageRecord], str] | None:
+        """Only what the no-change shortcut needs (the last summary, the page records and the output
+        folder), without unpickling a single model; None when the cache has no usable summary."""
+        try:
+            with self._connect() as db:
+                meta = self._meta(db)
+                if meta.get("token") != self.token:
+                    return None
+                row = db.execute("SELECT length, checksum, blob FROM entries WHERE kind = 'summary'").fetchone()
+                summary = self._entry(row[2], row[0], row[1]) if row else None
+                if not isinstance(summary, Summary):
+                    return None
+                return summary, self._pages(db), meta.get("output", "")
+        except (sqlite3.DatabaseError, OSError):
+            return None
+
     def save(self, state: BuildState) -> None:
         """Store the state; a cache that cannot be written is skipped (the build itself succeeded)."""
         try:
@@ -127,17 +144,23 @@ class Cache:
         meta = self._meta(db)
         state = BuildState(output=meta.get("output", ""), inputs=meta.get("inputs", ""))
         state.files = {rel: FileStamp(*row) for rel, *row in db.execute("SELECT * FROM files")}
-        state.pages = {rel: PageRecord(key, size, mtime, bool(whole))
-                       for rel, key, size, mtime, whole in db.execute("SELECT * FROM pages")}
+        state.pages = self._pages(db)
         damaged = []
         for kind, key, length, checksum, blob in db.execute("SELECT kind, key, length, checksum, blob FROM entries"):
             value = self._entry(blob, length, checksum)
             if value is None:
                 damaged.append((kind, key))
+            elif kind == "summary":
+                state.summary = value if isinstance(value, Summary) else None
             else:
                 (state.parsed if kind == "parsed" else state.fragments)[key] = value
         db.executemany("DELETE FROM entries WHERE kind = ? AND key = ?", damaged)
         return state
+
+    @staticmethod
+    def _pages(db: sqlite3.Connection) -> dict[str, PageRecord]:
+        return {rel: PageRecord(key, size, mtime, bool(whole))
+                for rel, key, size, mtime, whole in db.execute("SELECT * FROM pages")}
 
     def _entry(self, blob: Any, length: int, checksum: str) -> Any:
         """The stored value if its length and checksum hold; damaged entries are counted and skipped."""
@@ -160,6 +183,10 @@ class Cache:
                 blob = pickle.dumps(table[key], protocol=pickle.HIGHEST_PROTOCOL)
                 rows.append((kind, key, len(blob), _checksum(blob), blob))
             db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
+        db.execute("DELETE FROM entries WHERE kind = 'summary'")
+        if state.summary is not None:
+            blob = pickle.dumps(state.summary, protocol=pickle.HIGHEST_PROTOCOL)
+            db.execute("INSERT INTO entries VALUES ('summary', 'last', ?, ?, ?)", (len(blob), _checksum(blob), blob))
         db.execute("DELETE FROM files")
         db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)",
                        ((rel, s.size, s.mtime_ns, s.inode, s.digest) for rel, s in state.files.items()))

@@ -29,20 +29,27 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+def _identity(*parts: Any) -> None:
+    """Stands in, inside a fingerprint's pickle, for an object digested by its identity (never called)."""
+
+
 class _Pickler(pickle.Pickler):
+    """`reducer_override`, unlike `persistent_id`, is not consulted for strings, numbers, lists, tuples
+    and dicts, which are most of a context: the C pickler handles those without calling Python."""
+
     def __init__(self, stream: io.BytesIO, site_token: str) -> None:
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
         self.site_token = site_token
 
-    def persistent_id(self, obj: Any) -> Any:
+    def reducer_override(self, obj: Any) -> Any:
         kind = type(obj)
         if kind is Story or kind is Term or kind is Page:
-            return (kind.__name__, obj.file, obj.digest)
+            return _identity, (kind.__name__, obj.file, obj.digest)
         if kind is Taxon:
-            return ("taxon", obj.slug, obj.name, obj.path, len(obj.stories))
+            return _identity, ("taxon", obj.slug, obj.name, obj.path, len(obj.stories))
         if kind is Site:
-            return self.site_token
-        return None
+            return _identity, (self.site_token,)
+        return NotImplemented
 
 
 class Fingerprinter:

@@ -30,7 +30,8 @@ from beatgen.build.output import OutputError, Staging, output_lock
 from beatgen.build.pages import CLEAN, WRITTEN, Outcome, PageRenderer, Work, Writer, plan_work
 from beatgen.build.parallel import fork_map
 from beatgen.build.reading import read_content
-from beatgen.build.search import index_search, run_pagefind
+from beatgen.build.search import INDEX_DIR, index_search, run_pagefind
+from beatgen.build.shortcut import Summary, input_stamp, valid_until
 from beatgen.build.state import BuildState, PageRecord
 from beatgen.config import SiteConfig, load_config
 from beatgen.content.checks import duplicate_terms, duplicate_urls, embargo_notes, timeline_references
@@ -83,6 +84,7 @@ class Prepared:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     next_lift: datetime | None = None
     config_token: str = ""
+    valid_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     state.keep_only(set(parse_keys.values()), {keys[d.file] for d in documents if d.file in keys})
     assets = collect_assets(options.site_dir / "static")
     return Prepared(config, site, routes, html, assets, now, clock, problems, next_lift(content.stories, now),
-                    config_token)
+                    config_token, valid_until(content.stories, now))
 
 
 def _file_targets(stories: list[Story], terms: list[Term], pages: list[Page]) -> dict[str, str]:
@@ -164,6 +166,9 @@ def build(options: BuildOptions, progress: Progress = _no_progress, state: Build
     """Build the site. With `state` (kept by the caller between builds) the persistent cache is not used."""
     started = time.perf_counter()
     cache = Cache(cache_folder(options.site_dir, options.cache_dir)) if state is None and options.cache else None
+    stamp = input_stamp(options, cache.token) if cache else ""
+    if cache and (unchanged := _unchanged_build(options, cache, stamp, started)):
+        return unchanged
     state = (cache.load() if cache else BuildState()) if state is None else state
     progress("content", 0, 1)
     prepared = prepare(options, state)
@@ -184,12 +189,30 @@ def build(options: BuildOptions, progress: Progress = _no_progress, state: Build
     progress("pages", len(work), len(work))
     state.pages = {o.rel: o.record for o in outcomes if o.record is not None}
     state.output, state.inputs = str(output), inputs
+    state.summary = Summary(stamp, len(prepared.site.stories), len(prepared.routes), tuple(prepared.diagnostics),
+                            prepared.next_lift, prepared.valid_until)
     if cache:
         cache.save(state)
     written = sum(o.status == WRITTEN for o in outcomes)
     return BuildResult(len(prepared.site.stories), len(prepared.routes), written, len(outcomes) - written,
                        time.perf_counter() - started, prepared.now, prepared.clock, prepared.diagnostics,
                        prepared.next_lift, sum(o.status != "clean" for o in outcomes))
+
+
+def _unchanged_build(options: BuildOptions, cache: Cache, stamp: str, started: float) -> BuildResult | None:
+    """The last build's result when no input changed since and its output is as it left it."""
+    found = cache.peek()
+    if found is None:
+        return None
+    summary, pages, output = found
+    now, clock = resolve_now(options.now)
+    live = options.output_dir.resolve()
+    if output != str(live) or not summary.still_valid(stamp, now) or not _intact(live, pages):
+        return None
+    if options.search and not (live / INDEX_DIR / "pagefind-entry.json").is_file():
+        return None
+    return BuildResult(summary.stories, summary.pages, 0, len(pages), time.perf_counter() - started, now, clock,
+                       list(summary.diagnostics), summary.next_lift)
 
 
 def _inputs_token(options: BuildOptions, prepared: Prepared, state: BuildState) -> str:

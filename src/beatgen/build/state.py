@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from beatgen.build.shortcut import Summary
 from beatgen.diagnostics import Diagnostic
 from beatgen.fragments import DocumentHtml, StoryHtml
 
@@ -59,6 +60,8 @@ class BuildState:
     output: str = ""
     inputs: str = ""
     """A digest of every input of the last build: when it is unchanged, so is every page."""
+    summary: Summary | None = None
+    """The last successful build's report and input stamp (`build/shortcut.py`)."""
 
     def keep_only(self, parsed: set[str], fragments: set[str]) -> None:
         """Forget entries this build did not use, so the state tracks the site and does not grow forever."""
