@@ -1,4 +1,5 @@
-"""The Pagefind index: built inside the build transaction, stories only, reused when no page changed."""
+"""The Pagefind index: built inside the build transaction, stories only, reused when no page changed;
+pointing Pagefind at the story pages alone gives the same index."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from sitekit import Run
+from sitekit import Run, tree_bytes
+
+from beatgen.build.search import ALL_PAGES, INDEX_DIR, run_pagefind, story_glob
+from beatgen.config import DEFAULT_PERMALINKS, load_config
 
 NOW = "2026-06-01T00:00:00Z"
 
@@ -49,3 +53,27 @@ def test_index_is_reused_when_no_page_changed_and_rebuilt_when_one_did(
     assert beatgen("build", "--source", mini_site, "--now", NOW).code == 0
     assert entry.stat().st_ino != first
     assert "quokka" in fragments(public)["/stories/2026/02/beta/"]["content"]
+
+
+def test_indexing_only_the_story_pages_gives_the_same_index_as_every_page(built_mini: Path) -> None:
+    every_page = tree_bytes(built_mini / INDEX_DIR)
+    glob = story_glob(load_config(built_mini.parent).permalink("story"))
+    assert glob == "stories/*/*/*/index.html"
+    run_pagefind(built_mini, glob)
+    assert tree_bytes(built_mini / INDEX_DIR) == every_page
+    assert len(fragments(built_mini)) == 3
+
+
+def test_a_custom_story_permalink_gives_its_own_glob(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    config = mini_site / "site.yaml"
+    config.write_text(config.read_text() + "permalinks:\n  story: /news/{year}-{month}/{slug}/\n")
+    alpha = mini_site / "content" / "stories" / "2026" / "03" / "alpha.md"
+    alpha.write_text(alpha.read_text().replace("/stories/2026/02/beta/", "/news/2026-02/beta/"))
+    assert beatgen("build", "--source", mini_site, "--now", NOW, "--no-search").code == 0
+    public = mini_site / "public"
+    run_pagefind(public, story_glob(load_config(mini_site).permalink("story")))
+    assert set(fragments(public)) == {"/news/2026-03/alpha/", "/news/2026-03/escape/", "/news/2026-02/beta/"}
+    assert story_glob("/{slug}/") == "*/index.html"
+    for pattern in ("/news [x]/{slug}/", "/{{raw}}/{slug}/", "/n*/{slug}/"):
+        assert story_glob(pattern) == ALL_PAGES, pattern
+    assert story_glob(DEFAULT_PERMALINKS["story"]) == "stories/*/*/*/index.html"

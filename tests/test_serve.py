@@ -1,9 +1,12 @@
 """`beatgen serve`: the HTTP side (only the output folder, MIME types, 404 page, reload script),
-the watcher's filters and debounce, and a real server process stopped with Ctrl-C."""
+the watcher's filters and debounce, the background search indexer, and a real server process
+stopped with Ctrl-C."""
 
 from __future__ import annotations
 
 import http.client
+import os
+import shutil
 import socket
 import threading
 import time
@@ -12,10 +15,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from servekit import serving
-from sitekit import copy_site
+from sitekit import REPO, copy_site
+from test_search_index import fragments
 from watchdog.events import DirModifiedEvent, DirMovedEvent, FileClosedNoWriteEvent, FileModifiedEvent, FileMovedEvent
 
 from beatgen.serve.handler import CLIENT, inject, resolve
+from beatgen.serve.indexer import Indexed, SearchIndexer
 from beatgen.serve.watch import Changes, _Relay, is_scratch
 
 NOW = "2026-06-01T00:00:00Z"
@@ -160,3 +165,85 @@ def test_a_rebuild_prints_its_time_and_a_broken_file_keeps_the_server_up(tmp_pat
         assert _get(served.url, "/stories/2026/02/beta/")[0] == 200
         story.write_text(story.read_text().replace("impact: 11\nx_impact:", "impact:"))
         served.wait_for(r"Rebuilt after content/stories/2026/02/beta\.md: 4 stories, \d+ pages in \d+\.\d+s")
+
+
+def test_a_save_reloads_at_once_and_the_search_index_catches_up_after(tmp_path: Path) -> None:
+    site = copy_site("mini", tmp_path / "site")
+    beta = site / "content" / "stories" / "2026" / "02" / "beta.md"
+    with serving(site, "--now", NOW, "--verbose") as served:
+        output = Path(served.wait_for(r"^Preview output: (.+)$").group(1))
+        assert "quokka" not in fragments(output)["/stories/2026/02/beta/"]["content"]
+        beta.write_text(beta.read_text().replace("on schedule at", "with a quokka sighting at"))
+        served.wait_for(r"^Rebuilt after content/stories/2026/02/beta\.md: ")
+        assert not [line for line in served.seen if line.startswith("Search index")]
+        assert b"quokka" in _get(served.url, "/stories/2026/02/beta/")[2]
+        served.wait_for(r"^Search index refreshed in \d+\.\ds$")
+        assert "quokka" in fragments(output)["/stories/2026/02/beta/"]["content"]
+
+
+def _waited(events: list[Indexed], count: int, seconds: float = 10.0) -> list[Indexed]:
+    deadline = time.monotonic() + seconds
+    while len(events) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return events
+
+
+def test_refreshes_asked_during_a_run_fold_into_one_more_run(built_mini: Path) -> None:
+    events: list[Indexed] = []
+    indexer = SearchIndexer(built_mini.parent, built_mini, events.append)
+    indexer.start()
+    try:
+        for _ in range(5):
+            indexer.refresh()
+        _waited(events, 1)
+        time.sleep(1.0)
+        assert 1 <= len(events) <= 2 and all(event.problem is None for event in events), events
+        indexer.refresh()
+        assert len(_waited(events, len(events) + 1)) in (2, 3)
+    finally:
+        indexer.stop()
+
+
+def _pagefind_child() -> int | None:
+    """The pid of a Pagefind process this test process started, if one runs."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid, rest = stat.read_text().split(" (", 1)
+        except OSError:
+            continue
+        name, fields = rest.rsplit(") ", 1)
+        if name == "pagefind" and int(fields.split()[1]) == os.getpid():
+            return int(pid)
+    return None
+
+
+def _many_stories(built: Path, dest: Path, copies: int) -> Path:
+    """The built sample with each story page linked in `copies` times more: Pagefind takes seconds over it."""
+    output = shutil.copytree(built, dest, copy_function=os.link)
+    for page in list((output / "stories").glob("*/*/*/index.html")):
+        for n in range(copies):
+            twin = page.parent.with_name(f"{page.parent.name}-{n}") / "index.html"
+            twin.parent.mkdir()
+            os.link(page, twin)
+    return output
+
+
+def test_stopping_the_indexer_kills_pagefind_and_keeps_the_last_index(built_sample: Path, tmp_path: Path) -> None:
+    output = _many_stories(built_sample, tmp_path / "public", 40)
+    entry = output / "pagefind" / "pagefind-entry.json"
+    before = entry.stat().st_ino
+    events: list[Indexed] = []
+    indexer = SearchIndexer(REPO, output, events.append)
+    indexer.start()
+    indexer.refresh()
+    deadline, child = time.monotonic() + 10, None
+    while child is None and time.monotonic() < deadline:
+        child = _pagefind_child()
+    assert child is not None
+    indexer.stop()
+    assert not events, "the run ended before it was stopped"
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
+    assert "beatgen-search-index" not in {thread.name for thread in threading.enumerate()}
+    assert entry.stat().st_ino == before
+    assert sorted(p.name for p in output.iterdir() if p.name.startswith(".")) == []

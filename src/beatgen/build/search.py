@@ -25,7 +25,7 @@ ALL_PAGES = "**/*.{html}"
 """Pagefind's own default glob: every HTML page of the site."""
 _PLACEHOLDERS = re.compile(r"(?:\{[a-z]+\})+")
 _GLOB_SAFE = re.compile(r"[A-Za-z0-9._/-]*")
-_POLL_SECONDS = 0.1
+_POLL_SECONDS = 0.05
 
 
 class SearchIndexError(Exception):
