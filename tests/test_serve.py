@@ -204,6 +204,22 @@ def test_refreshes_asked_during_a_run_fold_into_one_more_run(built_mini: Path) -
         indexer.stop()
 
 
+def test_a_failed_refresh_is_reported_and_the_indexer_goes_on(built_mini: Path) -> None:
+    events: list[Indexed] = []
+    public = built_mini.rename(built_mini.with_name("elsewhere"))
+    indexer = SearchIndexer(public.parent, built_mini, events.append)
+    indexer.start()
+    try:
+        indexer.refresh()
+        [failed] = _waited(events, 1)
+        assert failed.problem is not None and str(built_mini) in failed.problem
+        public.rename(built_mini)
+        indexer.refresh()
+        assert _waited(events, 2)[1].problem is None
+    finally:
+        indexer.stop()
+
+
 def _pagefind_child() -> int | None:
     """The pid of a Pagefind process this test process started, if one runs."""
     for stat in Path("/proc").glob("[0-9]*/stat"):

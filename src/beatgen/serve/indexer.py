@@ -1,8 +1,8 @@
 """The preview's search index, refreshed in the background so a save reloads the tabs without waiting for it.
 
 Pagefind re-reads every story on each run (tens of seconds at 10,000 stories), while a rebuild after
-one save takes a fraction of a second. So `serve` rebuilds without the index, reloads the tabs, and
-asks this indexer for a refresh: one thread, one Pagefind at a time, and saves that arrive while it
+one save re-renders only the pages it touched. So `serve` rebuilds without the index, reloads the
+tabs, and asks this indexer for a refresh: one thread, one Pagefind at a time, and saves that arrive while it
 runs fold into a single run after it. It takes no build lock: a rebuild never waits for it.
 """
 
