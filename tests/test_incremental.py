@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -122,3 +123,20 @@ def test_corrupt_cache_is_detected_and_rebuilt(sample: Path, beatgen: Callable[.
     result = build(options(sample))
     assert result.stories > 0
     assert tree_bytes(sample / "public") == clean_build(sample, sample / "clean2", beatgen)
+
+
+def test_a_text_edit_rechecks_only_the_pages_holding_the_story_and_misses_none(sample: Path) -> None:
+    """For every story in turn, a new title and body: the rebuild that trusts the recorded story lists
+    leaves nothing that a rebuild checking every page's full context would change."""
+    state = BuildState()
+    first = build(options(sample, jobs=1), state=state)
+    stories = sorted((sample / "content" / "stories").rglob("*.md"))
+    for index, story in enumerate(stories):
+        text = story.read_text(encoding="utf-8")
+        story.write_text(re.sub(r'^title: "(.*)"$', rf'title: "\1 (revised {index})"', text, count=1, flags=re.M)
+                         + f"\nA sentence added in revision {index}.\n", encoding="utf-8")
+        edited = build(options(sample, jobs=1), state=state)
+        assert edited.pages_rendered < first.pages / 3, story
+        state.structure = state.inputs = ""
+        checked = build(options(sample, jobs=1), state=state)
+        assert (checked.pages_rendered, checked.files_written) == (0, 0), story

@@ -57,4 +57,6 @@ def test_build_summary_quiet_and_verbose(mini_site: Path, beatgen: Callable[...,
     quiet = beatgen("build", "--source", mini_site, "--now", NOW, "--quiet")
     assert quiet.code == 0 and quiet.out == "" and quiet.err == ""
     verbose = beatgen("build", "--source", mini_site, "--now", NOW, "--verbose")
+    assert "no file changed" in verbose.err and verbose.out.startswith("Built 3 stories")
+    verbose = beatgen("build", "--source", mini_site, "--now", NOW, "--verbose", "--no-cache")
     assert "Rendering pages: done" in verbose.err and verbose.out.startswith("Built 3 stories")

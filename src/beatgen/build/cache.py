@@ -24,8 +24,9 @@ from beatgen import __version__
 from beatgen.build.shortcut import Summary
 from beatgen.build.state import BuildState, FileStamp, PageRecord
 
-FORMAT = "3"
+FORMAT = "4"
 FILE_NAME = "build.sqlite"
+SEP = "\x1f"
 ENV_VAR = "BEATGEN_CACHE_DIR"
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAML", "Pygments")
 SCHEMA = """
@@ -33,7 +34,8 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER, digest TEXT);
 CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, length INTEGER, checksum TEXT, blob BLOB,
                                     PRIMARY KEY (kind, key));
-CREATE TABLE IF NOT EXISTS pages (rel TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER, whole INTEGER);
+CREATE TABLE IF NOT EXISTS pages (rel TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER, whole INTEGER,
+                                  refs TEXT, template TEXT);
 """
 
 
@@ -59,6 +61,14 @@ def cache_folder(site_dir: Path, configured: Path | None, environ: dict[str, str
     if environ.get(ENV_VAR):
         return Path(environ[ENV_VAR])
     return site_dir / ".beatgen-cache"
+
+
+def _join(refs: tuple[str, ...] | None) -> str | None:
+    return None if refs is None else SEP.join(refs)
+
+
+def _split(refs: str | None) -> tuple[str, ...] | None:
+    return None if refs is None else tuple(ref for ref in refs.split(SEP) if ref)
 
 
 def _checksum(blob: bytes) -> str:
@@ -142,7 +152,8 @@ class Cache:
 
     def _read(self, db: sqlite3.Connection) -> BuildState:
         meta = self._meta(db)
-        state = BuildState(output=meta.get("output", ""), inputs=meta.get("inputs", ""))
+        state = BuildState(output=meta.get("output", ""), inputs=meta.get("inputs", ""),
+                           structure=meta.get("structure", ""))
         state.files = {rel: FileStamp(*row) for rel, *row in db.execute("SELECT * FROM files")}
         state.pages = self._pages(db)
         damaged = []
@@ -159,8 +170,8 @@ class Cache:
 
     @staticmethod
     def _pages(db: sqlite3.Connection) -> dict[str, PageRecord]:
-        return {rel: PageRecord(key, size, mtime, bool(whole))
-                for rel, key, size, mtime, whole in db.execute("SELECT * FROM pages")}
+        return {rel: PageRecord(key, size, mtime, bool(whole), _split(refs), template or "")
+                for rel, key, size, mtime, whole, refs, template in db.execute("SELECT * FROM pages")}
 
     def _entry(self, blob: Any, length: int, checksum: str) -> Any:
         """The stored value if its length and checksum hold; damaged entries are counted and skipped."""
@@ -191,8 +202,9 @@ class Cache:
         db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)",
                        ((rel, s.size, s.mtime_ns, s.inode, s.digest) for rel, s in state.files.items()))
         db.execute("DELETE FROM pages")
-        db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?)",
-                       ((rel, p.key, p.size, p.mtime_ns, int(p.whole_site)) for rel, p in state.pages.items()))
-        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", (("token", self.token), ("output", state.output),
-                                                                ("inputs", state.inputs)))
+        db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       ((rel, p.key, p.size, p.mtime_ns, int(p.whole_site), _join(p.refs), p.template)
+                        for rel, p in state.pages.items()))
+        meta = {"token": self.token, "output": state.output, "inputs": state.inputs, "structure": state.structure}
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
         db.execute("COMMIT")

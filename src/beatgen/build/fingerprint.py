@@ -40,10 +40,14 @@ class _Pickler(pickle.Pickler):
     def __init__(self, stream: io.BytesIO, site_token: str) -> None:
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
         self.site_token = site_token
+        self.stories: set[str] = set()
 
     def reducer_override(self, obj: Any) -> Any:
         kind = type(obj)
-        if kind is Story or kind is Term or kind is Page:
+        if kind is Story:
+            self.stories.add(obj.file)
+            return _identity, ("Story", obj.file, obj.digest)
+        if kind is Term or kind is Page:
             return _identity, (kind.__name__, obj.file, obj.digest)
         if kind is Taxon:
             return _identity, ("taxon", obj.slug, obj.name, obj.path, len(obj.stories))
@@ -59,12 +63,17 @@ class Fingerprinter:
         self.site_token = site_token
 
     def of(self, value: Any) -> str:
+        return self.of_page(value)[0]
+
+    def of_page(self, value: Any) -> tuple[str, tuple[str, ...] | None]:
+        """The digest of a page's data and the files of the stories it holds (None when unknown)."""
         stream = io.BytesIO()
+        pickler = _Pickler(stream, self.site_token)
         try:
-            _Pickler(stream, self.site_token).dump(value)
+            pickler.dump(value)
         except Exception:  # noqa: BLE001 - an unpicklable value: a digest that matches nothing
-            return os.urandom(16).hex()
-        return hashlib.blake2b(stream.getbuffer(), digest_size=16).hexdigest()
+            return os.urandom(16).hex(), None
+        return hashlib.blake2b(stream.getbuffer(), digest_size=16).hexdigest(), tuple(sorted(pickler.stories))
 
 
 def site_chrome(config_token: str, site: Site) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from beatgen.build.fingerprint import Fingerprinter, digest
@@ -21,7 +21,7 @@ from beatgen.build.parallel import fork_map
 from beatgen.build.patch import write_temp
 from beatgen.build.state import PageRecord
 from beatgen.diagnostics import BuildError, Diagnostic
-from beatgen.render.context import Context, context_for
+from beatgen.render.context import Context, page_data, with_head
 from beatgen.render.pages import render_route, template_problem
 from beatgen.routes import Route
 from beatgen.urls import output_file
@@ -54,22 +54,23 @@ class Writer:
         self.output = output.resolve()
         self.staging = staging
 
-    def write(self, rel: str, data: bytes, key: str, whole: bool) -> Outcome:
+    def write(self, rel: str, data: bytes, made: PageRecord) -> Outcome:
+        """Write a file; `made` is its record but for the stat, which is taken here."""
         if self.staging is not None:
             before = self.staging.unchanged
             self.staging.write(rel, data)
             assert self.staging.root is not None
             status = UNCHANGED if self.staging.unchanged > before else WRITTEN
-            return Outcome(rel, status, _record(self.staging.root / rel, key, whole))
+            return Outcome(rel, status, _record(self.staging.root / rel, made))
         if same_bytes(self.output / rel, data):
-            return Outcome(rel, UNCHANGED, _record(self.output / rel, key, whole))
+            return Outcome(rel, UNCHANGED, _record(self.output / rel, made))
         temp = write_temp(self.output, rel, data)
-        return Outcome(rel, WRITTEN, _record(temp, key, whole), temp=str(temp))
+        return Outcome(rel, WRITTEN, _record(temp, made), temp=str(temp))
 
 
-def _record(path: Path, key: str, whole: bool) -> PageRecord:
+def _record(path: Path, made: PageRecord) -> PageRecord:
     stat = os.stat(path)
-    return PageRecord(key, stat.st_size, stat.st_mtime_ns, whole)
+    return replace(made, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
 
 
 @dataclass
@@ -86,6 +87,9 @@ class PageRenderer:
     whole_token: str
     previous: dict[str, PageRecord]
     writer: Writer
+    changed: frozenset[str] | None = None
+    """With the site's structure as the last build left it: the stories whose files changed since.
+    A page that held none of them, with the same layouts, is then known clean without its context."""
 
     def __call__(self, work: Work) -> Outcome:
         try:
@@ -97,25 +101,43 @@ class PageRenderer:
         previous = self.previous.get(work.rel)
         if work.route is None:
             key = digest("static", work.rel, work.data)
-            return self._clean(work.rel, key, previous) or self.writer.write(work.rel, work.data, key, False)
+            made = PageRecord(key, 0, 0)
+            return self._clean(work.rel, key, previous) or self.writer.write(work.rel, work.data, made)
+        template = self.templates(work.route.template)
+        if self._untouched(previous, template):
+            assert previous is not None
+            clean = self._clean(work.rel, previous.key, previous)
+            if clean:
+                return clean
         context = self.make_context(work.route)
         try:
-            data = context_for(context)
+            data = page_data(context)
         except (KeyError, AttributeError, TypeError, ValueError) as exc:
             raise BuildError([template_problem(exc, self.layouts, self.site_dir)]) from exc
-        shown = self.fingerprints.of(data)
-        key = self._key(work.route, shown, previous is not None and previous.whole_site)
+        shown, refs = self.fingerprints.of_page(data)
+        key = self._key(work.route, template, shown, previous is not None and previous.whole_site)
         clean = self._clean(work.rel, key, previous)
         if clean:
-            return clean
+            return replace(clean, record=replace(previous, refs=refs, template=template))
         self.env.reached_site = False
+        try:
+            with_head(context, data)
+        except (KeyError, AttributeError, TypeError, ValueError) as exc:
+            raise BuildError([template_problem(exc, self.layouts, self.site_dir)]) from exc
         page = render_route(self.env, context, self.layouts, self.site_dir, data)
-        key = self._key(work.route, shown, self.env.reached_site)
-        return self.writer.write(work.rel, page, key, self.env.reached_site)
+        whole = self.env.reached_site
+        made = PageRecord(self._key(work.route, template, shown, whole), 0, 0, whole, refs, template)
+        return self.writer.write(work.rel, page, made)
 
-    def _key(self, route: Route, shown: str, whole: bool) -> str:
-        return digest(self.base_token, repr(route), self.templates(route.template), shown,
-                      self.whole_token if whole else "")
+    def _untouched(self, previous: PageRecord | None, template: str) -> bool:
+        """Known clean without its context: the site kept its structure, and the page (same layouts,
+        not reading the site's whole story lists) held no story whose file changed."""
+        return (self.changed is not None and previous is not None and previous.refs is not None
+                and not previous.whole_site and previous.template == template
+                and self.changed.isdisjoint(previous.refs))
+
+    def _key(self, route: Route, template: str, shown: str, whole: bool) -> str:
+        return digest(self.base_token, repr(route), template, shown, self.whole_token if whole else "")
 
     def _clean(self, rel: str, key: str, previous: PageRecord | None) -> Outcome | None:
         """The previous record, when the key is the same and the output file is as it was left."""

@@ -33,6 +33,7 @@ from beatgen.build.reading import read_content
 from beatgen.build.search import INDEX_DIR, index_search, run_pagefind
 from beatgen.build.shortcut import Summary, input_stamp, valid_until
 from beatgen.build.state import BuildState, PageRecord
+from beatgen.build.structure import structure_token
 from beatgen.config import SiteConfig, load_config
 from beatgen.content.checks import duplicate_terms, duplicate_urls, embargo_notes, timeline_references
 from beatgen.content.model import Page, Story, Term
@@ -85,6 +86,7 @@ class Prepared:
     next_lift: datetime | None = None
     config_token: str = ""
     valid_until: datetime | None = None
+    structure: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     config = load_site_config(options)
     now, clock = resolve_now(options.now)
     config_token = Fingerprinter("").of(config)
-    content, parse_keys = read_content(options.site_dir, config, config_token, state, options.jobs)
+    content, parse_keys, signatures = read_content(options.site_dir, config, config_token, state, options.jobs)
     problems = list(content.diagnostics)
     show = Visibility(drafts=options.drafts, future=options.future, embargoed=options.embargoed)
     stories, held = select(content.stories, now, show)
@@ -133,8 +135,11 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
         problems += fragments[document.file].diagnostics
     state.keep_only(set(parse_keys.values()), {keys[d.file] for d in documents if d.file in keys})
     assets = collect_assets(options.site_dir / "static")
+    base = digest(config_token, repr(sorted((k, v[0]) for k, v in assets.items())), _options_token(options),
+                  now.isoformat() if options.preview else "")
+    structure = structure_token(base, signatures, content.terms, content.pages, html, [r.path for r in routes])
     return Prepared(config, site, routes, html, assets, now, clock, problems, next_lift(content.stories, now),
-                    config_token, valid_until(content.stories, now))
+                    config_token, valid_until(content.stories, now), structure)
 
 
 def _file_targets(stories: list[Story], terms: list[Term], pages: list[Page]) -> dict[str, str]:
@@ -168,8 +173,11 @@ def build(options: BuildOptions, progress: Progress = _no_progress, state: Build
     cache = Cache(cache_folder(options.site_dir, options.cache_dir)) if state is None and options.cache else None
     stamp = input_stamp(options, cache.token) if cache else ""
     if cache and (unchanged := _unchanged_build(options, cache, stamp, started)):
+        progress("unchanged", 0, 1)
+        progress("unchanged", 1, 1)
         return unchanged
     state = (cache.load() if cache else BuildState()) if state is None else state
+    previous_files = {rel: stamp.digest for rel, stamp in state.files.items()}
     progress("content", 0, 1)
     prepared = prepare(options, state)
     progress("content", 1, 1)
@@ -184,11 +192,14 @@ def build(options: BuildOptions, progress: Progress = _no_progress, state: Build
     if in_place and inputs == state.inputs and _intact(output, state.pages):
         outcomes = [Outcome(rel, CLEAN, record) for rel, record in state.pages.items()]
     else:
-        renderer = _page_renderer(options, prepared, state if in_place else BuildState())
+        changed = None
+        if in_place and state.structure == prepared.structure:
+            changed = frozenset(s.file for s in prepared.site.stories if previous_files.get(s.file) != s.digest)
+        renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed)
         outcomes = _update_in_place(renderer, work, options) if in_place else _stage(renderer, work, options)
     progress("pages", len(work), len(work))
     state.pages = {o.rel: o.record for o in outcomes if o.record is not None}
-    state.output, state.inputs = str(output), inputs
+    state.output, state.inputs, state.structure = str(output), inputs, prepared.structure
     state.summary = Summary(stamp, len(prepared.site.stories), len(prepared.routes), tuple(prepared.diagnostics),
                             prepared.next_lift, prepared.valid_until)
     if cache:
@@ -219,9 +230,14 @@ def _inputs_token(options: BuildOptions, prepared: Prepared, state: BuildState) 
     """Everything the pages of this build are made from, in one digest (the clock only where pages show it)."""
     return digest(prepared.config_token, *sorted(state.parsed), *sorted(state.fragments),
                   *(route.path for route in prepared.routes), layouts_token(options.site_dir / "layouts"),
-                  repr(sorted((k, v[0]) for k, v in prepared.assets.items())), str(options.output_dir.resolve()),
-                  repr((options.drafts, options.future, options.embargoed, options.preview, options.search)),
+                  repr(sorted((k, v[0]) for k, v in prepared.assets.items())), _options_token(options),
                   prepared.now.isoformat() if options.preview else "")
+
+
+def _options_token(options: BuildOptions) -> str:
+    """The options that change what pages hold."""
+    return repr((str(options.output_dir.resolve()), options.drafts, options.future, options.embargoed,
+                 options.preview, options.search))
 
 
 def _intact(output: Path, pages: dict[str, PageRecord]) -> bool:
@@ -236,7 +252,8 @@ def _intact(output: Path, pages: dict[str, PageRecord]) -> bool:
     return True
 
 
-def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildState) -> PageRenderer:
+def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildState,
+                   changed: frozenset[str] | None) -> PageRenderer:
     layouts = options.site_dir / "layouts"
     manifest = {name: hashed for name, (hashed, _) in prepared.assets.items()}
     env = make_environment(layouts, prepared.config, manifest, kind=RecordingEnvironment)
@@ -248,7 +265,7 @@ def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildSta
 
     return PageRenderer(env, layouts, options.site_dir, context, Fingerprinter(site_chrome(token, site)),
                         TemplateTokens(env), digest(token, repr(sorted(manifest.items())), repr(options.preview)),
-                        whole_site(token, site), previous.pages, Writer(options.output_dir, None))
+                        whole_site(token, site), previous.pages, Writer(options.output_dir, None), changed)
 
 
 def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions) -> list[Outcome]:

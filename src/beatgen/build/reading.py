@@ -9,6 +9,7 @@ from pathlib import Path
 from beatgen.build.fingerprint import digest
 from beatgen.build.parallel import fork_map
 from beatgen.build.state import BuildState, FileStamp, Parsed
+from beatgen.build.structure import story_signature
 from beatgen.config import SiteConfig
 from beatgen.content.load import Content, ContentFile, digest_of, discover, parse_file
 from beatgen.diagnostics import error
@@ -19,8 +20,9 @@ def parse_key(item: ContentFile, file_digest: str, config_token: str) -> str:
 
 
 def read_content(site_dir: Path, config: SiteConfig, config_token: str, state: BuildState,
-                 jobs: int) -> tuple[Content, dict[str, str]]:
-    """Every content file as a model, and the parse key of each (by file), for the fragment stage."""
+                 jobs: int) -> tuple[Content, dict[str, str], dict[str, str]]:
+    """Every content file as a model, the parse key of each (by file) for the fragment stage, and each
+    story's signature (by file)."""
     files, problems = discover(site_dir)
     results: dict[str, Parsed] = {}
     keys: dict[str, str] = {}
@@ -44,7 +46,8 @@ def read_content(site_dir: Path, config: SiteConfig, config_token: str, state: B
     for item in files:
         content.add(results[item.rel].model)
         content.diagnostics.extend(results[item.rel].diagnostics)
-    return content, keys
+    signatures = {rel: parsed.signature for rel, parsed in results.items() if parsed.signature}
+    return content, keys, signatures
 
 
 def _unchanged(item: ContentFile, known: FileStamp | None) -> FileStamp | None:
@@ -67,4 +70,4 @@ def _read(item: ContentFile, config: SiteConfig) -> tuple[FileStamp | None, Pars
         return None, Parsed(None, (error(item.rel, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}"),))
     model, problems = parse_file(item.kind, item.rel, raw, config)
     stamp = FileStamp(stat.st_size, stat.st_mtime_ns, stat.st_ino, digest_of(raw))
-    return stamp, Parsed(model, tuple(problems))
+    return stamp, Parsed(model, tuple(problems), story_signature(model))

@@ -32,6 +32,8 @@ class FileStamp:
 class Parsed:
     model: Any
     diagnostics: tuple[Diagnostic, ...]
+    signature: str = ""
+    """A story's `structure.story_signature`: its place in the site, text left out."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ class PageRecord:
     size: int
     mtime_ns: int
     whole_site: bool = False
+    refs: tuple[str, ...] | None = None
+    """The files of the stories the page's context holds (None: unknown, as for static files)."""
+    template: str = ""
+    """The digest of the page's layouts when it was made."""
 
 
 @dataclass
@@ -60,6 +66,8 @@ class BuildState:
     output: str = ""
     inputs: str = ""
     """A digest of every input of the last build: when it is unchanged, so is every page."""
+    structure: str = ""
+    """The last build's `structure.structure_token`."""
     summary: Summary | None = None
     """The last successful build's report and input stamp (`build/shortcut.py`)."""
 

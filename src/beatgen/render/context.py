@@ -271,7 +271,16 @@ CONTEXTS: dict[str, Callable[[Context], dict[str, Any]]] = {
 
 
 def context_for(c: Context) -> dict[str, Any]:
-    data = {"site": c.site, **CONTEXTS[c.route.kind](c)}
+    return with_head(c, page_data(c))
+
+
+def page_data(c: Context) -> dict[str, Any]:
+    """A page's data but its head, which is a function of that data, the route and the site's chrome
+    (so a page's fingerprint need not include it, nor an unchanged page compute it)."""
+    return {"site": c.site, **CONTEXTS[c.route.kind](c)}
+
+
+def with_head(c: Context, data: dict[str, Any]) -> dict[str, Any]:
     if "page" in data:
         data["head"] = head_for(c, data["page"], data)
     return data

@@ -57,6 +57,7 @@ def corrections_feed(c: Context) -> Feed:
             published=entry.date,
             updated=entry.date,
             tags=(),
+            story=entry.story,
         ))
     return Feed(
         title=f"{config.title}: corrections",
@@ -76,4 +77,5 @@ def corrections_atom_context(c: Context) -> dict[str, Any]:
 
 
 def corrections_json_context(c: Context) -> dict[str, Any]:
-    return {"document": json_feed(corrections_feed(c))}
+    feed = corrections_feed(c)
+    return {"document": json_feed(feed), "shows": tuple(entry.story for entry in feed.entries)}

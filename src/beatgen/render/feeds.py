@@ -36,6 +36,8 @@ class FeedEntry:
     published: datetime
     updated: datetime
     tags: tuple[str, ...]
+    story: Story | None = None
+    """The story an entry shows, so a page's fingerprint names every story whose text it carries."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ def make_entry(c: Context, story: Story, topic_names: tuple[str, ...]) -> FeedEn
         published=story.date,
         updated=story.modified,
         tags=topic_names,
+        story=story,
     )
 
 
@@ -154,4 +157,5 @@ def atom_context(c: Context) -> dict[str, Any]:
 
 
 def json_feed_context(c: Context) -> dict[str, Any]:
-    return {"document": json_feed(build_feed(c))}
+    feed = build_feed(c)
+    return {"document": json_feed(feed), "shows": tuple(entry.story for entry in feed.entries)}

@@ -36,6 +36,8 @@ class NewsItem:
     loc: str
     title: str
     published: datetime
+    story: Story | None = None
+    """The story an item shows, so a page's fingerprint names every story whose text it carries."""
 
 
 def newest(stories: Iterable[Story]) -> datetime:
@@ -108,7 +110,7 @@ def news_stories(site: Site) -> list[Story]:
 
 def news_sitemap_context(c: Context) -> dict[str, Any]:
     site = c.site
-    items = [NewsItem(site.config.base_url + story.path.lstrip("/"), story.title, story.date)
+    items = [NewsItem(site.config.base_url + story.path.lstrip("/"), story.title, story.date, story)
              for story in news_stories(site)]
     language = site.config.language.split("-")[0].lower()
     return {"items": items, "publication": site.config.publisher.name, "language": language}
