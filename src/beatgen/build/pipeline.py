@@ -30,7 +30,7 @@ from beatgen.build.output import OutputError, Staging, output_lock
 from beatgen.build.pages import CLEAN, WRITTEN, Outcome, PageRenderer, Work, Writer, plan_work
 from beatgen.build.parallel import fork_map
 from beatgen.build.reading import read_content
-from beatgen.build.search import INDEX_DIR, index_search, run_pagefind
+from beatgen.build.search import INDEX_DIR, index_search, run_pagefind, story_glob
 from beatgen.build.shortcut import Summary, input_stamp, valid_until
 from beatgen.build.state import BuildState, PageRecord
 from beatgen.build.structure import structure_token
@@ -196,7 +196,9 @@ def build(options: BuildOptions, progress: Progress = _no_progress, state: Build
         if in_place and state.structure == prepared.structure:
             changed = frozenset(s.file for s in prepared.site.stories if previous_files.get(s.file) != s.digest)
         renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed)
-        outcomes = _update_in_place(renderer, work, options) if in_place else _stage(renderer, work, options)
+        glob = story_glob(prepared.config.permalink("story"))
+        outcomes = (_update_in_place(renderer, work, options, glob) if in_place
+                    else _stage(renderer, work, options, glob))
     progress("pages", len(work), len(work))
     state.pages = {o.rel: o.record for o in outcomes if o.record is not None}
     state.output, state.inputs, state.structure = str(output), inputs, prepared.structure
@@ -268,19 +270,19 @@ def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildSta
                         whole_site(token, site), previous.pages, Writer(options.output_dir, None), changed)
 
 
-def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions) -> list[Outcome]:
+def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob: str) -> list[Outcome]:
     """A first build (or one without a usable record of the output): everything into a staging folder."""
     with Staging(options.output_dir) as staging:
         renderer.writer = Writer(options.output_dir, staging)
         outcomes = _checked(fork_map(renderer, work, options.jobs))
         assert staging.root is not None
         if options.search:
-            index_search(staging.root, staging.output)
+            index_search(staging.root, staging.output, glob)
         staging.commit()
     return outcomes
 
 
-def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions) -> list[Outcome]:
+def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob: str) -> list[Outcome]:
     """A rebuild of a known output: changed files replace theirs only once every page has rendered."""
     output = options.output_dir.resolve()
     with output_lock(output):
@@ -295,7 +297,7 @@ def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpt
             patch.clear(output)
         html_changed = any(rel.endswith(".html") for rel in (*(rel for _, rel in temps), *gone))
         if options.search and html_changed:
-            run_pagefind(output)
+            run_pagefind(output, glob)
     return outcomes
 
 
