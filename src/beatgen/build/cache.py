@@ -10,6 +10,7 @@ folder must be as trusted as the site folder itself (CI: key it on the branch, a
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -63,6 +64,17 @@ def cache_folder(site_dir: Path, configured: Path | None, environ: dict[str, str
     return site_dir / ".beatgen-cache"
 
 
+def _changed_rows(db: sqlite3.Connection, table: str, stored: dict[str, Any] | None,
+                  current: dict[str, Any]) -> dict[str, Any]:
+    """The rows of `current` to write: all of them into an emptied table when what the table holds is
+    not known, else only new and changed ones, after deleting the rows `current` no longer has."""
+    if stored is None:
+        db.execute(f"DELETE FROM {table}")  # noqa: S608 - the table name is one of ours
+        return current
+    db.executemany(f"DELETE FROM {table} WHERE rel = ?", ((rel,) for rel in stored.keys() - current.keys()))  # noqa: S608
+    return {rel: row for rel, row in current.items() if stored.get(rel) != row}
+
+
 def _join(refs: tuple[str, ...] | None) -> str | None:
     return None if refs is None else SEP.join(refs)
 
@@ -84,6 +96,9 @@ class Cache:
         self.token = token or code_token()
         self.dropped = 0
         self.discarded = ""
+        self.stored_pages: dict[str, PageRecord] | None = None
+        self.stored_files: dict[str, FileStamp] | None = None
+        """The tables as read, so that saving writes only the rows that changed."""
 
     def load(self) -> BuildState:
         """The stored state, or an empty one when there is none, or it is stale or damaged."""
@@ -110,7 +125,8 @@ class Cache:
                 summary = self._entry(row[2], row[0], row[1]) if row else None
                 if not isinstance(summary, Summary):
                     return None
-                return summary, self._pages(db), meta.get("output", "")
+                self.stored_pages = self._pages(db)
+                return summary, self.stored_pages, meta.get("output", "")
         except (sqlite3.DatabaseError, OSError):
             return None
 
@@ -121,9 +137,11 @@ class Cache:
             with self._connect() as db:
                 if self._meta(db).get("token") != self.token:
                     db.executescript("DELETE FROM entries; DELETE FROM files; DELETE FROM pages; DELETE FROM meta;")
+                    self.stored_pages = self.stored_files = None
                 self._write(db, state)
         except sqlite3.DatabaseError:
             self._remove()
+            self.stored_pages = self.stored_files = None
             with contextlib.suppress(sqlite3.DatabaseError, OSError), self._connect() as db:
                 self._write(db, state)
         except OSError:
@@ -155,16 +173,25 @@ class Cache:
         state = BuildState(output=meta.get("output", ""), inputs=meta.get("inputs", ""),
                            structure=meta.get("structure", ""))
         state.files = {rel: FileStamp(*row) for rel, *row in db.execute("SELECT * FROM files")}
-        state.pages = self._pages(db)
+        state.pages = dict(self.stored_pages) if self.stored_pages is not None else self._pages(db)
+        self.stored_files, self.stored_pages = dict(state.files), dict(state.pages)
         damaged = []
-        for kind, key, length, checksum, blob in db.execute("SELECT kind, key, length, checksum, blob FROM entries"):
-            value = self._entry(blob, length, checksum)
-            if value is None:
-                damaged.append((kind, key))
-            elif kind == "summary":
-                state.summary = value if isinstance(value, Summary) else None
-            else:
-                (state.parsed if kind == "parsed" else state.fragments)[key] = value
+        collecting = gc.isenabled()
+        gc.disable()  # unpickling builds a large graph of long-lived objects, none of them garbage
+        try:
+            for kind, key, length, checksum, blob in db.execute("SELECT * FROM entries"):
+                value = self._entry(blob, length, checksum)
+                if value is None:
+                    damaged.append((kind, key))
+                elif kind == "summary":
+                    state.summary = value if isinstance(value, Summary) else None
+                elif kind == "related":
+                    state.related = (key, value)
+                else:
+                    (state.parsed if kind == "parsed" else state.fragments)[key] = value
+        finally:
+            if collecting:
+                gc.enable()
         db.executemany("DELETE FROM entries WHERE kind = ? AND key = ?", damaged)
         return state
 
@@ -194,17 +221,22 @@ class Cache:
                 blob = pickle.dumps(table[key], protocol=pickle.HIGHEST_PROTOCOL)
                 rows.append((kind, key, len(blob), _checksum(blob), blob))
             db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
-        db.execute("DELETE FROM entries WHERE kind = 'summary'")
+        db.execute("DELETE FROM entries WHERE kind IN ('summary', 'related')")
+        if state.related is not None:
+            blob = pickle.dumps(state.related[1], protocol=pickle.HIGHEST_PROTOCOL)
+            db.execute("INSERT INTO entries VALUES ('related', ?, ?, ?, ?)",
+                       (state.related[0], len(blob), _checksum(blob), blob))
         if state.summary is not None:
             blob = pickle.dumps(state.summary, protocol=pickle.HIGHEST_PROTOCOL)
             db.execute("INSERT INTO entries VALUES ('summary', 'last', ?, ?, ?)", (len(blob), _checksum(blob), blob))
-        db.execute("DELETE FROM files")
-        db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)",
-                       ((rel, s.size, s.mtime_ns, s.inode, s.digest) for rel, s in state.files.items()))
-        db.execute("DELETE FROM pages")
-        db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
+        files = _changed_rows(db, "files", self.stored_files, state.files)
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                       ((rel, s.size, s.mtime_ns, s.inode, s.digest) for rel, s in files.items()))
+        pages = _changed_rows(db, "pages", self.stored_pages, state.pages)
+        db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
                        ((rel, p.key, p.size, p.mtime_ns, int(p.whole_site), _join(p.refs), p.template)
-                        for rel, p in state.pages.items()))
+                        for rel, p in pages.items()))
         meta = {"token": self.token, "output": state.output, "inputs": state.inputs, "structure": state.structure}
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
         db.execute("COMMIT")
+        self.stored_files, self.stored_pages = dict(state.files), dict(state.pages)

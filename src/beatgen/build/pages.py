@@ -91,6 +91,21 @@ class PageRenderer:
     """With the site's structure as the last build left it: the stories whose files changed since.
     A page that held none of them, with the same layouts, is then known clean without its context."""
 
+    def render_all(self, work: list[Work], jobs: int) -> list[Outcome]:
+        """Every item's outcome, in order; pages known clean from their records are settled here, so
+        that workers are forked for the rest only."""
+        settled: dict[str, Outcome] = {}
+        for item in work:
+            previous = self.previous.get(item.rel)
+            if item.route is not None and self._untouched(previous, self.templates(item.route.template)):
+                assert previous is not None
+                clean = self._clean(item.rel, previous.key, previous)
+                if clean:
+                    settled[item.rel] = clean
+        rest = [item for item in work if item.rel not in settled]
+        done = dict(zip((item.rel for item in rest), fork_map(self, rest, jobs), strict=True))
+        return [settled.get(item.rel) or done[item.rel] for item in work]
+
     def __call__(self, work: Work) -> Outcome:
         try:
             return self._produce(work)
@@ -144,7 +159,7 @@ class PageRenderer:
         if previous is None or previous.key != key:
             return None
         try:
-            stat = os.stat(self.writer.output / rel)
+            stat = os.stat(f"{self.writer.output}/{rel}")
         except OSError:
             return None
         if (stat.st_size, stat.st_mtime_ns) != (previous.size, previous.mtime_ns):
@@ -157,5 +172,3 @@ def plan_work(routes: Sequence[Route], assets: dict[str, tuple[str, bytes]]) -> 
     return work + [Work(output_file(route.path), route) for route in routes]
 
 
-def render_all(renderer: PageRenderer, work: list[Work], jobs: int) -> list[Outcome]:
-    return fork_map(renderer, work, jobs)

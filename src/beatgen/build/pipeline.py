@@ -12,9 +12,11 @@ through a `BuildState`: what the last build computed is reused wherever its inpu
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +30,6 @@ from beatgen.build.layouts import RecordingEnvironment, TemplateTokens, layouts_
 from beatgen.build.markup import fragment_key, render_fragments
 from beatgen.build.output import OutputError, Staging, output_lock
 from beatgen.build.pages import CLEAN, WRITTEN, Outcome, PageRenderer, Work, Writer, plan_work
-from beatgen.build.parallel import fork_map
 from beatgen.build.reading import read_content
 from beatgen.build.search import INDEX_DIR, index_search, run_pagefind, story_glob
 from beatgen.build.shortcut import Summary, input_stamp, valid_until
@@ -47,6 +48,8 @@ from beatgen.render.env import make_environment
 from beatgen.render.pages import check_templates
 from beatgen.routes import Route, plan_routes
 from beatgen.site.index import Site, build_site
+
+GC_THRESHOLD = 100_000
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     problems += timeline_references(stories, {story.slug for story in stories}, held)
     problems += embargo_notes(content.stories, now)
     problems += duplicate_terms(content.terms)
-    site = build_site(config, stories, content.terms, content.pages)
+    site = _indexed_site(config, stories, content.terms, content.pages, state)
     routes = plan_routes(site)
     targets = LinkTargets(_file_targets(stories, content.terms, content.pages),
                           frozenset(route.path for route in routes), config.base_path,
@@ -140,6 +143,19 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     structure = structure_token(base, signatures, content.terms, content.pages, html, [r.path for r in routes])
     return Prepared(config, site, routes, html, assets, now, clock, problems, next_lift(content.stories, now),
                     config_token, valid_until(content.stories, now), structure)
+
+
+def _indexed_site(config: SiteConfig, stories: list[Story], terms: list[Term], pages: list[Page],
+                  state: BuildState) -> Site:
+    """The site's indexes, with related coverage as the last build ranked it when no story's slug, date,
+    topics or entities (all that the ranking reads) changed since."""
+    key = digest("related", *sorted(f"{s.slug}\x1e{s.date.isoformat()}\x1e{s.topics}\x1e{s.affected}"
+                                    for s in stories))
+    known = state.related[1] if state.related is not None and state.related[0] == key else None
+    site = build_site(config, stories, terms, pages, known)
+    if known is None:
+        state.related = (key, {slug: tuple(s.slug for s in others) for slug, others in site.related.items()})
+    return site
 
 
 def _file_targets(stories: list[Story], terms: list[Term], pages: list[Page]) -> dict[str, str]:
@@ -169,6 +185,23 @@ def check(options: BuildOptions) -> list[Diagnostic]:
 
 def build(options: BuildOptions, progress: Progress = _no_progress, state: BuildState | None = None) -> BuildResult:
     """Build the site. With `state` (kept by the caller between builds) the persistent cache is not used."""
+    with few_collections():
+        return _build(options, progress, state)
+
+
+@contextlib.contextmanager
+def few_collections() -> Iterator[None]:
+    """A build makes millions of long-lived objects (models, fragments, the cache it loads) and few
+    reference cycles: the collector's default thresholds would re-scan them all many times over."""
+    before = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _build(options: BuildOptions, progress: Progress, state: BuildState | None) -> BuildResult:
     started = time.perf_counter()
     cache = Cache(cache_folder(options.site_dir, options.cache_dir)) if state is None and options.cache else None
     stamp = input_stamp(options, cache.token) if cache else ""
@@ -246,7 +279,7 @@ def _intact(output: Path, pages: dict[str, PageRecord]) -> bool:
     """Every file the last build wrote is still there, with the size and time it left it with."""
     for rel, record in pages.items():
         try:
-            stat = os.stat(output / rel)
+            stat = os.stat(f"{output}/{rel}")
         except OSError:
             return False
         if (stat.st_size, stat.st_mtime_ns) != (record.size, record.mtime_ns):
@@ -274,7 +307,7 @@ def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob
     """A first build (or one without a usable record of the output): everything into a staging folder."""
     with Staging(options.output_dir) as staging:
         renderer.writer = Writer(options.output_dir, staging)
-        outcomes = _checked(fork_map(renderer, work, options.jobs))
+        outcomes = _checked(renderer.render_all(work, options.jobs))
         assert staging.root is not None
         if options.search:
             index_search(staging.root, staging.output, glob)
@@ -288,7 +321,7 @@ def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpt
     with output_lock(output):
         patch.clear(output)
         try:
-            outcomes = fork_map(renderer, work, options.jobs)
+            outcomes = renderer.render_all(work, options.jobs)
             _checked(outcomes)
             temps = [(Path(o.temp), o.rel) for o in outcomes if o.temp]
             gone = set(renderer.previous) - {o.rel for o in outcomes}

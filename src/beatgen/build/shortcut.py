@@ -47,20 +47,21 @@ def input_stamp(options: Any, code_token: str) -> str:
     shaping = {f.name: getattr(options, f.name) for f in dataclasses.fields(options) if f.name not in IGNORED_OPTIONS}
     h.update(repr(sorted((name, str(value.resolve() if isinstance(value, Path) else value))
                          for name, value in shaping.items())).encode())
-    site = Path(options.site_dir)
-    for name in sorted(os.listdir(site)) if site.is_dir() else ():
+    site = str(options.site_dir)
+    for name in sorted(os.listdir(site)) if os.path.isdir(site) else ():
         if name.endswith((".yaml", ".yml")):
-            _stamp_file(h, site / name, name)
+            _stamp_file(h, os.path.join(site, name), name)
     for folder in STAMPED_FOLDERS:
-        for dirpath, dirnames, filenames in os.walk(site / folder):
+        top = os.path.join(site, folder)
+        for dirpath, dirnames, filenames in os.walk(top):
             dirnames.sort()
+            inner = folder + dirpath[len(top):].replace(os.sep, "/")
             for name in sorted(filenames):
-                path = Path(dirpath, name)
-                _stamp_file(h, path, path.relative_to(site).as_posix())
+                _stamp_file(h, os.path.join(dirpath, name), f"{inner}/{name}")
     return h.hexdigest()
 
 
-def _stamp_file(h: Any, path: Path, rel: str) -> None:
+def _stamp_file(h: Any, path: str, rel: str) -> None:
     try:
         stat = os.stat(path)
     except OSError:

@@ -66,6 +66,8 @@ class BuildState:
     output: str = ""
     inputs: str = ""
     """A digest of every input of the last build: when it is unchanged, so is every page."""
+    related: tuple[str, dict[str, tuple[str, ...]]] | None = None
+    """Related coverage by slug, under the digest of what ranking it read (`pipeline._known_related`)."""
     structure: str = ""
     """The last build's `structure.structure_token`."""
     summary: Summary | None = None

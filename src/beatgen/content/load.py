@@ -51,23 +51,28 @@ def discover(site_dir: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
     for folder, kind in KINDS.items():
         top = site_dir / "content" / folder
         top_inside = top.resolve().is_relative_to(root)
-        for path in _markdown_files(top):
-            rel = path.relative_to(site_dir).as_posix()
+        for path, rel in _markdown_files(top, f"content/{folder}"):
             # os.walk does not enter linked folders: only the top folder and linked files can lead outside.
-            if not (top_inside and (not path.is_symlink() or path.resolve().is_relative_to(root))):
+            if not (top_inside and (not os.path.islink(path) or Path(path).resolve().is_relative_to(root))):
                 problems.append(error(rel, 1, 1, "outside-content",
                                       "this file is a link to a file outside content/; copy the file in instead"))
                 continue
-            files.append(ContentFile(kind, rel, str(path)))
+            files.append(ContentFile(kind, rel, path))
     return files, problems
 
 
-def _markdown_files(folder: Path) -> Iterator[Path]:
+def _markdown_files(folder: Path, rel_folder: str) -> Iterator[tuple[str, str]]:
+    """(path, path relative to the site) of every Markdown file, in path-component order; plain strings,
+    as a site holds tens of thousands of them."""
     found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+    top = str(folder)
+    for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(Path(dirpath, name) for name in filenames if name.endswith(".md") and not name.startswith("."))
-    return iter(sorted(found))
+        inner = dirpath[len(top):].strip(os.sep).replace(os.sep, "/")
+        prefix = f"{rel_folder}/{inner}/" if inner else f"{rel_folder}/"
+        found.extend((os.path.join(dirpath, name), prefix + name) for name in filenames
+                     if name.endswith(".md") and not name.startswith("."))
+    return iter(sorted(found, key=lambda item: item[1].split("/")))
 
 
 def digest_of(raw: bytes) -> str:

@@ -55,7 +55,9 @@ class Site:
         return self.entities[slugify(name)]
 
 
-def build_site(config: SiteConfig, stories: list[Story], terms: list[Term], pages: list[Page]) -> Site:
+def build_site(config: SiteConfig, stories: list[Story], terms: list[Term], pages: list[Page],
+               related: dict[str, tuple[str, ...]] | None = None) -> Site:
+    """The indexes; `related` (slug → related slugs) is a ranking already made for these same stories."""
     ordered = tuple(sorted(stories, key=lambda s: (s.date, s.slug), reverse=True))
     site = Site(config, ordered, tuple(sorted(terms, key=lambda t: t.term.casefold())),
                 tuple(sorted(pages, key=lambda p: p.slug)))
@@ -64,7 +66,10 @@ def build_site(config: SiteConfig, stories: list[Story], terms: list[Term], page
     site.topics = _taxonomy(ordered, lambda s: s.topics, config.permalink("topic"), _topic_name)
     site.entities = _taxonomy(ordered, lambda s: s.affected, config.permalink("entity"), lambda name: name)
     site.archive = _archive(ordered)
-    site.related = related_stories(ordered)
+    if related is None:
+        site.related = related_stories(ordered)
+    else:
+        site.related = {slug: tuple(site.by_slug[other] for other in others) for slug, others in related.items()}
     return site
 
 
