@@ -27,6 +27,8 @@ from beatgen.routes import Route
 from beatgen.urls import output_file
 
 CLEAN, UNCHANGED, WRITTEN = "clean", "unchanged", "written"
+PAGES_PER_WORKER = 64
+"""A page renders in about 2 ms; forking a worker of a large build costs more than a few dozen of them."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ class PageRenderer:
                 if clean:
                     settled[item.rel] = clean
         rest = [item for item in work if item.rel not in settled]
-        done = dict(zip((item.rel for item in rest), fork_map(self, rest, jobs), strict=True))
+        done = dict(zip((item.rel for item in rest), fork_map(self, rest, jobs, PAGES_PER_WORKER), strict=True))
         return [settled.get(item.rel) or done[item.rel] for item in work]
 
     def __call__(self, work: Work) -> Outcome:

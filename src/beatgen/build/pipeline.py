@@ -228,7 +228,8 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None) 
         changed = None
         if in_place and state.structure == prepared.structure:
             changed = frozenset(s.file for s in prepared.site.stories if previous_files.get(s.file) != s.digest)
-        renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed)
+        renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed,
+                                  _templates(options, prepared, state))
         glob = story_glob(prepared.config.permalink("story"))
         outcomes = (_update_in_place(renderer, work, options, glob) if in_place
                     else _stage(renderer, work, options, glob))
@@ -287,19 +288,33 @@ def _intact(output: Path, pages: dict[str, PageRecord]) -> bool:
     return True
 
 
-def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildState,
-                   changed: frozenset[str] | None) -> PageRenderer:
+def _templates(options: BuildOptions, prepared: Prepared, state: BuildState) -> tuple[RecordingEnvironment,
+                                                                                       TemplateTokens]:
+    """The layouts' Jinja environment and template digests, kept in the state while the layouts, the
+    config and the asset names stay the same: `serve` compiles its templates once, not on every save."""
     layouts = options.site_dir / "layouts"
     manifest = {name: hashed for name, (hashed, _) in prepared.assets.items()}
-    env = make_environment(layouts, prepared.config, manifest, kind=RecordingEnvironment)
-    assert isinstance(env, RecordingEnvironment)
+    key = digest(layouts_token(layouts), str(layouts.resolve()), prepared.config_token, repr(sorted(manifest.items())))
+    if state.templates is None or state.templates[0] != key:
+        env = make_environment(layouts, prepared.config, manifest, kind=RecordingEnvironment)
+        assert isinstance(env, RecordingEnvironment)
+        state.templates = (key, env, TemplateTokens(env))
+    return state.templates[1], state.templates[2]
+
+
+def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildState,
+                   changed: frozenset[str] | None, templates: tuple[RecordingEnvironment, TemplateTokens]
+                   ) -> PageRenderer:
+    manifest = {name: hashed for name, (hashed, _) in prepared.assets.items()}
     site, token = prepared.site, prepared.config_token
+    env, tokens = templates
 
     def context(route: Route) -> Context:
         return Context(site, prepared.html, route, options.preview, prepared.now)
 
-    return PageRenderer(env, layouts, options.site_dir, context, Fingerprinter(site_chrome(token, site)),
-                        TemplateTokens(env), digest(token, repr(sorted(manifest.items())), repr(options.preview)),
+    return PageRenderer(env, options.site_dir / "layouts", options.site_dir, context,
+                        Fingerprinter(site_chrome(token, site)), tokens,
+                        digest(token, repr(sorted(manifest.items())), repr(options.preview)),
                         whole_site(token, site), previous.pages, Writer(options.output_dir, None), changed)
 
 

@@ -70,6 +70,8 @@ class BuildState:
     """Related coverage by slug, under the digest of what ranking it read (`pipeline._known_related`)."""
     structure: str = ""
     """The last build's `structure.structure_token`."""
+    templates: tuple[str, Any, Any] | None = None
+    """The Jinja environment and template digests of the last build, under their key (in memory only)."""
     summary: Summary | None = None
     """The last successful build's report and input stamp (`build/shortcut.py`)."""
 
