@@ -9,6 +9,7 @@ process, the same function runs in this process.
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import pickle
 import selectors
@@ -45,8 +46,12 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int,
     workers = min(worker_count(jobs), len(items) // max(1, min_items))
     if workers <= 1 or not hasattr(os, "fork"):
         return [fn(item) for item in items]
-    pipes = [_spawn(fn, items[index::workers]) for index in range(workers)]
-    shares = _collect(pipes)
+    gc.freeze()  # the workers' collector then never walks (nor copies, by touching) the builder's objects
+    try:
+        pipes = [_spawn(fn, items[index::workers]) for index in range(workers)]
+        shares = _collect(pipes)
+    finally:
+        gc.unfreeze()
     results: list[R] = [None] * len(items)  # type: ignore[list-item]
     for index, share in enumerate(shares):
         results[index::workers] = share
