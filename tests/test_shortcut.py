@@ -96,3 +96,11 @@ def test_a_scheduled_story_comes_out_once_the_clock_passes_its_date(sample: Path
                     "--no-cache", "--quiet")
     assert clean.code == 0, clean.err
     assert tree_bytes(sample / "public") == tree_bytes(sample / "clean")
+
+
+def test_turning_the_search_index_on_indexes_an_output_built_without_it(sample: Path) -> None:
+    build(options(sample, search=False))
+    assert not (sample / "public" / "pagefind").exists()
+    again = build(options(sample))
+    assert again.files_written == 0
+    assert (sample / "public" / "pagefind" / "pagefind-entry.json").is_file()

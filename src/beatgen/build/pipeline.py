@@ -267,13 +267,13 @@ def _inputs_token(options: BuildOptions, prepared: Prepared, state: BuildState) 
     return digest(prepared.config_token, *sorted(state.parsed), *sorted(state.fragments),
                   *(route.path for route in prepared.routes), layouts_token(options.site_dir / "layouts"),
                   repr(sorted((k, v[0]) for k, v in prepared.assets.items())), _options_token(options),
-                  prepared.now.isoformat() if options.preview else "")
+                  repr(options.search), prepared.now.isoformat() if options.preview else "")
 
 
 def _options_token(options: BuildOptions) -> str:
-    """The options that change what pages hold."""
+    """The options that change what pages hold (the search index is beside the pages, not in them)."""
     return repr((str(options.output_dir.resolve()), options.drafts, options.future, options.embargoed,
-                 options.preview, options.search))
+                 options.preview))
 
 
 def _intact(output: Path, pages: dict[str, PageRecord]) -> bool:
@@ -344,7 +344,7 @@ def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpt
         finally:
             patch.clear(output)
         html_changed = any(rel.endswith(".html") for rel in (*(rel for _, rel in temps), *gone))
-        if options.search and html_changed:
+        if options.search and (html_changed or not (output / INDEX_DIR / "pagefind-entry.json").is_file()):
             run_pagefind(output, glob)
     return outcomes
 
