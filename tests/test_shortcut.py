@@ -104,3 +104,19 @@ def test_turning_the_search_index_on_indexes_an_output_built_without_it(sample: 
     again = build(options(sample))
     assert again.files_written == 0
     assert (sample / "public" / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_a_preview_keeps_its_fast_path_while_the_clock_moves_and_drops_a_banner_when_it_passes(sample: Path) -> None:
+    write_story(sample, "scheduled-briefing", "2026-12-05T08:00:00Z", topics=["space"])
+    page = sample / "public" / "stories" / "2026" / "12" / "scheduled-briefing" / "index.html"
+    state = BuildState()
+    build(options(sample, preview=True, future=True), state=state)
+    assert "Scheduled" in page.read_text()
+    later = build(options(sample, preview=True, future=True, now="2026-12-02T00:00:00Z"), state=state)
+    assert later.pages_rendered == 0
+    passed = build(options(sample, preview=True, future=True, now="2026-12-05T08:00:00Z"), state=state)
+    assert passed.files_written >= 1
+    assert "Scheduled" not in page.read_text()
+    fresh = build(options(sample, preview=True, future=True, now="2026-12-05T08:00:00Z", output_dir=sample / "clean"))
+    assert fresh.pages == passed.pages
+    assert tree_bytes(sample / "public") == tree_bytes(sample / "clean")

@@ -90,6 +90,7 @@ class Prepared:
     config_token: str = ""
     valid_until: datetime | None = None
     structure: str = ""
+    clock_token: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,10 +140,11 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     state.keep_only(set(parse_keys.values()), {keys[d.file] for d in documents if d.file in keys})
     assets = collect_assets(options.site_dir / "static")
     base = digest(config_token, repr(sorted((k, v[0]) for k, v in assets.items())), _options_token(options),
-                  now.isoformat() if options.preview else "")
+                  _clock_token(content.stories, now) if options.preview else "")
     structure = structure_token(base, signatures, content.terms, content.pages, html, [r.path for r in routes])
     return Prepared(config, site, routes, html, assets, now, clock, problems, next_lift(content.stories, now),
-                    config_token, valid_until(content.stories, now), structure)
+                    config_token, valid_until(content.stories, now), structure,
+                    _clock_token(content.stories, now) if options.preview else "")
 
 
 def _indexed_site(config: SiteConfig, stories: list[Story], terms: list[Term], pages: list[Page],
@@ -156,6 +158,13 @@ def _indexed_site(config: SiteConfig, stories: list[Story], terms: list[Term], p
     if known is None:
         state.related = (key, {slug: tuple(s.slug for s in others) for slug, others in site.related.items()})
     return site
+
+
+def _clock_token(stories: list[Story], now: datetime) -> str:
+    """What a preview's pages show of the clock: which stories are still scheduled or embargoed (their
+    banners say so), not the instant itself, which changes with every save."""
+    return digest("clock", *(f"{s.file}:{s.date > now}:{s.embargo is not None and s.embargo > now}"
+                             for s in stories if s.date > now or (s.embargo is not None and s.embargo > now)))
 
 
 def _file_targets(stories: list[Story], terms: list[Term], pages: list[Page]) -> dict[str, str]:
@@ -267,7 +276,7 @@ def _inputs_token(options: BuildOptions, prepared: Prepared, state: BuildState) 
     return digest(prepared.config_token, *sorted(state.parsed), *sorted(state.fragments),
                   *(route.path for route in prepared.routes), layouts_token(options.site_dir / "layouts"),
                   repr(sorted((k, v[0]) for k, v in prepared.assets.items())), _options_token(options),
-                  repr(options.search), prepared.now.isoformat() if options.preview else "")
+                  repr(options.search), prepared.clock_token)
 
 
 def _options_token(options: BuildOptions) -> str:
