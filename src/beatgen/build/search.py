@@ -21,6 +21,7 @@ from pathlib import Path
 from beatgen.build.search_order import normalize_index
 
 INDEX_DIR = "pagefind"
+BACKGROUND_NICENESS = 10
 ALL_PAGES = "**/*.{html}"
 """Pagefind's own default glob: every HTML page of the site."""
 _PLACEHOLDERS = re.compile(r"(?:\{[a-z]+\})+")
@@ -87,17 +88,21 @@ def story_glob(pattern: str) -> str:
     return _PLACEHOLDERS.sub("*", pattern.strip("/")) + "/index.html"
 
 
-def run_pagefind(site: Path, glob: str = ALL_PAGES, stop: threading.Event | None = None) -> None:
+def run_pagefind(site: Path, glob: str = ALL_PAGES, stop: threading.Event | None = None,
+                 background: bool = False) -> None:
     """Index the pages of `site` that `glob` matches into a fresh folder, then swap it in for `site/pagefind`.
 
     Pagefind never deletes files of an earlier index, so indexing in place would leave stale pages behind.
     Setting `stop` kills Pagefind and raises `SearchIndexCancelled`, so no indexer outlives its caller.
+    `background` runs it at a low CPU priority (`nice`), so that it does not slow the rebuilds beside it.
     """
     fresh = Path(tempfile.mkdtemp(prefix=".pagefind-new-", dir=site))
     retired = site / f".{INDEX_DIR}-old"
     try:
         command = [pagefind_executable(), "--site", str(site), "--output-path", str(fresh), "--glob", glob,
                    "--silent"]
+        if background and shutil.which("nice"):
+            command = ["nice", "-n", str(BACKGROUND_NICENESS), *command]
         returncode, output = _run(command, stop)
         if returncode != 0:
             detail = output.strip().splitlines()

@@ -80,7 +80,7 @@ class SearchIndexer:
         while self._next():
             started = time.perf_counter()
             try:
-                run_pagefind(self.output, pages_glob(self.site_dir), self._stop)
+                run_pagefind(self.output, pages_glob(self.site_dir), self._stop, background=True)
             except SearchIndexCancelled:
                 return
             except SearchIndexError as exc:
