@@ -9,8 +9,9 @@ back only the file's record.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -98,12 +99,9 @@ class PageRenderer:
         that workers are forked for the rest only."""
         settled: dict[str, Outcome] = {}
         for item in work:
-            previous = self.previous.get(item.rel)
-            if item.route is not None and self._untouched(previous, self.templates(item.route.template)):
-                assert previous is not None
-                clean = self._clean(item.rel, previous.key, previous)
-                if clean:
-                    settled[item.rel] = clean
+            clean = self._known_clean(item)
+            if clean:
+                settled[item.rel] = clean
         rest = [item for item in work if item.rel not in settled]
         done = dict(zip((item.rel for item in rest), fork_map(self, rest, jobs, PAGES_PER_WORKER), strict=True))
         return [settled.get(item.rel) or done[item.rel] for item in work]
@@ -121,52 +119,57 @@ class PageRenderer:
             made = PageRecord(key, 0, 0)
             return self._clean(work.rel, key, previous) or self.writer.write(work.rel, work.data, made)
         template = self.templates(work.route.template)
-        if self._untouched(previous, template):
-            assert previous is not None
-            clean = self._clean(work.rel, previous.key, previous)
-            if clean:
-                return clean
         context = self.make_context(work.route)
-        try:
+        with self._layout_problems():
             data = page_data(context)
-        except (KeyError, AttributeError, TypeError, ValueError) as exc:
-            raise BuildError([template_problem(exc, self.layouts, self.site_dir)]) from exc
         shown, refs = self.fingerprints.of_page(data)
         key = self._key(work.route, template, shown, previous is not None and previous.whole_site)
         clean = self._clean(work.rel, key, previous)
         if clean:
             return replace(clean, record=replace(previous, refs=refs, template=template))
         self.env.reached_site = False
-        try:
+        with self._layout_problems():
             with_head(context, data)
-        except (KeyError, AttributeError, TypeError, ValueError) as exc:
-            raise BuildError([template_problem(exc, self.layouts, self.site_dir)]) from exc
         page = render_route(self.env, context, self.layouts, self.site_dir, data)
         whole = self.env.reached_site
         made = PageRecord(self._key(work.route, template, shown, whole), 0, 0, whole, refs, template)
         return self.writer.write(work.rel, page, made)
 
-    def _untouched(self, previous: PageRecord | None, template: str) -> bool:
-        """Known clean without its context: the site kept its structure, and the page (same layouts,
-        not reading the site's whole story lists) held no story whose file changed."""
-        return (self.changed is not None and previous is not None and previous.refs is not None
-                and not previous.whole_site and previous.template == template
-                and self.changed.isdisjoint(previous.refs))
+    def _known_clean(self, work: Work) -> Outcome | None:
+        """Clean without its context: the site kept its structure, and the page (same layouts, not
+        reading the site's whole story lists, file as left) held no story whose file changed."""
+        previous = self.previous.get(work.rel)
+        if (self.changed is None or work.route is None or previous is None or previous.refs is None
+                or previous.whole_site or previous.template != self.templates(work.route.template)
+                or not self.changed.isdisjoint(previous.refs)):
+            return None
+        return self._clean(work.rel, previous.key, previous)
+
+    @contextlib.contextmanager
+    def _layout_problems(self) -> Iterator[None]:
+        """A context that fails on what a layout or site gave it becomes an error naming the layout."""
+        try:
+            yield
+        except (KeyError, AttributeError, TypeError, ValueError) as exc:
+            raise BuildError([template_problem(exc, self.layouts, self.site_dir)]) from exc
 
     def _key(self, route: Route, template: str, shown: str, whole: bool) -> str:
         return digest(self.base_token, repr(route), template, shown, self.whole_token if whole else "")
 
     def _clean(self, rel: str, key: str, previous: PageRecord | None) -> Outcome | None:
         """The previous record, when the key is the same and the output file is as it was left."""
-        if previous is None or previous.key != key:
-            return None
-        try:
-            stat = os.stat(f"{self.writer.output}/{rel}")
-        except OSError:
-            return None
-        if (stat.st_size, stat.st_mtime_ns) != (previous.size, previous.mtime_ns):
+        if previous is None or previous.key != key or not left_as_recorded(f"{self.writer.output}/{rel}", previous):
             return None
         return Outcome(rel, CLEAN, previous)
+
+
+def left_as_recorded(path: str, record: PageRecord) -> bool:
+    """The file is there with the size and modification time its record holds."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns)
 
 
 def plan_work(routes: Sequence[Route], assets: dict[str, tuple[str, bytes]]) -> list[Work]:

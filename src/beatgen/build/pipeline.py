@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,9 +28,9 @@ from beatgen.build.fingerprint import Fingerprinter, digest, site_chrome, whole_
 from beatgen.build.layouts import RecordingEnvironment, TemplateTokens, layouts_token
 from beatgen.build.markup import fragment_key, render_fragments
 from beatgen.build.output import OutputError, Staging, output_lock
-from beatgen.build.pages import CLEAN, WRITTEN, Outcome, PageRenderer, Work, Writer, plan_work
+from beatgen.build.pages import CLEAN, WRITTEN, Outcome, PageRenderer, Work, Writer, left_as_recorded, plan_work
 from beatgen.build.reading import read_content
-from beatgen.build.search import INDEX_DIR, index_search, run_pagefind, story_glob
+from beatgen.build.search import has_index, index_search, run_pagefind, story_glob
 from beatgen.build.shortcut import Summary, input_stamp, valid_until
 from beatgen.build.state import BuildState, PageRecord
 from beatgen.build.structure import structure_token
@@ -92,6 +91,11 @@ class Prepared:
     structure: str = ""
     clock_token: str = ""
 
+    @property
+    def manifest(self) -> dict[str, str]:
+        """Each static file's name → its content-hashed output name."""
+        return {name: hashed for name, (hashed, _) in self.assets.items()}
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -139,12 +143,12 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
         problems += fragments[document.file].diagnostics
     state.keep_only(set(parse_keys.values()), {keys[d.file] for d in documents if d.file in keys})
     assets = collect_assets(options.site_dir / "static")
+    clock_token = _clock_token(content.stories, now) if options.preview else ""
     base = digest(config_token, repr(sorted((k, v[0]) for k, v in assets.items())), _options_token(options),
-                  _clock_token(content.stories, now) if options.preview else "")
+                  clock_token)
     structure = structure_token(base, signatures, content.terms, content.pages, html, [r.path for r in routes])
     return Prepared(config, site, routes, html, assets, now, clock, problems, next_lift(content.stories, now),
-                    config_token, valid_until(content.stories, now), structure,
-                    _clock_token(content.stories, now) if options.preview else "")
+                    config_token, valid_until(content.stories, now), structure, clock_token)
 
 
 def _indexed_site(config: SiteConfig, stories: list[Story], terms: list[Term], pages: list[Page],
@@ -188,7 +192,7 @@ def _held_targets(stories: list[Story], held: dict[str, Held]) -> dict[str, str]
 def check(options: BuildOptions) -> list[Diagnostic]:
     prepared = prepare(options)
     layouts = options.site_dir / "layouts"
-    env = make_environment(layouts, prepared.config, {k: v[0] for k, v in prepared.assets.items()})
+    env = make_environment(layouts, prepared.config, prepared.manifest)
     return prepared.diagnostics + check_templates(env, layouts, options.site_dir)
 
 
@@ -228,7 +232,8 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None) 
     _guard_output(options)
     output = options.output_dir.resolve()
     in_place = state.output == str(output) and output.is_dir() and bool(state.pages)
-    inputs = _inputs_token(options, prepared, state)
+    layouts = layouts_token(options.site_dir / "layouts")
+    inputs = _inputs_token(options, prepared, state, layouts)
     work = plan_work(prepared.routes, prepared.assets)
     progress("pages", 0, len(work))
     if in_place and inputs == state.inputs and _intact(output, state.pages):
@@ -238,7 +243,7 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None) 
         if in_place and state.structure == prepared.structure:
             changed = frozenset(s.file for s in prepared.site.stories if previous_files.get(s.file) != s.digest)
         renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed,
-                                  _templates(options, prepared, state))
+                                  _templates(options, prepared, state, layouts))
         glob = story_glob(prepared.config.permalink("story"))
         outcomes = (_update_in_place(renderer, work, options, glob) if in_place
                     else _stage(renderer, work, options, glob))
@@ -265,17 +270,17 @@ def _unchanged_build(options: BuildOptions, cache: Cache, stamp: str, started: f
     live = options.output_dir.resolve()
     if output != str(live) or not summary.still_valid(stamp, now) or not _intact(live, pages):
         return None
-    if options.search and not (live / INDEX_DIR / "pagefind-entry.json").is_file():
+    if options.search and not has_index(live):
         return None
     return BuildResult(summary.stories, summary.pages, 0, len(pages), time.perf_counter() - started, now, clock,
                        list(summary.diagnostics), summary.next_lift)
 
 
-def _inputs_token(options: BuildOptions, prepared: Prepared, state: BuildState) -> str:
+def _inputs_token(options: BuildOptions, prepared: Prepared, state: BuildState, layouts: str) -> str:
     """Everything the pages of this build are made from, in one digest (the clock only where pages show it)."""
     return digest(prepared.config_token, *sorted(state.parsed), *sorted(state.fragments),
-                  *(route.path for route in prepared.routes), layouts_token(options.site_dir / "layouts"),
-                  repr(sorted((k, v[0]) for k, v in prepared.assets.items())), _options_token(options),
+                  *(route.path for route in prepared.routes), layouts,
+                  repr(sorted(prepared.manifest.items())), _options_token(options),
                   repr(options.search), prepared.clock_token)
 
 
@@ -287,23 +292,16 @@ def _options_token(options: BuildOptions) -> str:
 
 def _intact(output: Path, pages: dict[str, PageRecord]) -> bool:
     """Every file the last build wrote is still there, with the size and time it left it with."""
-    for rel, record in pages.items():
-        try:
-            stat = os.stat(f"{output}/{rel}")
-        except OSError:
-            return False
-        if (stat.st_size, stat.st_mtime_ns) != (record.size, record.mtime_ns):
-            return False
-    return True
+    return all(left_as_recorded(f"{output}/{rel}", record) for rel, record in pages.items())
 
 
-def _templates(options: BuildOptions, prepared: Prepared, state: BuildState) -> tuple[RecordingEnvironment,
-                                                                                       TemplateTokens]:
+def _templates(options: BuildOptions, prepared: Prepared, state: BuildState,
+               layouts_digest: str) -> tuple[RecordingEnvironment, TemplateTokens]:
     """The layouts' Jinja environment and template digests, kept in the state while the layouts, the
     config and the asset names stay the same: `serve` compiles its templates once, not on every save."""
     layouts = options.site_dir / "layouts"
-    manifest = {name: hashed for name, (hashed, _) in prepared.assets.items()}
-    key = digest(layouts_token(layouts), str(layouts.resolve()), prepared.config_token, repr(sorted(manifest.items())))
+    manifest = prepared.manifest
+    key = digest(layouts_digest, str(layouts.resolve()), prepared.config_token, repr(sorted(manifest.items())))
     if state.templates is None or state.templates[0] != key:
         env = make_environment(layouts, prepared.config, manifest, kind=RecordingEnvironment)
         assert isinstance(env, RecordingEnvironment)
@@ -314,7 +312,7 @@ def _templates(options: BuildOptions, prepared: Prepared, state: BuildState) -> 
 def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildState,
                    changed: frozenset[str] | None, templates: tuple[RecordingEnvironment, TemplateTokens]
                    ) -> PageRenderer:
-    manifest = {name: hashed for name, (hashed, _) in prepared.assets.items()}
+    manifest = prepared.manifest
     site, token = prepared.site, prepared.config_token
     env, tokens = templates
 
@@ -353,7 +351,7 @@ def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpt
         finally:
             patch.clear(output)
         html_changed = any(rel.endswith(".html") for rel in (*(rel for _, rel in temps), *gone))
-        if options.search and (html_changed or not (output / INDEX_DIR / "pagefind-entry.json").is_file()):
+        if options.search and (html_changed or not has_index(output)):
             run_pagefind(output, glob)
     return outcomes
 

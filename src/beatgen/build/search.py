@@ -43,6 +43,10 @@ class SearchIndex:
     seconds: float
 
 
+def has_index(root: Path) -> bool:
+    return (root / INDEX_DIR / "pagefind-entry.json").is_file()
+
+
 def html_pages(root: Path) -> set[Path]:
     if not root.is_dir():
         return set()
@@ -51,7 +55,7 @@ def html_pages(root: Path) -> set[Path]:
 
 def html_unchanged(staged: Path, previous: Path) -> bool:
     """True when the previous output has an index and every staged page is its previous file, untouched."""
-    if not (previous / INDEX_DIR / "pagefind-entry.json").is_file():
+    if not has_index(previous):
         return False
     pages = html_pages(staged)
     if pages != html_pages(previous):
