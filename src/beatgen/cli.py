@@ -90,6 +90,9 @@ def _new_parser(commands: argparse._SubParsersAction) -> None:
     correction.add_argument("story", help="the story's slug or its file path")
     correction.add_argument("title", metavar="text", help="the correction, one sentence of inline Markdown")
     correction.add_argument("--date", help="the correction's date (default: now)")
+    for kind in (story, term, page):
+        kind.add_argument("--slug", default="", help="the file name and URL slug (default: the title's words in "
+                                                     "ASCII, transliterated from any script)")
     for kind in (story, term, page, correction):
         kind.add_argument("--source", type=Path, default=Path("."), help="the site folder (with site.yaml)")
 
@@ -209,9 +212,9 @@ def run_new(args: argparse.Namespace) -> int:
         return _new_correction(args, when)
     try:
         if args.kind == "story":
-            made = scaffold.story(args.title, args.topic, when)
+            made = scaffold.story(args.title, args.topic, when, args.slug)
         else:
-            made = scaffold.term(args.title) if args.kind == "term" else scaffold.page(args.title)
+            made = (scaffold.term if args.kind == "term" else scaffold.page)(args.title, args.slug)
         path = scaffold.write(args.source, made)
     except scaffold.ScaffoldError as exc:
         print(f"error: {exc}", file=sys.stderr)

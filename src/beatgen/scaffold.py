@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from beatgen.config import SiteConfig
 from beatgen.content.load import parse_file
 from beatgen.content.validate import to_datetime
-from beatgen.urls import slugify
+from beatgen.urls import is_slug, plain_slug, slugify
 
 
 class ScaffoldError(Exception):
@@ -51,29 +51,40 @@ def story_date(text: str | None, config: SiteConfig, now: datetime | None = None
     return when
 
 
-def story(title: str, topics: list[str], when: datetime) -> Scaffold:
-    slug = _slug_of(title, "story title")
+def story(title: str, topics: list[str], when: datetime, slug: str = "") -> Scaffold:
+    slug = _slug_of(title, "story title", slug)
     date = when.isoformat().replace("+00:00", "Z")
     text = _skeleton("story", title=_quoted(title), date=date, day=f"{when:%Y-%m-%d}", slug=slug,
                      topics=json.dumps([t.strip() for t in topics if t.strip()], ensure_ascii=False))
     return Scaffold(f"content/stories/{when:%Y}/{when:%m}/{slug}.md", text)
 
 
-def term(name: str) -> Scaffold:
-    slug = _slug_of(name, "term")
+def term(name: str, slug: str = "") -> Scaffold:
+    slug = _slug_of(name, "term", slug)
     return Scaffold(f"content/glossary/{slug}.md", _skeleton("term", term=_quoted(name), plain=name.strip(),
                                                              slug=slug))
 
 
-def page(title: str) -> Scaffold:
-    slug = _slug_of(title, "page title")
+def page(title: str, slug: str = "") -> Scaffold:
+    slug = _slug_of(title, "page title", slug)
     return Scaffold(f"content/pages/{slug}.md", _skeleton("page", title=_quoted(title), slug=slug))
 
 
-def _slug_of(text: str, what: str) -> str:
+def _slug_of(text: str, what: str, given: str) -> str:
+    """`--slug` as given, else the text's words in ASCII (any script); never a made-up name for a title
+    with no letters or digits, which would become a URL no reader could make sense of."""
     if not text.strip():
         raise ScaffoldError(f"the {what} must not be empty")
-    return slugify(text)
+    if given:
+        if not is_slug(given):
+            raise ScaffoldError(f"--slug may use only a-z, 0-9 and single '-' (at most 100 characters), got "
+                                f"{given!r}" + (f"; did you mean '{plain_slug(given)}'?" if plain_slug(given) else ""))
+        return given
+    slug = plain_slug(text)
+    if not slug:
+        raise ScaffoldError(f"the {what} {_quoted(text)} has no letters or digits to make a file name and URL "
+                            "from; give the slug with --slug (a-z, 0-9 and '-', e.g. --slug launch-video)")
+    return slug
 
 
 def same_slug(site_dir: Path, scaffold: Scaffold) -> Path | None:

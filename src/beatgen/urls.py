@@ -13,19 +13,35 @@ import unicodedata
 from datetime import datetime
 from posixpath import normpath
 
+from anyascii import anyascii
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def slugify(text: str) -> str:
-    """ASCII slug of any text; scripts with no Latin form get a stable hash-based slug (memoised: a site
-    names its few hundred topics and entities tens of thousands of times)."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    slug = _NOT_SLUG.sub("-", folded.replace("'", "")).strip("-")[:80].strip("-")
-    if slug:
-        return slug
-    return "x-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    """ASCII slug of any text, never empty: a name with no letters or digits in any script (emoji, punctuation)
+    gets a stable hash-based slug (memoised: a site names its few hundred topics and entities tens of
+    thousands of times)."""
+    return plain_slug(text) or "x-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def plain_slug(text: str) -> str:
+    """The words of any text in ASCII, lower case, joined by '-' (Wisła → wisla, Україна → ukraina), or "" when
+    nothing is left: files and `beatgen new` ask for a `slug:` then. ASCII text takes no detour, so every
+    ASCII name keeps the slug it always had."""
+    folded = (text if text.isascii() else "".join(map(_ascii, unicodedata.normalize("NFC", text)))).lower()
+    return _NOT_SLUG.sub("-", folded.replace("'", "")).strip("-")[:80].strip("-")
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _ascii(char: str) -> str:
+    """One character transliterated by anyascii; symbols and emoji are kept only where they decompose to ASCII
+    (™ → TM), since anyascii would name them (🚀 → ':rocket:', 🇵🇱 → 'PL')."""
+    if unicodedata.category(char) == "So":
+        return unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
+    return anyascii(char).replace("`", "")  # the ayin (السعودي → ls`wdy) stays inside its word, as "'" does
 
 
 def is_slug(text: str) -> bool:

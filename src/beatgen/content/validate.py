@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from beatgen.config import SENTIMENT_KEYS, SiteConfig
 from beatgen.content.model import Correction, Page, Source, Story, Term, TimelineEntry
 from beatgen.fields import Reader, describe, suggest
-from beatgen.urls import is_slug, slugify, story_path
+from beatgen.urls import is_slug, plain_slug, slugify, story_path
 from beatgen.yamlsource import Path
 
 STORY_KEYS = ("title", "date", "updated", "slug", "summary", "takeaways", "key_facts", "impact", "sentiment",
@@ -140,11 +140,22 @@ def _with_path(story: Story, config: SiteConfig) -> Story:
 
 def _slug(r: StoryReader, file_stem: str) -> str:
     if not r.present(("slug",)):
-        return slugify(file_stem)
+        return file_slug(r, file_stem)
     slug = r.text(("slug",), required=True)
     if slug and not is_slug(slug):
+        hint = f"did you mean '{plain_slug(slug)}'?" if plain_slug(slug) else "write it with letters or digits"
         r.fail(("slug",), "bad-slug", f"slug may use only a-z, 0-9 and single '-' (at most 100 characters), "
-                                      f"got {describe(slug)}; did you mean '{slugify(slug)}'?")
+                                      f"got {describe(slug)}; {hint}")
+    return slug
+
+
+def file_slug(r: Reader, file_stem: str) -> str:
+    """The slug a file name gives: its words in ASCII, whatever the script; a name with no letters or digits
+    at all (emoji, punctuation) gives none, and the writer is asked for one."""
+    slug = plain_slug(file_stem)
+    if not slug:
+        r.fail((), "empty-slug", f"the file name '{file_stem}.md' has no letters or digits to make a URL from; "
+                                 "add a 'slug:' line (a-z, 0-9 and '-', e.g. slug: launch-video) or rename the file")
     return slug
 
 
@@ -204,7 +215,7 @@ def read_term(r: Reader, body: str, body_line: int, file_stem: str, digest: str)
     r.unknown_keys((), ("term", "aliases", "slug"), as_error=False, what="glossary")
     term = r.text(("term",), required=True, max_len=120)
     aliases = r.texts(("aliases",), what="aliases")
-    slug = r.text(("slug",)) or slugify(file_stem)
+    slug = r.text(("slug",)) or file_slug(r, file_stem)
     if not body.strip():
         r.fail((), "empty-definition", f"the glossary entry '{term}' has no definition; write it below the '---'")
     return Term(r.file, slugify(slug), term, aliases, body, body_line, digest) if term else None
@@ -216,5 +227,5 @@ def read_page(r: Reader, body: str, body_line: int, file_stem: str, digest: str)
         return None
     r.unknown_keys((), ("title", "description", "slug"), as_error=False, what="page")
     title = r.text(("title",), required=True, max_len=200)
-    slug = r.text(("slug",)) or slugify(file_stem)
+    slug = r.text(("slug",)) or file_slug(r, file_stem)
     return Page(r.file, slugify(slug), title, r.text(("description",)), body, body_line, digest) if title else None
