@@ -29,11 +29,13 @@ class StoryHtml:
     watch: str
     corrections: tuple[str, ...]
     glossary: tuple[str, ...] = ()
+    embeds: bool = False  # the page loads static/js/embed.js
 
 
 @dataclass(frozen=True)
 class DocumentHtml:
     body: str
+    embeds: bool = False
 
 
 @dataclass
@@ -57,7 +59,8 @@ def story_html(md: MarkdownIt, story: Story, targets: LinkTargets) -> Rendered:
     key_facts = tuple(inline(text, glossary=linking) for text in story.key_facts)
     body = render_body(md, story.body, story.file, story.body_line, targets, PULLQUOTE_AFTER, linking)
     problems.extend(body.diagnostics)
-    watch = render_body(md, story.watch, story.file, 1, targets, linking=linking) if story.watch else None
+    watch = render_body(md, story.watch, story.file, 1, targets, linking=linking, warn_html=False) \
+        if story.watch else None
     if watch:
         problems.extend(watch.diagnostics)
     html = StoryHtml(
@@ -69,10 +72,11 @@ def story_html(md: MarkdownIt, story: Story, targets: LinkTargets) -> Rendered:
         watch=watch.html if watch else "",
         corrections=tuple(inline(c.text, c.line) for c in story.corrections),
         glossary=tuple(linking.linked) if linking else (),
+        embeds=bool(body.embeds or (watch and watch.embeds)),
     )
     return Rendered(html, problems)
 
 
 def document_html(md: MarkdownIt, document: Term | Page, targets: LinkTargets) -> Rendered:
     fragment = render_body(md, document.body, document.file, document.body_line, targets)
-    return Rendered(DocumentHtml(fragment.html), fragment.diagnostics)
+    return Rendered(DocumentHtml(fragment.html, bool(fragment.embeds)), fragment.diagnostics)

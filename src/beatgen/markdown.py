@@ -21,7 +21,9 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from beatgen.diagnostics import Diagnostic, error
+from beatgen.embed_plugin import embed_plugin
 from beatgen.glossary_links import Glossary, Linking, glossary_plugin
+from beatgen.raw_html import raw_html_plugin
 from beatgen.urls import slugify
 
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -39,6 +41,7 @@ class LinkTargets:
     base_path: str
     held: dict[str, str] = field(default_factory=dict)
     glossary: Glossary | None = None
+    static: dict[str, str] = field(default_factory=dict)  # files under static/ → their content-hashed paths
 
 
 @dataclass
@@ -47,6 +50,7 @@ class Fragment:
     after: str = ""
     words: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    embeds: int = 0
 
 
 def is_safe_url(url: str) -> bool:
@@ -75,6 +79,8 @@ def make_markdown() -> MarkdownIt:
     md.core.ruler.push("beatgen_headings", _demote_headings)
     md.core.ruler.push("beatgen_links", _resolve_links)
     md.use(glossary_plugin)
+    md.use(embed_plugin)
+    md.use(raw_html_plugin)
     return md
 
 
@@ -142,15 +148,16 @@ def _broken(env: dict, where: tuple[int, int], href: str, why: str) -> None:
 
 
 def render_body(md: MarkdownIt, text: str, file: str, first_line: int, targets: LinkTargets | None,
-                split_after: int = 0, linking: Linking | None = None) -> Fragment:
+                split_after: int = 0, linking: Linking | None = None, warn_html: bool = True) -> Fragment:
     """Render a document; with `split_after`=n the HTML is cut after the n-th top-level paragraph
-    (the story layout sets the pull quote there)."""
+    (the story layout sets the pull quote there). `warn_html`: raw HTML is reported where its lines are known."""
     env = _env(file, first_line, targets, linking)
+    env["warn_html"] = warn_html
     tokens = md.parse(text, env)
     cut = _cut_index(tokens, split_after) if split_after else len(tokens)
     html = md.renderer.render(tokens[:cut], md.options, env)
     after = md.renderer.render(tokens[cut:], md.options, env) if cut < len(tokens) else ""
-    return Fragment(html, after, len(text.split()), env["diagnostics"])
+    return Fragment(html, after, len(text.split()), env["diagnostics"], env.get("embeds", 0))
 
 
 def render_inline(md: MarkdownIt, text: str, file: str, line: int, targets: LinkTargets | None,

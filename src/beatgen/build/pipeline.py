@@ -130,9 +130,11 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     problems += duplicate_terms(content.terms)
     site = _indexed_site(config, stories, content.terms, content.pages, state)
     routes = plan_routes(site)
+    assets = collect_assets(options.site_dir / "static")
     targets = LinkTargets(_file_targets(stories, content.terms, content.pages),
                           frozenset(route.path for route in routes), config.base_path,
-                          _held_targets(content.stories, held), build_glossary(content.terms, config.base_path))
+                          _held_targets(content.stories, held), build_glossary(content.terms, config.base_path),
+                          {name: hashed for name, (hashed, _) in assets.items()})
     shared = digest(config_token, *(f"{term.file}:{term.digest}" for term in content.terms))
     keys = {file: fragment_key(key, shared) for file, key in parse_keys.items()}
     documents = [*stories, *content.terms, *content.pages]
@@ -142,7 +144,6 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
         html[document.file] = fragments[document.file].html
         problems += fragments[document.file].diagnostics
     state.keep_only(set(parse_keys.values()), {keys[d.file] for d in documents if d.file in keys})
-    assets = collect_assets(options.site_dir / "static")
     clock_token = _clock_token(content.stories, now) if options.preview else ""
     base = digest(config_token, repr(sorted((k, v[0]) for k, v in assets.items())), _options_token(options),
                   clock_token)
