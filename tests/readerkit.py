@@ -44,7 +44,8 @@ def require_java_vnu() -> str:
 
 
 def page_kinds(public: Path) -> dict[str, Path]:
-    """One built page of every kind (the layout's `kind-*` body class), the first in path order."""
+    """One built page of every kind (the layout's `kind-*` body class), the first in path order, and the first
+    page with an embed (its card is checked like any page)."""
     kinds: dict[str, Path] = {}
     for path in sorted(public.rglob("*.html")):
         if path.relative_to(public).parts[0] == "pagefind":
@@ -55,6 +56,8 @@ def page_kinds(public: Path) -> dict[str, Path]:
             continue
         kind = text[start + len('<body class="kind-'):].split('"', 1)[0].split()[0]
         kinds.setdefault(kind, path)
+        if '<figure class="embed ' in text:
+            kinds.setdefault("embed", path)
     return kinds
 
 

@@ -23,7 +23,7 @@ HASHED = re.compile(r"^/static/.+\.[0-9a-f]{10}\.[a-z0-9]+$")
 def test_nu_html_checker_finds_no_error_on_any_page_kind(built_sample: Path) -> None:
     java = require_java_vnu()
     pages = page_kinds(built_sample)
-    assert {"home", "story", "topic", "entity", "glossary", "page", "search", "not-found"} <= set(pages)
+    assert {"home", "story", "topic", "entity", "glossary", "page", "search", "not-found", "embed"} <= set(pages)
     css = sorted((built_sample / "static" / "css").glob("*.css"))
     command = [java, "-jar", str(VNU_JAR), "--format", "json", "--errors-only", "--also-check-css",
                *map(str, pages.values()), *map(str, css)]
@@ -101,7 +101,7 @@ def test_readers_budgets(built_sample: Path) -> None:
     assert largest.stat().st_size < STORY_BUDGET, f"{largest}: {largest.stat().st_size} bytes"
 
 
-@pytest.mark.parametrize("kind", ["home", "story", "topic", "search"])
+@pytest.mark.parametrize("kind", ["home", "story", "topic", "search", "embed"])
 def test_no_third_party_or_render_blocking_requests(built_sample: Path, kind: str) -> None:
     page = soup(page_kinds(built_sample)[kind])
     for tag in page.find_all(["script", "link", "img", "iframe", "source"]):

@@ -29,6 +29,7 @@ def test_new_story_term_and_page_pass_check(mini_site: Path, beatgen: Callable[.
     assert beatgen("new", "page", "Contact us", "--source", mini_site).code == 0
     assert (mini_site / "content/glossary/c-uas.md").read_text().startswith('---\nterm: "C-UAS"')
     assert (mini_site / "content/pages/contact-us.md").read_text().startswith('---\ntitle: "Contact us"')
+    (mini_site / "content/stories/2026/03/escape.md").unlink()  # its raw HTML is a warning, an error with --strict
     assert _check_json(beatgen, mini_site, "--strict") == []
     assert _check_json(beatgen, mini_site, "--drafts", "--strict") == []
     built = beatgen("build", "--source", mini_site, "--now", NOW, "--drafts", "--quiet")

@@ -121,8 +121,8 @@ def run_build(args: argparse.Namespace) -> int:
         result = build(_options(args), progress)
     finally:
         progress.close()
-    _report(result.diagnostics)
-    if not args.quiet:
+    if not args.quiet:  # a build that succeeds has no errors, and --quiet prints nothing else
+        _report(result.diagnostics)
         _summary(result, _options(args).output_dir)
     return EXIT_OK
 

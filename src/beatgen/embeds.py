@@ -75,7 +75,11 @@ def _fields(content: str) -> tuple[dict[str, tuple[str, int, int]], list[Problem
             continue
         match = _LINE.fullmatch(text.rstrip())
         column = len(text) - len(text.lstrip()) + 1
-        if match is None:
+        if text.strip().lower().startswith(("https://", "http://")):
+            problems.append(Problem(number, column, "write 'url: ' before the address (each line of an embed is "
+                                                    "'key: value')"))
+            fields.setdefault("url", (text.strip(), number, column))
+        elif match is None:
             problems.append(Problem(number, column, f"each line of an embed is 'key: value', got "
                                                     f"{describe(text.strip())}; {SYNTAX}"))
         elif match[2] not in KEYS:

@@ -10,10 +10,12 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.common.html_re import HTML_TAG_RE
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
 from beatgen.diagnostics import warning
 
 EMBED_SYNTAX = "write ```embed, then 'url: https://...' and 'title: ...' lines, then ```"
+BREAKS = frozenset({"softbreak", "hardbreak"})
 PLAYERS = frozenset({"iframe", "embed", "object", "video", "audio", "script", "blockquote"})
 
 
@@ -32,16 +34,22 @@ def _warn_raw_html(state: StateCore) -> None:
         if block.type != "inline" or block.map is None:
             continue
         cursor = (block.map[0], 0)
-        for child in block.children or ():
-            for match in HTML_TAG_RE.finditer(child.content) if child.type == "text" else ():
-                line, column = _find(match.group().split("\n")[0], lines, cursor, block.map[1])
-                cursor, name = (line, column + 1), _name(match.group())
-                if line in warned or name.startswith("/") and name[1:] in opened:
-                    continue
-                warned.add(line)
-                opened.add(name)
-                state.env["diagnostics"].append(warning(state.env["file"], state.env["first_line"] + line,
-                                                        column + 1, "raw-html", _message(name)))
+        for match in HTML_TAG_RE.finditer(_plain_text(block.children or [])):
+            line, column = _find(match.group().split("\n")[0], lines, cursor, block.map[1])
+            cursor, name = (line, column + 1), _name(match.group())
+            if line in warned or name.startswith("/") and name[1:] in opened:
+                continue
+            warned.add(line)
+            opened.add(name)
+            state.env["diagnostics"].append(warning(state.env["file"], state.env["first_line"] + line, column + 1,
+                                                    "raw-html", _message(name)))
+
+
+def _plain_text(children: list[Token]) -> str:
+    """A paragraph's text as written, line breaks included (a tag may span lines); anything else Markdown
+    made of it (code, escapes, links) stands as a character no tag can contain."""
+    return "".join(child.content if child.type == "text" else "\n" if child.type in BREAKS else "\x00"
+                   for child in children)
 
 
 def _find(text: str, lines: list[str], cursor: tuple[int, int], end: int) -> tuple[int, int]:
