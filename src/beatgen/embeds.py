@@ -19,7 +19,7 @@ KEYS = ("url", "title", "thumbnail")
 SYNTAX = ("write an embed as ```embed, then 'url: https://...' and 'title: ...' lines (and 'thumbnail: img/file.jpg' "
           "for an image under static/), then ```")
 IMAGE_SUFFIXES = (".avif", ".gif", ".jpeg", ".jpg", ".png", ".svg", ".webp")
-_LINE = re.compile(r"(\s*)([A-Za-z_][\w-]*)\s*:(\s*)(.*)")
+_LINE = re.compile(r"\s*([A-Za-z_][\w-]*)\s*:\s*(.*)")
 _NOT_IN_URLS = re.compile(r"[\s\"'<>\\^`{|}]")
 # Hosts of the named providers: a URL of theirs in another shape (a channel page) is a link, never Mastodon.
 PROVIDER_HOSTS = frozenset({"youtube.com", "youtu.be", "youtube-nocookie.com", "vimeo.com", "player.vimeo.com",
@@ -82,13 +82,13 @@ def _fields(content: str) -> tuple[dict[str, tuple[str, int, int]], list[Problem
         elif match is None:
             problems.append(Problem(number, column, f"each line of an embed is 'key: value', got "
                                                     f"{describe(text.strip())}; {SYNTAX}"))
-        elif match[2] not in KEYS:
-            problems.append(Problem(number, column, f"unknown embed key '{match[2]}' (an embed takes url:, title: "
-                                                    f"and thumbnail: lines){suggest(match[2], KEYS)}"))
-        elif match[2] in fields:
-            problems.append(Problem(number, column, f"'{match[2]}' is given twice in this embed; keep one"))
+        elif match[1] not in KEYS:
+            problems.append(Problem(number, column, f"unknown embed key '{match[1]}' (an embed takes url:, title: "
+                                                    f"and thumbnail: lines){suggest(match[1], KEYS)}"))
+        elif match[1] in fields:
+            problems.append(Problem(number, column, f"'{match[1]}' is given twice in this embed; keep one"))
         else:
-            fields[match[2]] = (_unquoted(match[4]), number, match.start(4) + 1)
+            fields[match[1]] = (_unquoted(match[2]), number, match.start(2) + 1)
     return fields, problems
 
 
@@ -102,12 +102,12 @@ def _unquoted(value: str) -> str:
 def _url_problem(url: str) -> str:
     try:
         parts = urlsplit(url)
-        hostname = parts.hostname
-    except ValueError:
-        hostname = None
-    if not url.lower().startswith("https://") or not hostname or _NOT_IN_URLS.search(url) or "@" in parts.netloc:
-        return f"an embed's url must be an https:// address of the post or video page, got {describe(url)}"
-    return ""
+        fine = url.lower().startswith("https://") and bool(parts.hostname) and "@" not in parts.netloc
+    except ValueError:  # a malformed host, such as an unclosed IPv6 bracket
+        fine = False
+    if fine and not _NOT_IN_URLS.search(url):
+        return ""
+    return f"an embed's url must be an https:// address of the post or video page, got {describe(url)}"
 
 
 def _thumbnail(field: tuple[str, int, int], static: Mapping[str, str], problems: list[Problem]) -> str:
