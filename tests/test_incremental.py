@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sitekit import Run, copy_site, tree_bytes
+from sitekit import Run, copy_site, soup, tree_bytes
 
 from beatgen.build.cache import FILE_NAME
 from beatgen.build.parallel import WorkerError, fork_map
@@ -95,6 +95,27 @@ def test_added_and_removed_stories_and_terms_match_a_clean_build(sample: Path, b
     build(options(sample), state=state)
     assert tree_bytes(sample / "public") == clean_build(sample, sample / "clean", beatgen)
     assert not (sample / "public" / "stories" / "2026" / "11" / "pac-3-mse-production-record").exists()
+
+
+def test_a_timeline_reference_added_and_removed_updates_the_named_story(sample: Path,
+                                                                        beatgen: Callable[..., Run]) -> None:
+    """A back-link is data of the named story's page: it appears and goes with the naming story's edit."""
+    state = BuildState()
+    build(options(sample), state=state)
+    named = sample / "public" / "stories" / "2026" / "11" / "russian-satellite-approaches-imaging-spacecraft"
+    assert soup(named / "index.html").select_one("#timeline") is None
+    story = sample / STORY
+    original = story.read_text()
+    story.write_text(original.replace("timeline:\n", "timeline:\n  - date: 2026-11-20\n    event: \"A later event\"\n"
+                                      "    story: russian-satellite-approaches-imaging-spacecraft\n", 1))
+    build(options(sample), state=state)
+    backlinks = soup(named / "index.html").select("#timeline li.backlink a")
+    assert [a["href"] for a in backlinks] == ["/stories/2026/03/hamas-urges-iran/"]
+    assert tree_bytes(sample / "public") == clean_build(sample, sample / "clean1", beatgen)
+    story.write_text(original)
+    build(options(sample), state=state)
+    assert soup(named / "index.html").select_one("#timeline") is None
+    assert tree_bytes(sample / "public") == clean_build(sample, sample / "clean2", beatgen)
 
 
 def test_persistent_cache_skips_unchanged_work_across_runs(sample: Path, beatgen: Callable[..., Run]) -> None:

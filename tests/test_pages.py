@@ -60,10 +60,12 @@ def test_links_to_story_files_are_resolved(built_mini: Path) -> None:
 
 def test_timeline_is_chronological_and_marks_this_story(built_mini: Path) -> None:
     items = soup(story(built_mini)).select("#timeline li")
-    assert [li.time["datetime"][:10] for li in items] == ["2026-01-05", "2026-02-10", "2026-03-01", "2026-03-14"]
+    assert [li.time["datetime"][:10] for li in items] == ["2026-01-05", "2026-02-10", "2026-03-14"]
     assert items[1].a["href"] == "/stories/2026/02/beta/"
-    assert "related" in items[2]["class"] and items[2].a["href"] == "/stories/2026/03/escape/"
-    assert "current" in items[3]["class"] and "(this story)" in items[3].get_text()
+    assert "current" in items[2]["class"] and "(this story)" in items[2].get_text()
+    backlinks = soup(story(built_mini, "stories/2026/02/beta")).select("#timeline li.backlink a")
+    assert [a["href"] for a in backlinks] == ["/stories/2026/03/alpha/"]
+    assert soup(story(built_mini, "stories/2026/03/escape")).select_one("#timeline") is None
 
 
 def test_sources_and_affected(built_mini: Path) -> None:

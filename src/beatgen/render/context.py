@@ -12,6 +12,7 @@ from beatgen.fragments import DocumentHtml, StoryHtml
 from beatgen.render.banners import story_banners
 from beatgen.render.corrections import corrections_atom_context, corrections_json_context, corrections_of
 from beatgen.render.feeds import atom_context, json_feed_context
+from beatgen.render.related import related_cards
 from beatgen.render.seo import head_for
 from beatgen.render.sitemaps import (
     news_sitemap_context,
@@ -28,7 +29,6 @@ from beatgen.site.timeline import story_timeline
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 ACTION_ITEMS_ON_HOME = 5
-RELATED_SHOWN = 5
 USED_IN_SHOWN = 5
 
 
@@ -113,10 +113,10 @@ def story_context(c: Context) -> dict[str, Any]:
         "signals": signals(site, story),
         "topics": [site.topic_of(name) for name in story.topics],
         "entities": [site.entity_of(name) for name in story.affected],
-        "timeline": story_timeline(story, site.by_slug, site.related.get(story.slug, ())),
+        "timeline": story_timeline(story, site.by_slug, site.named_by.get(story.slug, ())),
         "newer": site.newer(story),
         "older": site.older(story),
-        "related": site.related.get(story.slug, ())[:RELATED_SHOWN],
+        "related": related_cards(site, story),
         "banners": story_banners(story, c.now, c.preview),
     }
 

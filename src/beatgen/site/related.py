@@ -1,5 +1,7 @@
 """Related coverage: for each story, the stories that share its topics or affected parties, nearest in time.
 
+A candidate shares at least one topic, or at least two affected parties: one country or company in common
+(a NATO member, the United States) says nothing about what two stories have to do with each other.
 Built on inverted indexes (topic → stories, entity → stories, each sorted by date). A story looks only at
 the NEIGHBOURS stories nearest in time on either side in each of its own lists, so the work per story is
 bounded by its number of topics and entities, never by the size of the archive: near-linear at 100,000.
@@ -17,7 +19,9 @@ from beatgen.content.model import Story
 from beatgen.urls import slugify
 
 NEIGHBOURS = 6
-KEEP = 8
+KEEP = 5
+"""Related stories kept (and shown) per story."""
+MIN_SHARED_ENTITIES = 2
 # A shared taxon counts fully on the same day, half at HALF_LIFE (30 days) apart, a third at twice that.
 HALF_LIFE = 30 * 86400.0
 
@@ -52,14 +56,17 @@ def _postings(stories: Sequence[Story], times: list[float], keys: Sequence[set[s
 
 
 def _candidates(number: int, when: float, keys: set[str], index: dict[str, Posting]) -> Counter[int]:
-    """How many taxa each nearby story shares with this one (only the nearest NEIGHBOURS per taxon)."""
-    shared: Counter[int] = Counter()
+    """How many taxa each nearby story shares with this one (only the nearest NEIGHBOURS per taxon), for
+    the stories that share a topic or MIN_SHARED_ENTITIES affected parties."""
+    topics: Counter[int] = Counter()
+    entities: Counter[int] = Counter()
     for key in keys:
         posting = index[key]
         at = bisect_left(posting.times, when)
-        shared.update(posting.members[max(0, at - NEIGHBOURS):at + NEIGHBOURS + 1])
-    shared.pop(number, None)
-    return shared
+        nearest = posting.members[max(0, at - NEIGHBOURS):at + NEIGHBOURS + 1]
+        (topics if key.startswith("t:") else entities).update(nearest)
+    return Counter({other: topics[other] + entities[other] for other in topics.keys() | entities.keys()
+                    if other != number and (topics[other] or entities[other] >= MIN_SHARED_ENTITIES)})
 
 
 def _ranked(number: int, shared: Counter[int], times: list[float], stories: Sequence[Story]) -> tuple[Story, ...]:
@@ -90,3 +97,11 @@ def related_stories(stories: Sequence[Story]) -> dict[str, tuple[Story, ...]]:
     index = _postings(ordered, times, keys)
     return {story.slug: _ranked(number, _candidates(number, times[number], keys[number], index), times, ordered)
             for number, story in enumerate(ordered)}
+
+
+def shared_taxa(story: Story, other: Story) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The topics and affected parties of `story` that `other` also has (compared by slug), in `story`'s order."""
+    topics = {slugify(name) for name in other.topics}
+    entities = {slugify(name) for name in other.affected}
+    return (tuple(name for name in story.topics if slugify(name) in topics),
+            tuple(name for name in story.affected if slugify(name) in entities))

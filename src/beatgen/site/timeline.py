@@ -1,9 +1,13 @@
-"""A story's timeline: its own dated events, the stories they name and its related stories, chronologically,
-itself marked."""
+"""A story's timeline, editorial only: its own dated events, the stories that name it in theirs, and itself.
+
+Nothing is added automatically (stories that merely share a topic belong in related coverage), so a
+timeline says only what an editor wrote, on this story or on another one that points back at it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,21 +20,37 @@ class TimelineItem:
     text: str
     path: str | None
     current: bool = False
-    related: bool = False
+    backlink: bool = False
+    """A later or earlier story of ours whose own timeline names this one."""
     story: Story | None = None
     """The story an item shows, so a page's fingerprint names every story whose text it carries."""
 
 
+def timeline_backlinks(stories: Iterable[Story]) -> dict[str, tuple[Story, ...]]:
+    """Slug → the stories whose timeline names it, each once, in the order given."""
+    named_by: dict[str, list[Story]] = defaultdict(list)
+    for story in stories:
+        for slug in dict.fromkeys(entry.story for entry in story.timeline if entry.story):
+            if slug != story.slug:
+                named_by[slug].append(story)
+    return {slug: tuple(others) for slug, others in named_by.items()}
+
+
 def story_timeline(story: Story, by_slug: dict[str, Story],
-                   related: Sequence[Story] = ()) -> tuple[TimelineItem, ...]:
-    """The story's own entries first claim the stories they name; related stories fill in the rest."""
+                   named_by: Iterable[Story] = ()) -> tuple[TimelineItem, ...]:
+    """Chronological; a story this one's entries already link is not repeated as a back-link.
+
+    Only this story itself: the empty tuple, so that the layout leaves the section out.
+    """
     items = [TimelineItem(story.date, story.title, None, current=True, story=story)]
-    named = {story.slug}
+    linked = {story.slug}
     for entry in story.timeline:
         target = by_slug.get(entry.story) if entry.story else None
         items.append(TimelineItem(entry.date, entry.event, target.path if target else None, story=target))
         if target:
-            named.add(target.slug)
-    items += [TimelineItem(other.date, other.title, other.path, related=True, story=other) for other in related
-              if other.slug not in named]
+            linked.add(target.slug)
+    items += [TimelineItem(other.date, other.title, other.path, backlink=True, story=other)
+              for other in named_by if other.slug not in linked]
+    if len(items) == 1:
+        return ()
     return tuple(sorted(items, key=lambda item: (item.date, not item.current, item.text)))
