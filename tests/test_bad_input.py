@@ -185,7 +185,9 @@ def test_a_bad_clock_is_a_usage_error(mini_site: Path, beatgen: Callable[..., Ru
     ("title: Mini\nbase_url: https://example.org/\ntimezone: Mars/Olympus\n",
      "site.yaml:3:11: error: timezone must be an IANA name such as UTC or Europe/Paris, got 'Mars/Olympus' "
      "[bad-timezone]"),
-], ids=["unclosed-quote", "list", "wrong-type", "unknown-nested-key", "bad-url", "alias", "timezone"])
+    ("title: Mini\nbase_url: https://example.org/\naction_window_days: 0\n",
+     "site.yaml:3:21: error: action_window_days must be an integer from 1 to 3660, got 0 [out-of-range]"),
+], ids=["unclosed-quote", "list", "wrong-type", "unknown-nested-key", "bad-url", "alias", "timezone", "window"])
 def test_site_yaml_errors_exit_2(text: str, expected: str, built_mini: Path, beatgen: Callable[..., Run]) -> None:
     site = built_mini.parent
     (site / "site.yaml").write_text(text)

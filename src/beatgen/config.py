@@ -37,7 +37,8 @@ DEFAULT_PERMALINKS = {
     "entity": "/affected/{slug}/",
 }
 TOP_KEYS = ("title", "tagline", "description", "base_url", "language", "timezone", "permalinks", "per_page",
-            "feed_entries", "publisher", "author", "max_file_size", "rubric", "corrections_policy")
+            "feed_entries", "publisher", "author", "max_file_size", "rubric", "corrections_policy",
+            "action_window_days")
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,8 @@ class SiteConfig:
     max_file_size: int
     rubric: Rubric
     corrections_policy: str
+    action_window_days: int
+    """The home page's action items are the highest-impact stories of this many days up to the newest story."""
 
     @property
     def base_path(self) -> str:
@@ -152,6 +155,7 @@ def _read(r: Reader, base_url_override: str | None) -> SiteConfig:
         max_file_size=r.integer(("max_file_size",), 1024, 1 << 30, default=4 << 20) or 4 << 20,
         rubric=_rubric(r),
         corrections_policy=r.text(("corrections_policy",), default="/methodology/#corrections-policy"),
+        action_window_days=r.integer(("action_window_days",), 1, 3660, default=30) or 30,
     )
 
 

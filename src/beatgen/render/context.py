@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from itertools import takewhile
 from typing import Any
 
 from beatgen.content.model import Story
@@ -124,15 +125,28 @@ def story_context(c: Context) -> dict[str, Any]:
 def home_context(c: Context) -> dict[str, Any]:
     site, route = c.site, c.route
     stories = _slice(site.stories, route, site.config.per_page)
-    threshold = site.config.rubric.action_threshold
     first = route.page == 1
     return {
         "page": PageInfo(_titled(site.config.title, route), site.config.description, route.path, "home"),
         "lead": stories[0] if first and stories else None,
         "stories": stories[1:] if first else stories,
-        "action_items": [s for s in site.stories if s.impact >= threshold][:ACTION_ITEMS_ON_HOME] if first else [],
+        "action_items": action_items(site) if first else (),
+        "action_until": site.stories[0].date if site.stories else None,
         "pagination": _pager(route, "/"),
     }
+
+
+def action_items(site: Site) -> tuple[Story, ...]:
+    """The highest-impact action items of the `action_window_days` up to the newest story, the newer first on
+    equal impact. The window ends at the newest story, not at the clock, so that the home page changes only
+    with the content (as the trends page does) and a build of the same content gives the same page."""
+    if not site.stories:
+        return ()
+    config = site.config
+    since = site.stories[0].date - timedelta(days=config.action_window_days)
+    recent = takewhile(lambda story: story.date > since, site.stories)
+    weighty = [story for story in recent if story.impact >= config.rubric.action_threshold]
+    return tuple(sorted(weighty, key=lambda story: -story.impact)[:ACTION_ITEMS_ON_HOME])
 
 
 def taxon_context(c: Context) -> dict[str, Any]:
