@@ -45,7 +45,7 @@ def require_java_vnu() -> str:
 
 def page_kinds(public: Path) -> dict[str, Path]:
     """One built page of every kind (the layout's `kind-*` body class), the first in path order, and the first
-    page with an embed (its card is checked like any page)."""
+    pages with an embed and with footnotes (their markup is checked like any page's)."""
     kinds: dict[str, Path] = {}
     for path in sorted(public.rglob("*.html")):
         if path.relative_to(public).parts[0] == "pagefind":
@@ -58,6 +58,8 @@ def page_kinds(public: Path) -> dict[str, Path]:
         kinds.setdefault(kind, path)
         if '<figure class="embed ' in text:
             kinds.setdefault("embed", path)
+        if '<section class="footnotes">' in text:
+            kinds.setdefault("footnotes", path)
     return kinds
 
 

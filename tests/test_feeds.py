@@ -99,6 +99,22 @@ def test_pages_link_their_feeds_in_the_head(built_mini: Path) -> None:
         assert (built_mini / href.lstrip("/")).is_file()
 
 
+def test_entity_pages_have_their_own_feeds_linked_in_the_head(built_mini: Path) -> None:
+    base = built_mini / "affected" / "northwind-systems"
+    atom = feedparser.parse((base / "feed.xml").read_bytes())
+    assert not atom.bozo and atom.feed.title == "Mini Beat: Northwind Systems"
+    assert atom.feed.subtitle.startswith("Stories affecting Northwind Systems.")
+    assert [e.link for e in atom.entries] == ["https://example.org/stories/2026/03/alpha/",
+                                              "https://example.org/stories/2026/02/beta/"]
+    document = json.loads((base / "feed.json").read_text(encoding="utf-8"))
+    assert document["feed_url"] == "https://example.org/affected/northwind-systems/feed.json"
+    assert [item["url"] for item in document["items"]] == [e.link for e in atom.entries]
+    page = soup(base / "index.html")
+    assert [link["href"] for link in page.select("link[rel=alternate]")] == [
+        "/feed.xml", "/feed.json", "/affected/northwind-systems/feed.xml", "/affected/northwind-systems/feed.json"]
+    assert page.select_one("a.feed-link").get_text() == "Atom feed of stories affecting Northwind Systems"
+
+
 def test_sitemap_lists_every_public_page_with_lastmod(built_mini: Path) -> None:
     root = ET.parse(built_mini / "sitemap.xml").getroot()
     entries = {u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod") for u in root.findall(f"{SITEMAP}url")}

@@ -131,3 +131,19 @@ def test_head_and_assets(built_mini: Path) -> None:
     css = page.select_one("link[rel=stylesheet]")["href"]
     assert css.startswith("/static/css/site.") and css.endswith(".css")
     assert (built_mini / css.lstrip("/")).exists()
+
+
+def test_footnotes_section_has_a_notes_heading(built_sample: Path) -> None:
+    notes = soup(story(built_sample, "stories/2026/11/navy-red-sea-interceptor-costs")).select_one("section.footnotes")
+    assert [child.name for child in notes.find_all(recursive=False)] == ["h2", "ol"]
+    assert notes.h2.get_text() == "Notes" and notes.select_one("li#fn1") is not None
+
+
+def test_archive_month_lists_each_headline_with_its_signals(built_sample: Path) -> None:
+    month = soup(built_sample / "archive" / "2026" / "03" / "index.html")
+    cards = month.select(".story-list .card")
+    assert [card.select_one(".card-title a")["href"] for card in cards] == [
+        "/stories/2026/03/saudi-arabia-thaad-expansion/", "/stories/2026/03/hamas-urges-iran/",
+        "/stories/2026/03/iran-drone-strikes-gulf/"]
+    assert [len(card.select(".badges li")) for card in cards] == [3, 3, 3]
+    assert cards[2].select_one(".badge.impact").get_text() == "Impact 10/10"

@@ -134,7 +134,8 @@ def test_topic_page_has_sparkline_and_feed_link(built: Path) -> None:
     assert "4 in all, mean impact 5.8" in svg.find(f"{SVG}desc").text
     assert page.select_one("a.feed-link")["href"] == "/topics/space/feed.xml"
     entity = soup(built / "affected" / "nasa" / "index.html")
-    assert entity.select_one("figure.sparkline svg") is not None and entity.select_one("a.feed-link") is None
+    assert entity.select_one("figure.sparkline svg") is not None
+    assert entity.select_one("a.feed-link")["href"] == "/affected/nasa/feed.xml"
 
 
 def test_nav_and_story_coverage_link_to_trends(built: Path) -> None:

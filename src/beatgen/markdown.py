@@ -74,6 +74,7 @@ def make_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    md.add_render_rule("footnote_block_open", _notes_open)
     md.use(anchors_plugin, min_level=1, max_level=3, slug_func=slugify)
     md.validateLink = is_safe_url
     md.core.ruler.push("beatgen_headings", _demote_headings)
@@ -82,6 +83,11 @@ def make_markdown() -> MarkdownIt:
     md.use(embed_plugin)
     md.use(raw_html_plugin)
     return md
+
+
+def _notes_open(self: object, tokens: list[Token], idx: int, options: object, env: dict) -> str:
+    """The footnotes section with a heading of its own, like every other section of a page."""
+    return '<section class="footnotes">\n<h2 class="footnotes-title">Notes</h2>\n<ol class="footnotes-list">\n'
 
 
 def _demote_headings(state: StateCore) -> None:

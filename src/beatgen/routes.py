@@ -72,10 +72,13 @@ def reference_routes(site: Site) -> Iterator[Route]:
 
 
 def reader_routes(site: Site) -> Iterator[Route]:
-    """Feeds (site-wide and per topic), sitemaps, robots.txt and the search page."""
+    """Feeds (site-wide, per topic and per affected party), sitemaps, robots.txt and the search page."""
     for base, key in (("/", ""), *((taxon.path, taxon.slug) for taxon in site.topics.values())):
         yield Route(f"{base}feed.xml", "feeds/atom.xml", "feed-atom", key)
         yield Route(f"{base}feed.json", "feeds/feed.json", "feed-json", key)
+    for taxon in site.entities.values():
+        yield Route(f"{taxon.path}feed.xml", "feeds/atom.xml", "entity-feed-atom", taxon.slug)
+        yield Route(f"{taxon.path}feed.json", "feeds/feed.json", "entity-feed-json", taxon.slug)
     yield Route("/sitemap.xml", "seo/sitemap.xml", "sitemap")
     yield Route("/news-sitemap.xml", "seo/news-sitemap.xml", "news-sitemap")
     yield Route("/robots.txt", "seo/robots.txt", "robots")

@@ -163,7 +163,8 @@ def taxon_context(c: Context) -> dict[str, Any]:
         "stories": _slice(taxon.stories, route, site.config.per_page),
         "pagination": _pager(route, taxon.path),
         "sparkline": taxon_trend(site, taxon) if route.page == 1 else None,
-        "feed": f"{taxon.path}feed.xml" if topic else None,
+        "feed": f"{taxon.path}feed.xml",
+        "feed_label": "Atom feed of this topic" if topic else f"Atom feed of stories affecting {taxon.name}",
     }
 
 
@@ -272,6 +273,8 @@ CONTEXTS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "search": search_context,
     "feed-atom": atom_context,
     "feed-json": json_feed_context,
+    "entity-feed-atom": atom_context,
+    "entity-feed-json": json_feed_context,
     "sitemap": sitemap_context,
     "sitemap-index": sitemap_index_context,
     "sitemap-part": sitemap_part_context,

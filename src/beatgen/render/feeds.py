@@ -1,4 +1,4 @@
-"""Atom (RFC 4287) and JSON Feed 1.1 of the latest stories, site-wide and per topic.
+"""Atom (RFC 4287) and JSON Feed 1.1 of the latest stories, site-wide, per topic and per affected party.
 
 Entry ids are `tag:` URIs made of the host, the publication date and the slug: editing or
 correcting a story changes its `updated` time, never its id, so readers do not show it as new.
@@ -108,9 +108,11 @@ def make_entry(c: Context, story: Story, topic_names: tuple[str, ...]) -> FeedEn
 
 
 def build_feed(c: Context) -> Feed:
-    """The feed a route names: the site's (key "") or one topic's (key = its slug)."""
+    """The feed a route names: the site's (key "") or one topic's or affected party's (key = its slug)."""
     site, config = c.site, c.site.config
-    taxon = site.topics[c.route.key] if c.route.key else None
+    entity = c.route.kind.startswith("entity-")
+    taxon = (site.entities if entity else site.topics)[c.route.key] if c.route.key else None
+    about = "affecting" if entity else "on"
     stories = (taxon.stories if taxon else site.stories)[:config.feed_entries]
     base = taxon.path if taxon else "/"
     atom, json_path = feed_paths(base)
@@ -118,7 +120,7 @@ def build_feed(c: Context) -> Feed:
                     for story in stories)
     return Feed(
         title=f"{config.title}: {taxon.name}" if taxon else config.title,
-        subtitle=f"Stories on {taxon.name}. {config.tagline}" if taxon else config.description,
+        subtitle=f"Stories {about} {taxon.name}. {config.tagline}" if taxon else config.description,
         language=config.language,
         author=config.author,
         home_url=config.base_url + base.lstrip("/"),

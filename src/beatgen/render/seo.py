@@ -75,8 +75,8 @@ def _feed_links(c: Context) -> tuple[FeedLink, ...]:
     atom, json_path = feed_paths("/")
     links = [FeedLink(config.title, "application/atom+xml", atom),
              FeedLink(config.title, "application/feed+json", json_path)]
-    if c.route.kind == "topic":
-        taxon = c.site.topics[c.route.key]
+    if c.route.kind in ("topic", "entity"):
+        taxon = (c.site.topics if c.route.kind == "topic" else c.site.entities)[c.route.key]
         atom, json_path = feed_paths(taxon.path)
         links += [FeedLink(f"{config.title}: {taxon.name}", "application/atom+xml", atom),
                   FeedLink(f"{config.title}: {taxon.name}", "application/feed+json", json_path)]
