@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from sitekit import Run, copy_site, soup, write_story
 
+from beatgen.render.charts import sparkline
+
 NOW = "2026-06-30T00:00:00Z"
 SVG = "{http://www.w3.org/2000/svg}"
 # slug, date, impact, sentiment, topics, affected, outlets. The newest story is 2026-05-29 (a Friday).
@@ -126,16 +128,33 @@ def test_trends_page_is_identical_across_builds(trends_site: Path, built: Path,
     assert (again / "trends" / "index.html").read_bytes() == (built / "trends" / "index.html").read_bytes()
 
 
-def test_topic_page_has_sparkline_and_feed_link(built: Path) -> None:
+def test_topic_page_has_sparkline_on_the_common_scale_and_feed_link(built: Path) -> None:
+    """The busiest week of any topic or entity holds 2 stories (air defense and Iran, week of May 25): every
+    sparkline's bars are drawn against 2, so Space's weeks of one story are half height."""
     page = soup(built / "topics" / "space" / "index.html")
     svg = ET.fromstring(str(page.select_one("figure.sparkline svg")))
     assert svg.find(f"{SVG}title").text == "Space: stories and impact per week"
-    assert len(svg.findall(f".//{SVG}rect")) == 4
-    assert "4 in all, mean impact 5.8" in svg.find(f"{SVG}desc").text
+    assert [rect.get("height") for rect in svg.findall(f".//{SVG}rect")] == ["22"] * 4
+    desc = svg.find(f"{SVG}desc").text
+    assert "in the 26 weeks to the week of May 25, 2026, 4 in all, on a scale of 0 to 2 stories" in desc
+    assert desc.endswith("; 5.8 over the period.")
+    assert len(svg.findall(f".//{SVG}circle")) == 4 and not svg.findall(f".//{SVG}polyline")
+    assert page.select_one("figure.sparkline figcaption").get_text(" ", strip=True).startswith(desc)
     assert page.select_one("a.feed-link")["href"] == "/topics/space/feed.xml"
+    busiest_page = soup(built / "topics" / "air-defense" / "index.html")
+    busiest = ET.fromstring(str(busiest_page.select_one("figure.sparkline svg")))
+    assert sorted(rect.get("height") for rect in busiest.findall(f".//{SVG}rect")) == ["22", "44"]
     entity = soup(built / "affected" / "nasa" / "index.html")
     assert entity.select_one("figure.sparkline svg") is not None
     assert entity.select_one("a.feed-link")["href"] == "/affected/nasa/feed.xml"
+
+
+def test_sparkline_draws_lone_weeks_as_dots_and_joins_consecutive_ones() -> None:
+    svg = ET.fromstring(str(sparkline("s", "Title", "Description", [1, 0, 2, 1], [5.0, None, 6.0, 8.0], 4)))
+    assert [rect.get("height") for rect in svg.findall(f".//{SVG}rect")] == ["11", "22", "11"]
+    assert [(c.get("cx"), c.get("cy")) for c in svg.findall(f".//{SVG}circle")] == [
+        ("30", "24"), ("150", "20"), ("210", "12")]
+    assert [p.get("points") for p in svg.findall(f".//{SVG}polyline")] == ["150,20 210,12"]
 
 
 def test_nav_and_story_coverage_link_to_trends(built: Path) -> None:

@@ -15,6 +15,8 @@ from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 40
+SPARK_PAD = 4
+"""Room above a sparkline's tallest bar and around its impact dots, so neither is clipped."""
 # Hatching drawn over a series' colour, so stacked segments differ by more than hue.
 PATTERNS = ("M0,6 L6,0", "", "M0,0 L6,6 M0,6 L6,0", "M3,1 L3,1.01", "M0,3 L6,3")
 
@@ -192,22 +194,27 @@ def legend_swatch(chart_id: str, key: str, label: str) -> Markup:
                   f'<span>{escape(label)}</span>')
 
 
-def sparkline(chart_id: str, title: str, desc: str, counts: Sequence[int], means: Sequence[float | None]) -> Markup:
-    """Weekly story counts as thin bars with the mean impact (0–10) as a line above them."""
+def sparkline(chart_id: str, title: str, desc: str, counts: Sequence[int], means: Sequence[float | None],
+              top: int) -> Markup:
+    """Weekly story counts as thin bars on a scale of 0 to `top`, the mean impact (0–10) of each week with
+    stories as a dot, joined by a line across consecutive weeks (a lone week is a dot alone)."""
     width, height = 240, 48
-    top = max(max(counts, default=0), 1)
     slot = width / max(len(counts), 1)
     parts = _open(chart_id, title, desc, "spark", width, height)
+    parts.append(f'<line class="scale-top" x1="0" y1="{SPARK_PAD}" x2="{width}" y2="{SPARK_PAD}"/>')
     parts.append('<g class="bars">')
     for index, count in enumerate(counts):
         if count:
-            bar = (height - 4) * count / top
+            bar = (height - SPARK_PAD) * count / top
             parts.append(f'<rect x="{num(slot * index + 0.5)}" y="{num(height - bar)}" '
                          f'width="{num(max(slot - 1, 0.5))}" height="{num(bar)}"/>')
     parts.append("</g>")
+    points = {i: (num(slot * (i + 0.5)), num(SPARK_PAD + (height - 2 * SPARK_PAD) * (1 - (m or 0) / 10)))
+              for i, m in enumerate(means) if m is not None}
     for run in _runs(means):
-        points = " ".join(f"{num(slot * (i + 0.5))},{num(2 + (height - 4) * (1 - (means[i] or 0) / 10))}"
-                          for i in run)
-        parts.append(f'<polyline class="mean" points="{points}"/>')
-    parts.append("</svg>")
+        if len(run) > 1:
+            parts.append(f'<polyline class="mean" points="{" ".join(",".join(points[i]) for i in run)}"/>')
+    parts.append('<g class="markers">')
+    parts += [f'<circle cx="{x}" cy="{y}" r="2.2"/>' for x, y in points.values()]
+    parts += ["</g>", "</svg>"]
     return Markup("".join(parts))

@@ -103,20 +103,25 @@ def trend_charts(trends: Trends, config: SiteConfig) -> tuple[Chart, ...]:
 
 
 def taxon_sparkline(slug: str, name: str, stories: Sequence[Story], newest: Story | None,
-                    zone: ZoneInfo) -> Chart | None:
-    """Weekly story count and mean impact of one topic or entity over the site's last SPARK_WEEKS weeks."""
+                    zone: ZoneInfo, top: int) -> Chart | None:
+    """Weekly story count and mean impact of one topic or entity over the site's last SPARK_WEEKS weeks, the
+    bars on the common scale `top` (the busiest week of any topic or entity), stated in the caption."""
     if newest is None:
         return None
     weeks = weekly(stories, zone, local_day(newest, zone), SPARK_WEEKS)
     total = sum(w.count for w in weeks)
     impact = sum((w.mean_impact or 0) * w.count for w in weeks)
-    mean = f", mean impact {impact / total:.1f}" if total else ""
+    scale = max(top, 1)
     title = f"{name}: stories and impact per week"
-    desc = (f"Bars: stories per week about {name} in the {SPARK_WEEKS} weeks to {day(weeks[-1].start)}, "
-            f"{total} in all{mean}. Line: mean impact score (0 to 10) of each week.")
+    desc = (f"Bars: stories per week about {name} in the {SPARK_WEEKS} weeks to the week of "
+            f"{day(weeks[-1].start)}, {total} in all, on a scale of 0 to {scale} "
+            f"{'story' if scale == 1 else 'stories'} (the busiest week of any topic or affected party, "
+            f"marked by the line at the top). Dots: the mean impact score of each week with stories, on a scale "
+            f"of 0 to 10, joined by a line across consecutive weeks"
+            + (f"; {impact / total:.1f} over the period." if total else "."))
     chart_id = f"spark-{slug}"
     return Chart(chart_id, title, desc, sparkline(chart_id, title, desc, [w.count for w in weeks],
-                                                 [w.mean_impact for w in weeks]))
+                                                 [w.mean_impact for w in weeks], scale))
 
 
 def trends_view(site: Site) -> dict[str, Any]:
@@ -130,4 +135,5 @@ def trends_view(site: Site) -> dict[str, Any]:
 
 def taxon_trend(site: Site, taxon: Taxon) -> Chart | None:
     newest = site.stories[0] if site.stories else None
-    return taxon_sparkline(taxon.slug, taxon.name, taxon.stories, newest, ZoneInfo(site.config.timezone))
+    return taxon_sparkline(taxon.slug, taxon.name, taxon.stories, newest, ZoneInfo(site.config.timezone),
+                           site.spark_top)

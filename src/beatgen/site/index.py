@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from beatgen.config import SiteConfig
 from beatgen.content.model import Page, Story, Term
 from beatgen.site.related import related_stories
 from beatgen.site.timeline import timeline_backlinks
+from beatgen.site.trends import SPARK_WEEKS, busiest_taxon_week
 from beatgen.urls import slugify, term_path
 
 
@@ -42,6 +44,8 @@ class Site:
     related: dict[str, tuple[Story, ...]] = field(default_factory=dict)
     named_by: dict[str, tuple[Story, ...]] = field(default_factory=dict)
     """Slug → the stories whose timeline names it: the back-links of its own timeline."""
+    spark_top: int = 0
+    """The busiest week of any topic or entity in the sparklines' window: their common scale."""
 
     def older(self, story: Story) -> Story | None:
         index = self.position[story.slug] + 1
@@ -70,6 +74,7 @@ def build_site(config: SiteConfig, stories: list[Story], terms: list[Term], page
     site.entities = _taxonomy(ordered, lambda s: s.affected, config.permalink("entity"), lambda name: name)
     site.archive = _archive(ordered)
     site.named_by = timeline_backlinks(ordered)
+    site.spark_top = busiest_taxon_week(ordered, ZoneInfo(config.timezone), SPARK_WEEKS)
     if related is None:
         site.related = related_stories(ordered)
     else:

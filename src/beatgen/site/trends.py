@@ -125,6 +125,25 @@ def _week(start: date, impacts: list[int]) -> Week:
     return Week(start, len(impacts), sum(impacts) / len(impacts), min(impacts), max(impacts))
 
 
+def busiest_taxon_week(stories: Sequence[Story], zone: ZoneInfo, weeks: int) -> int:
+    """The most stories any one topic or affected party had in a week, over the `weeks` weeks ending with the
+    newest story's: the common scale of every sparkline, so that two taxon pages can be compared by eye.
+
+    `stories` come newest first (the site's order); only those inside the window are read.
+    """
+    if not stories:
+        return 0
+    first = week_start(local_day(stories[0], zone)) - timedelta(weeks=weeks - 1)
+    counts: Counter[tuple[str, date]] = Counter()
+    for story in stories:
+        start = week_start(local_day(story, zone))
+        if start < first:
+            break
+        counts.update((key, start) for key in {f"t:{slugify(n)}" for n in story.topics}
+                      | {f"e:{slugify(n)}" for n in story.affected})
+    return max(counts.values(), default=0)
+
+
 def monthly(stories: Iterable[Story], zone: ZoneInfo, newest: date, months: int) -> tuple[MonthMix, ...]:
     """Sentiment mix and single-source count for `months` months ending with the newest story's month."""
     last = month_start(newest)
