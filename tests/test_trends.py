@@ -74,8 +74,13 @@ def test_sentiment_mix_and_single_source_share_per_month(built: Path) -> None:
         ["April 2026", "0", "0", "1", "0", "1", "2"], ["May 2026", "1", "1", "1", "1", "0", "4"],
     ]
     single = rows(page.select_one("#chart-single table"))
-    assert [row[1:] for row in single] == [["1", "2", "50%"], ["0", "0", "–"], ["0", "0", "–"], ["1", "2", "50%"],
-                                           ["0", "2", "0%"], ["2", "4", "50%"]]
+    assert [row[1:] for row in single] == [["1", "2", "50% (1 of 2)"], ["0", "0", "–"], ["0", "0", "–"],
+                                           ["1", "2", "50% (1 of 2)"], ["0", "2", "0% (0 of 2)"],
+                                           ["2", "4", "50% (2 of 4)"]]
+    figure = page.select_one("#chart-single")
+    assert figure.select_one(".chart-desc").get_text().endswith("In May 2026: 50% (2 of 4).")
+    notes = [t.get_text() for t in figure.select("svg.chart-wide text.note")]
+    assert notes == ["1 of 2", "1 of 2", "0 of 2", "2 of 4"]
 
 
 def test_rising_and_falling_in_30_and_90_day_windows(built: Path) -> None:
@@ -119,6 +124,46 @@ def test_every_chart_is_labelled_svg_with_a_text_equivalent(built: Path) -> None
     assert len(stacked.findall(f".//{SVG}pattern")) == 5
     assert len(stacked.findall(f".//{SVG}rect[@class]")) >= 9
     assert [li.get_text() for li in figures[2].select(".legend li")][0] == "Very negative"
+
+
+def test_ties_are_reported_as_ties(built: Path) -> None:
+    desc = soup(built / "trends" / "index.html").select_one("#chart-weekly .chart-desc").get_text()
+    assert desc.endswith("the busiest weeks, tied at 2 stories each, began Dec 15, 2025 and May 25, 2026.")
+
+
+def test_ties_at_the_cut_of_movers_and_heat_rows_are_not_hidden(tmp_path: Path, beatgen: Callable[..., Run]) -> None:
+    """Ten affected parties rise by one each (eight are listed, the table says two more did too); thirteen
+    topics have one story each (the heat table keeps all of them, tied at the twelfth)."""
+    site = copy_site("mini", tmp_path / "site")
+    for path in (site / "content" / "stories").rglob("*.md"):
+        path.unlink()
+    write_story(site, "old", "2026-01-05", topics=["t0"], affected=["Z"])
+    write_story(site, "many", "2026-05-29", topics=[f"t{n}" for n in range(1, 13)],
+                affected=[f"E{n:02}" for n in range(10)])
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    page = soup(site / "public" / "trends" / "index.html")
+    table = next(t for t in page.select("table.movers") if t.caption.get_text().startswith("Who's affected: last 30"))
+    assert [row[0] for row in rows(table)] == [f"E{n:02}" for n in range(8)] + ["2 more also rose by 1."]
+    assert len(rows(page.select_one("table.heat"))) == 13
+
+
+def test_charts_have_axis_titles_and_a_narrow_layout_with_fewer_labels(built: Path) -> None:
+    page = soup(built / "trends" / "index.html")
+    titles = {"chart-weekly": ("Stories", "Week (starting Monday)"), "chart-impact": ("Impact score (1–10)",
+              "Week (starting Monday)"), "chart-sentiment": ("Stories", "Month"),
+              "chart-single": ("Single-source share (%)", "Month")}
+    for chart_id, expected in titles.items():
+        wide, narrow = page.select(f"#{chart_id} svg.chart")
+        assert (wide["class"][1], narrow["class"][1]) == ("chart-wide", "chart-narrow")
+        assert wide["viewbox"] == "0 0 720 280" and narrow["viewbox"] == "0 0 280 240"
+        for svg in (wide, narrow):
+            assert tuple(t.get_text() for t in svg.select("text.axis-title")) == expected
+            assert svg["aria-labelledby"] == f"{svg.title['id']} {svg.desc['id']}"
+    wide, narrow = page.select("#chart-weekly svg.chart")
+    labels = [t.get_text() for t in wide.select("text.tick") if not t.get_text()[0].isdigit()]
+    assert labels == ["Dec 2025", "Jan 2026", "Feb", "Mar", "Apr", "May"]
+    assert [t.get_text() for t in narrow.select("text.tick") if not t.get_text()[0].isdigit()] == [
+        "Dec 2025", "Feb 2026", "Apr", "May"]
 
 
 def test_trends_page_is_identical_across_builds(trends_site: Path, built: Path,

@@ -8,7 +8,7 @@ from sitekit import copy_site
 
 from beatgen.cli import main
 
-BAR_FILL = "getComputedStyle(document.querySelector('#chart-weekly .bars rect')).fill"
+BAR_FILL = "getComputedStyle(document.querySelector('#chart-weekly .chart-wide .bars rect')).fill"
 
 
 def test_trends_page_reads_in_light_and_dark(tmp_path: Path, browser, static_server) -> None:
@@ -20,10 +20,11 @@ def test_trends_page_reads_in_light_and_dark(tmp_path: Path, browser, static_ser
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         page.emulate_media(color_scheme=scheme)
         page.goto(f"{base}/trends/")
-        assert page.locator("svg.chart").count() == 4
+        assert page.locator("svg.chart").count() == 8
+        assert page.locator("svg.chart-narrow").nth(0).bounding_box() is None
         for index in range(4):
-            box = page.locator("svg.chart").nth(index).bounding_box()
-            assert box and box["width"] > 300 and box["height"] > 100
+            box = page.locator("svg.chart-wide").nth(index).bounding_box()
+            assert box and box["width"] > 700 and box["height"] > 250
         fills[scheme] = page.evaluate(BAR_FILL)
         page.locator("#chart-weekly details summary").click()
         assert page.locator("#chart-weekly details table").is_visible()

@@ -5,7 +5,7 @@ Titles, descriptions and axis labels are written here, so every chart says in wo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,7 +15,16 @@ from markupsafe import Markup
 
 from beatgen.config import SiteConfig
 from beatgen.content.model import Story
-from beatgen.render.charts import band_chart, column_chart, legend_swatch, sparkline, stacked_chart
+from beatgen.render.charts import (
+    LAYOUTS,
+    Layout,
+    Spec,
+    band_chart,
+    column_chart,
+    legend_swatch,
+    sparkline,
+    stacked_chart,
+)
 from beatgen.site.index import Site, Taxon
 from beatgen.site.trends import SPARK_WEEKS, MonthMix, Trends, Week, compute_trends, local_day, weekly
 
@@ -26,6 +35,7 @@ class Chart:
     title: str
     desc: str
     svg: Markup
+    """The chart drawn in every layout (render/charts.py LAYOUTS); site.css shows the one that fits."""
     legend: tuple[Markup, ...] = ()
 
 
@@ -33,42 +43,67 @@ def day(value: date) -> str:
     return f"{value:%b} {value.day}, {value:%Y}"
 
 
-def week_labels(weeks: Sequence[Week]) -> list[tuple[int, str]]:
-    """A label under the first week of each month; the year on the first label and on January."""
-    labels = []
-    for index, week in enumerate(weeks):
-        if week.start.day <= 7 or index == 0:
-            text = f"{week.start:%b}" + (f" {week.start:%Y}" if not labels or week.start.month == 1 else "")
-            labels.append((index, text))
-    return labels
+def days_in_words(days: Sequence[date]) -> str:
+    """"Mar 9", "Mar 9 and Nov 9, 2026", "Dec 29, 2025, Jan 5, 2026 and ...": the year once when all share it."""
+    if len({d.year for d in days}) == 1:
+        names = [f"{d:%b} {d.day}" for d in days]
+        names[-1] += f", {days[-1]:%Y}"
+    else:
+        names = [day(d) for d in days]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def month_labels(months: Sequence[MonthMix]) -> list[tuple[int, str]]:
-    return [(i, f"{m.month:%b}" + (f" {m.month:%Y}" if i == 0 or m.month.month == 1 else ""))
-            for i, m in enumerate(months)]
+def n_stories(n: int) -> str:
+    return f"{n} story" if n == 1 else f"{n} stories"
+
+
+def rate(part: int, whole: int) -> str:
+    """A share with the counts it comes from: "67% (2 of 3)"."""
+    return f"{part / whole:.0%} ({part} of {whole})" if whole else "no stories"
+
+
+def week_dates(weeks: Sequence[Week]) -> tuple[tuple[int, date], ...]:
+    """The weeks that may carry a month label: the first one shown, and the first of each month."""
+    return tuple((index, week.start) for index, week in enumerate(weeks) if index == 0 or week.start.day <= 7)
+
+
+def month_dates(months: Sequence[MonthMix]) -> tuple[tuple[int, date], ...]:
+    return tuple((index, m.month) for index, m in enumerate(months))
+
+
+def drawn(spec: Spec, draw: Callable[[Layout], Markup], legend: tuple[Markup, ...] = ()) -> Chart:
+    return Chart(spec.id, spec.title, spec.desc, Markup("").join(draw(layout) for layout in LAYOUTS), legend)
+
+
+def busiest_weeks(weeks: Sequence[Week]) -> str:
+    """The busiest week, or every week tied for it: one of several equal weeks is never singled out."""
+    peak = max(w.count for w in weeks)
+    tied = [w.start for w in weeks if w.count == peak]
+    if len(tied) == 1:
+        return f"the busiest week, from {day(tied[0])}, had {n_stories(peak)}"
+    return f"the busiest weeks, tied at {n_stories(peak)} each, began {days_in_words(tied)}"
 
 
 def weekly_chart(weeks: Sequence[Week]) -> Chart:
     total = sum(w.count for w in weeks)
-    busiest = max(weeks, key=lambda w: (w.count, w.start))
     desc = (f"Stories published per week in the {len(weeks)} weeks from {day(weeks[0].start)} to the week of "
-            f"{day(weeks[-1].start)}: {total} stories in all; the busiest week, from {day(busiest.start)}, "
-            f"had {busiest.count}.")
-    title = "Stories per week"
-    return Chart("chart-weekly", title, desc,
-                 column_chart("chart-weekly", title, desc, [w.count for w in weeks], week_labels(weeks)))
+            f"{day(weeks[-1].start)}: {n_stories(total)} in all; {busiest_weeks(weeks)}.")
+    spec = Spec("chart-weekly", "Stories per week", desc, "Stories", "Week (starting Monday)",
+                week_dates(weeks))
+    return drawn(spec, lambda layout: column_chart(spec, [w.count for w in weeks], layout))
 
 
 def impact_chart(weeks: Sequence[Week]) -> Chart:
     scored = [w for w in weeks if w.mean_impact is not None]
-    overall = sum((w.mean_impact or 0) * w.count for w in scored) / max(sum(w.count for w in scored), 1)
+    stories = sum(w.count for w in scored)
+    overall = sum((w.mean_impact or 0) * w.count for w in scored) / max(stories, 1)
     desc = (f"Mean impact score (1 to 10) of each week's stories, drawn as a line with a dot per week; the "
             f"shaded band runs from the week's lowest to its highest score. Weeks without stories are gaps. "
-            f"Mean over the period: {overall:.1f}.")
-    title = "Mean impact per week, with the spread"
-    svg = band_chart("chart-impact", title, desc, [w.mean_impact for w in weeks], [w.low for w in weeks],
-                     [w.high for w in weeks], week_labels(weeks))
-    return Chart("chart-impact", title, desc, svg)
+            f"Mean over the period: {overall:.1f}, from {n_stories(stories)}.")
+    spec = Spec("chart-impact", "Mean impact per week, with the spread", desc, "Impact score (1–10)",
+                "Week (starting Monday)", week_dates(weeks))
+    return drawn(spec, lambda layout: band_chart(spec, [w.mean_impact for w in weeks], [w.low for w in weeks],
+                                                 [w.high for w in weeks], layout))
 
 
 def sentiment_chart(months: Sequence[MonthMix], config: SiteConfig) -> Chart:
@@ -78,21 +113,22 @@ def sentiment_chart(months: Sequence[MonthMix], config: SiteConfig) -> Chart:
     desc = (f"Stories per month stacked by sentiment, from {series[0][1].lower()} at the bottom to "
             f"{series[-1][1].lower()} at the top; each tier has its own hatching. In {latest.month:%B %Y}: "
             f"{parts or 'no stories'}.")
-    title = "Sentiment mix per month"
-    svg = stacked_chart("chart-sentiment", title, desc, [m.counts for m in months], series, month_labels(months))
-    legend = tuple(legend_swatch("chart-sentiment", key, label) for key, label in series)
-    return Chart("chart-sentiment", title, desc, svg, legend)
+    spec = Spec("chart-sentiment", "Sentiment mix per month", desc, "Stories", "Month",
+                month_dates(months))
+    legend = tuple(legend_swatch(spec.id, index, key, label) for index, (key, label) in enumerate(series))
+    return drawn(spec, lambda layout: stacked_chart(spec, [m.counts for m in months], series, layout), legend)
 
 
 def single_source_chart(months: Sequence[MonthMix]) -> Chart:
     latest = months[-1]
-    share = f"{latest.single_share:.0%}" if latest.single_share is not None else "no stories"
-    desc = (f"Share of each month's stories that rest on a single independent source, in percent. "
-            f"In {latest.month:%B %Y}: {latest.single} of {latest.total} ({share}).")
-    title = "Single-source stories per month"
+    desc = (f"Share of each month's stories that rest on a single independent source, in percent, with the "
+            f"counts over each bar where there is room. "
+            f"In {latest.month:%B %Y}: {rate(latest.single, latest.total)}.")
+    spec = Spec("chart-single", "Single-source stories per month", desc, "Single-source share (%)", "Month",
+                month_dates(months))
     values = [m.single_share or 0.0 for m in months]
-    svg = column_chart("chart-single", title, desc, values, month_labels(months), unit="%", scale=100)
-    return Chart("chart-single", title, desc, svg)
+    notes = [f"{m.single} of {m.total}" if m.total else "" for m in months]
+    return drawn(spec, lambda layout: column_chart(spec, values, layout, unit="%", scale=100, notes=notes))
 
 
 def trend_charts(trends: Trends, config: SiteConfig) -> tuple[Chart, ...]:

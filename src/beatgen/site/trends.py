@@ -62,11 +62,14 @@ class Mover:
 
 @dataclass(frozen=True)
 class Movers:
-    """Taxa whose story count rose or fell in the last `days` against the `days` before."""
+    """Taxa whose story count rose or fell in the last `days` against the `days` before; `more_rising` and
+    `more_falling` count those left out that tie with the last one shown, so a cut is never silent."""
 
     days: int
     rising: tuple[Mover, ...]
     falling: tuple[Mover, ...]
+    more_rising: int = 0
+    more_falling: int = 0
 
 
 @dataclass(frozen=True)
@@ -181,12 +184,21 @@ def movers(stories: Sequence[Story], zone: ZoneInfo, newest: date, days: int,
     everyone = [Mover(slug, names[slug], recent[slug], before[slug]) for slug in sorted(names)]
     rising = sorted((m for m in everyone if m.change > 0), key=lambda m: (-m.change, -m.recent, m.slug))
     falling = sorted((m for m in everyone if m.change < 0), key=lambda m: (m.change, -m.before, m.slug))
-    return Movers(days, tuple(rising[:MOVERS_SHOWN]), tuple(falling[:MOVERS_SHOWN]))
+    return Movers(days, tuple(rising[:MOVERS_SHOWN]), tuple(falling[:MOVERS_SHOWN]),
+                  _tied_beyond(rising), _tied_beyond(falling))
+
+
+def _tied_beyond(movers: list[Mover]) -> int:
+    """How many movers past the cut have the same change as the last one shown."""
+    if len(movers) <= MOVERS_SHOWN:
+        return 0
+    return sum(m.change == movers[MOVERS_SHOWN - 1].change for m in movers[MOVERS_SHOWN:])
 
 
 def heat_rows(stories: Iterable[Story], zone: ZoneInfo, months: Sequence[date],
               names_of: Callable[[Story], Iterable[str]], display: Callable[[str], str]) -> tuple[HeatRow, ...]:
-    """Story counts per taxon and month for the busiest taxa, with a shading level 0–HEAT_LEVELS per cell."""
+    """Story counts per taxon and month for the HEAT_ROWS busiest taxa (more when taxa tie at the cut), with a
+    shading level 0–HEAT_LEVELS per cell."""
     column = {month: index for index, month in enumerate(months)}
     cells: dict[str, list[int]] = defaultdict(lambda: [0] * len(months))
     names: dict[str, str] = {}
@@ -198,7 +210,9 @@ def heat_rows(stories: Iterable[Story], zone: ZoneInfo, months: Sequence[date],
             slug = slugify(name)
             cells[slug][index] += 1
             names.setdefault(slug, display(name))
-    top = sorted(cells, key=lambda slug: (-sum(cells[slug]), slug))[:HEAT_ROWS]
+    ranked = sorted(cells, key=lambda slug: (-sum(cells[slug]), slug))
+    cut = sum(cells[ranked[HEAT_ROWS - 1]]) if len(ranked) > HEAT_ROWS else 0
+    top = [slug for index, slug in enumerate(ranked) if index < HEAT_ROWS or sum(cells[slug]) == cut]
     peak = max((max(cells[slug]) for slug in top), default=0)
     return tuple(HeatRow(slug, names[slug], tuple(cells[slug]), tuple(_level(n, peak) for n in cells[slug]),
                          sum(cells[slug])) for slug in top)
