@@ -1,6 +1,7 @@
-"""`make audit`: Lighthouse on the built sample site's home page and newest story, served on loopback.
+"""`make audit`: Lighthouse on the built sample site's home page, newest story, first topic and trends page,
+as a phone and as a desktop, served on loopback.
 
-Prints the four category scores of each page and exits 1 when any is under the bar (95).
+Prints the four category scores of each page and form factor and exits 1 when any is under the bar (95).
 Lighthouse runs Debian's Chromium (CHROME_PATH), never a browser of its own.
 """
 
@@ -23,6 +24,7 @@ CHROME_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-background-netw
                 "--disable-component-update --no-first-run")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 BAR = 95
+FORMS = ("mobile", "desktop")
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -35,15 +37,23 @@ def build_site(out: Path) -> None:
                     "--quiet"], check=True, cwd=REPO)
 
 
-def newest_story(out: Path) -> str:
-    html = (out / "index.html").read_text(encoding="utf-8")
-    start = html.index('class="lead-title"><a href="') + len('class="lead-title"><a href="')
+def first_link(out: Path, page: str, marker: str) -> str:
+    """The first link after `marker` in a built page: the lead story of the home page, the first topic."""
+    html = (out / page).read_text(encoding="utf-8")
+    start = html.index(marker)
+    start = html.index('<a href="', start) + len('<a href="')
     return html[start:html.index('"', start)]
 
 
-def lighthouse(url: str, chrome: str) -> dict[str, int]:
+def pages(out: Path) -> tuple[tuple[str, str], ...]:
+    return (("home", "/"), ("story", first_link(out, "index.html", 'class="lead-title"')),
+            ("topic", first_link(out, "topics/index.html", 'class="taxon-list"')), ("trends", "/trends/"))
+
+
+def lighthouse(url: str, chrome: str, form: str) -> dict[str, int]:
     command = [str(LIGHTHOUSE), url, "--output=json", "--output-path=stdout", "--quiet",
-               f"--chrome-flags={CHROME_FLAGS}", f"--only-categories={','.join(CATEGORIES)}"]
+               f"--chrome-flags={CHROME_FLAGS}", f"--only-categories={','.join(CATEGORIES)}",
+               *(["--preset=desktop"] if form == "desktop" else [])]
     result = subprocess.run(command, capture_output=True, text=True, check=True,
                             env={**os.environ, "CHROME_PATH": chrome})
     report = json.loads(result.stdout)
@@ -63,10 +73,12 @@ def main() -> int:
         base = f"http://127.0.0.1:{server.server_address[1]}"
         failed = False
         try:
-            for name, path in (("home", "/"), ("story", newest_story(out))):
-                scores = lighthouse(base + path, chrome)
-                failed |= min(scores.values()) < BAR
-                print(f"{name:6} {path}: " + "  ".join(f"{k} {v}" for k, v in scores.items()))
+            for name, path in pages(out):
+                for form in FORMS:
+                    scores = lighthouse(base + path, chrome, form)
+                    failed |= min(scores.values()) < BAR
+                    print(f"{name:6} {form:7} {path}: " + "  ".join(f"{k} {v}" for k, v in scores.items()),
+                          flush=True)
         finally:
             server.shutdown()
     return 1 if failed else 0
