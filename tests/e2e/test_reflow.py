@@ -25,6 +25,10 @@ TEXT_SIZES = """() => [...document.querySelectorAll('svg text')].filter(t => t.g
   const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
   return [t.textContent, parseFloat(getComputedStyle(t).fontSize) * scale, t.getBoundingClientRect().height];
 })"""
+# The other text of the page: every element that holds text of its own, at its computed size.
+HTML_TEXT_SIZES = """() => [...document.querySelectorAll('body *:not(svg *)')].filter(el =>
+  [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) && el.getClientRects().length
+  && !el.closest('.visually-hidden')).map(el => [el.tagName, parseFloat(getComputedStyle(el).fontSize)])"""
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -51,11 +55,13 @@ def test_chart_text_on_trends_is_at_least_12_css_px(built_sample: Path, browser,
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(static_server(built_sample) + "/trends/")
     sizes = page.evaluate(TEXT_SIZES)
+    other = page.evaluate(HTML_TEXT_SIZES)
     page.close()
-    assert len(sizes) > 40
+    assert len(sizes) > 40 and len(other) > 100
     small = [(text, round(size, 2)) for text, size, _height in sizes if size < 12]
     assert not small, small
     assert all(height >= 12 for _text, _size, height in sizes)
+    assert not [(tag, size) for tag, size in other if size < 12]
 
 
 def test_action_items_come_before_the_latest_list_on_a_phone(built_sample: Path, browser, static_server) -> None:
