@@ -44,7 +44,7 @@ def day(value: date) -> str:
 
 
 def days_in_words(days: Sequence[date]) -> str:
-    """"Mar 9", "Mar 9 and Nov 9, 2026", "Dec 29, 2025, Jan 5, 2026 and ...": the year once when all share it."""
+    """Days in words, the year once when all share it: "Mar 9 and Nov 9, 2026", "Dec 29, 2025 and Jan 5, 2026"."""
     if len({d.year for d in days}) == 1:
         names = [f"{d:%b} {d.day}" for d in days]
         names[-1] += f", {days[-1]:%Y}"
