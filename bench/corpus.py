@@ -2,7 +2,7 @@
 
     python bench/corpus.py --stories 10000 --out bench/corpus10k [--seed 7]
 
-Writes site.yaml, content/stories/YYYY/MM/<slug>.md (about 800 words, full front matter, 1-4 sources,
+Writes site.yaml, data/topics.yaml (the topic vocabulary), content/stories/YYYY/MM/<slug>.md (about 800 words, full front matter, 1-4 sources,
 timelines naming earlier stories, internal links), 120 glossary terms and a methodology page, and copies
 the repository's layouts/ and static/ so the folder is a complete site. The same seed gives the same bytes.
 """
@@ -191,6 +191,9 @@ def write_corpus(out: Path, stories: int, seed: int = 7, with_site: bool = True)
     pages.mkdir(parents=True, exist_ok=True)
     (pages / "methodology.md").write_text("---\ntitle: Methodology\n---\n\nHow stories are scored.\n", encoding="utf-8")
     (out / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+    (out / "data").mkdir(exist_ok=True)
+    (out / "data" / "topics.yaml").write_text(
+        "".join(f"{slugify(topic)}: {quoted(topic[:1].upper() + topic[1:])}\n" for topic in TOPICS), encoding="utf-8")
     if with_site:
         for part in ("layouts", "static"):
             shutil.copytree(REPO / part, out / part, dirs_exist_ok=True)

@@ -15,7 +15,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def copy_site(name: str, dest: Path) -> Path:
     """A fixture site (content + site.yaml) with the project's real layouts and static files."""
     if name == "sample":
-        for part in ("content", "layouts", "static"):
+        for part in ("content", "data", "layouts", "static"):
             shutil.copytree(REPO / part, dest / part)
         shutil.copy(REPO / "site.yaml", dest / "site.yaml")
         return dest
@@ -41,6 +41,18 @@ class Run:
         self.code, self.out, self.err = code, out, err
 
 
+def declare_topics(site: Path, *topics: str) -> None:
+    """Declare topics (slugs) in the site's data/topics.yaml, as `beatgen new topic` would; known ones are left."""
+    path = site / "data" / "topics.yaml"
+    path.parent.mkdir(exist_ok=True)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    known = {line.split(":", 1)[0] for line in text.splitlines() if line[:1].isalnum()}
+    added = "".join(f"{slug}: {slug.replace('-', ' ').capitalize()}\n" for slug in dict.fromkeys(topics)
+                    if slug not in known)
+    if added:
+        path.write_text(text + added, encoding="utf-8")
+
+
 def write_story(site: Path, slug: str, day: str, *, impact: int = 5, sentiment: str = "neutral",
                 topics: list[str] | tuple[str, ...] = (), affected: list[str] | tuple[str, ...] = (),
                 outlets: int = 2, body: str = "Body text.") -> Path:
@@ -53,6 +65,7 @@ def write_story(site: Path, slug: str, day: str, *, impact: int = 5, sentiment: 
     path = site / "content" / "stories" / day[:4] / day[5:7] / f"{slug}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+    declare_topics(site, *topics)
     return path
 
 

@@ -18,7 +18,7 @@ ANNOTATION = re.compile(r"^::(error|warning|notice) file=([^,]+),line=(\d+),col=
 
 @pytest.fixture
 def broken_site(mini_site: Path) -> Path:
-    for name in ("impact-out-of-range.md", "unknown-key.md"):
+    for name in ("impact-out-of-range.md", "unknown-key-unrelated.md"):
         shutil.copy(FIXTURES / "bad" / name, mini_site / STORIES / name)
     return mini_site
 
@@ -31,7 +31,7 @@ def test_json_is_a_list_of_positioned_problems(broken_site: Path, beatgen: Calla
             "code": "out-of-range", "message": "impact must be an integer from 1 to 10, got 11"} in problems
     warning = next(p for p in problems if p["code"] == "unknown-key")
     assert (warning["file"], warning["line"], warning["column"], warning["severity"]) == \
-        (f"{STORIES}/unknown-key.md", 7, 1, "warning")
+        (f"{STORIES}/unknown-key-unrelated.md", 7, 1, "warning")
     assert all(set(p) == {"file", "line", "column", "severity", "code", "message"} for p in problems)
 
 
@@ -42,11 +42,11 @@ def test_github_prints_one_annotation_per_problem_at_its_line(broken_site: Path,
     assert annotations and all(annotations), result.out
     found = {(m[1], m[2], int(m[3]), int(m[4]), m[5]) for m in annotations if m}
     assert ("error", f"{STORIES}/impact-out-of-range.md", 6, 9, "beatgen out-of-range") in found
-    assert ("warning", f"{STORIES}/unknown-key.md", 7, 1, "beatgen unknown-key") in found
+    assert ("warning", f"{STORIES}/unknown-key-unrelated.md", 7, 1, "beatgen unknown-key") in found
 
 
 def test_strict_turns_warnings_into_errors(mini_site: Path, beatgen: Callable[..., Run]) -> None:
-    shutil.copy(FIXTURES / "bad" / "unknown-key.md", mini_site / STORIES / "unknown-key.md")
+    shutil.copy(FIXTURES / "bad" / "unknown-key-unrelated.md", mini_site / STORIES / "unknown-key-unrelated.md")
     assert beatgen("check", "--source", mini_site, "--now", NOW).code == 0
     result = beatgen("check", "--source", mini_site, "--now", NOW, "--strict", "--format", "json")
     assert result.code == 1

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sitekit import Run, output_texts, soup
+from sitekit import Run, declare_topics, output_texts, soup
 
 from beatgen.build.pipeline import BuildOptions, build
 
@@ -17,6 +17,7 @@ TITLE = "Kappa programme unveiled at dawn"
 
 @pytest.fixture
 def embargo_site(mini_site: Path) -> Path:
+    declare_topics(mini_site, "kappa-topic")
     story = mini_site / "content" / "stories" / "2026" / "03" / "kappa-unveiled.md"
     story.write_text(f"""---
 title: "{TITLE}"

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sitekit import REPO, copy_site, tree_bytes
+from sitekit import REPO, copy_site, declare_topics, tree_bytes
 
 NOW = "2026-06-01T00:00:00Z"
 STORY = """---
@@ -39,6 +39,7 @@ sources:
 def big_site(dest: Path, stories: int) -> Path:
     """The mini site plus generated stories, so that a build writes for a few seconds."""
     site = copy_site("mini", dest)
+    declare_topics(site, *(f"topic-{n}" for n in range(5)))
     folder = site / "content" / "stories" / "2026" / "01"
     folder.mkdir(parents=True)
     paragraph = "A paragraph of analysis about air and missile defense procurement. " * 12

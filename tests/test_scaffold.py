@@ -19,16 +19,29 @@ def _check_json(beatgen: Callable[..., Run], site: Path, *flags: str) -> list[di
     return json.loads(result.out)
 
 
-def test_new_story_term_and_page_pass_check(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+def test_new_story_term_and_page_pass_check_once_written(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    """A new story is a draft and passes as it is; a term or page is published at once, so `check` refuses its
+    TKTK placeholder until the text replaces it."""
     result = beatgen("new", "story", "Poland links its Narew batteries into one IAMD network", "--topic",
                      "air-defense", "--topic", "Procurement", "--date", "2026-05-12", "--source", mini_site)
     assert result.code == 0, result.err
     story = mini_site / "content/stories/2026/05/poland-links-its-narew-batteries-into-one-iamd-network.md"
     assert f"Created {story}" in result.out
+    assert 'topics: ["air-defense", "procurement"]  #' in story.read_text()
     assert beatgen("new", "term", "C-UAS", "--source", mini_site).code == 0
     assert beatgen("new", "page", "Contact us", "--source", mini_site).code == 0
-    assert (mini_site / "content/glossary/c-uas.md").read_text().startswith('---\nterm: "C-UAS"')
-    assert (mini_site / "content/pages/contact-us.md").read_text().startswith('---\ntitle: "Contact us"')
+    term, page = mini_site / "content/glossary/c-uas.md", mini_site / "content/pages/contact-us.md"
+    assert term.read_text().startswith('---\nterm: "C-UAS"')
+    assert page.read_text().startswith('---\ntitle: "Contact us"')
+    result = beatgen("check", "--source", mini_site, "--now", NOW)
+    assert result.code == 1
+    assert [line for line in result.err.splitlines() if ": error: " in line] == [
+        "content/glossary/c-uas.md:8:1: error: the definition still holds placeholder text marked TKTK; write the "
+        "real text in its place (a glossary entry goes out as soon as it is committed) [placeholder]",
+        "content/pages/contact-us.md:8:1: error: the page still holds placeholder text marked TKTK; write the real "
+        "text in its place (a page goes out as soon as it is committed) [placeholder]"]
+    term.write_text(term.read_text().replace("TKTK Define C-UAS here", "C-UAS is countering drones"))
+    page.write_text(page.read_text().replace("TKTK Write the page here, in Markdown.", "Write to the desk."))
     (mini_site / "content/stories/2026/03/escape.md").unlink()  # its raw HTML is a warning, an error with --strict
     assert _check_json(beatgen, mini_site, "--strict") == []
     assert _check_json(beatgen, mini_site, "--drafts", "--strict") == []

@@ -15,7 +15,8 @@ from pathlib import Path
 from beatgen import __version__, scaffold
 from beatgen.build.output import OutputError
 from beatgen.build.pipeline import BuildOptions, BuildResult, build, check
-from beatgen.config import load_config
+from beatgen.config import SiteConfig
+from beatgen.content.topics import TOPICS_FILE, load_config_with_topics
 from beatgen.diagnostics import BuildError, ConfigError, Diagnostic, format_all, has_errors, strict
 from beatgen.progress import BuildProgress, progress_mode
 from beatgen.serve import Indexed, Listening, PortsBusy, Rebuilt, ServeEvent, ServeOptions, serve
@@ -86,6 +87,8 @@ def _new_parser(commands: argparse._SubParsersAction) -> None:
     term.add_argument("title", metavar="term")
     page = kinds.add_parser("page", help="content/pages/<slug>.md")
     page.add_argument("title")
+    topic = kinds.add_parser("topic", help=f"declare a topic in {TOPICS_FILE}")
+    topic.add_argument("title", metavar="name", help='the name pages show, e.g. "Middle East" (slug: middle-east)')
     correction = kinds.add_parser("correction", help="append a dated correction to a story")
     correction.add_argument("story", help="the story's slug or its file path")
     correction.add_argument("title", metavar="text", help="the correction, one sentence of inline Markdown")
@@ -93,7 +96,7 @@ def _new_parser(commands: argparse._SubParsersAction) -> None:
     for kind in (story, term, page):
         kind.add_argument("--slug", default="", help="the file name and URL slug (default: the title's words in "
                                                      "ASCII, transliterated from any script)")
-    for kind in (story, term, page, correction):
+    for kind in (story, term, page, topic, correction):
         kind.add_argument("--source", type=Path, default=Path("."), help="the site folder (with site.yaml)")
 
 
@@ -202,17 +205,17 @@ def _changed(paths: tuple[str, ...]) -> str:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    config = load_config(args.source)
+    config = load_config_with_topics(args.source)
     try:
         when = scaffold.story_date(getattr(args, "date", None), config)
     except scaffold.ScaffoldError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if args.kind == "correction":
-        return _new_correction(args, when)
+    if args.kind in ("correction", "topic"):
+        return _new_correction(args, when, config) if args.kind == "correction" else _new_topic(args, config)
     try:
         if args.kind == "story":
-            made = scaffold.story(args.title, args.topic, when, args.slug)
+            made = scaffold.story(args.title, args.topic, when, config, args.slug)
         else:
             made = (scaffold.term if args.kind == "term" else scaffold.page)(args.title, args.slug)
         path = scaffold.write(args.source, made)
@@ -221,17 +224,30 @@ def run_new(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     print(f"Created {path}")
     if args.kind == "story":
-        print("It is a draft: `beatgen serve` shows it; delete `draft: true` when it is ready to publish.")
+        print("It is a draft: `beatgen serve` shows it; replace each TKTK placeholder, then delete `draft: true` "
+              "when it is ready to publish.")
+    else:
+        print("Replace the TKTK placeholder with the text: until then `beatgen check` refuses the file.")
     return EXIT_OK
 
 
-def _new_correction(args: argparse.Namespace, when: datetime) -> int:
+def _new_correction(args: argparse.Namespace, when: datetime, config: SiteConfig) -> int:
     try:
-        path = scaffold.add_correction(args.source, args.story, args.title, when, load_config(args.source))
+        path = scaffold.add_correction(args.source, args.story, args.title, when, config)
     except scaffold.ScaffoldError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
     print(f"Added a correction dated {when.isoformat()} to {path}; `beatgen check` validates it")
+    return EXIT_OK
+
+
+def _new_topic(args: argparse.Namespace, config: SiteConfig) -> int:
+    try:
+        slug = scaffold.add_topic(args.source, args.title, config)
+    except scaffold.ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"Declared the topic '{slug}' ({args.title.strip()}) in {args.source / TOPICS_FILE}")
     return EXIT_OK
 
 

@@ -71,6 +71,15 @@ class Rubric:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """A declared topic (content/topics.py reads them from data/topics.yaml)."""
+
+    slug: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Publisher:
     name: str
     url: str
@@ -95,6 +104,12 @@ class SiteConfig:
     corrections_policy: str
     action_window_days: int
     """The home page's action items are the highest-impact stories of this many days up to the newest story."""
+    topics: tuple[Topic, ...] = ()
+    """The declared topic vocabulary (data/topics.yaml), in the file's order."""
+
+    def topic_index(self) -> dict[str, Topic]:
+        """The declared topics by slug."""
+        return {topic.slug: topic for topic in self.topics}
 
     @property
     def base_path(self) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from beatgen.diagnostics import Diagnostic, error, warning
-from beatgen.yamlsource import Path, YamlDoc
+from beatgen.spelling import allowed_edits, nearest
+from beatgen.yamlsource import Path, Position, YamlDoc
 
 
 def describe(value: Any) -> str:
@@ -42,9 +43,26 @@ def name(path: Path) -> str:
     return f"'{path[-1]}'" if path else "the front matter"
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
+def closest(word: str, choices: Iterable[str]) -> str | None:
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{match[0]}'?" if match else ""
+    return match[0] if match else None
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    match = closest(word, choices)
+    return f"; did you mean '{match}'?" if match else ""
+
+
+def _folded(key: str) -> str:
+    """A key as compared for typos: `Key-Facts` and `key facts` are `key_facts` misspelt."""
+    return key.casefold().replace("-", "_").replace(" ", "_")
+
+
+def near_miss(key: str, known: Iterable[str]) -> str | None:
+    """The known key that `key` misspells: equal but for case and separators, or a few edits away."""
+    by_folded = {_folded(name): name for name in known}
+    match = nearest(_folded(key), by_folded, allowed_edits(key))
+    return by_folded[match] if match else None
 
 
 @dataclass
@@ -54,11 +72,14 @@ class Reader:
     doc: YamlDoc
     file: str
     problems: list[Diagnostic] = field(default_factory=list)
+    ITEMS: ClassVar[dict[str, str]] = {}
+    """How messages name one item of a list field: `sources` → "source 2"."""
 
-    def fail(self, path: Path, code: str, message: str, *, key: bool = False) -> None:
-        """Report an error at `path`; one error per place, so a bad value is not reported twice
-        (but every missing field is named, though all of them point at the mapping that lacks them)."""
-        line, column = self.doc.where(path, key=key)
+    def fail(self, path: Path, code: str, message: str, *, key: bool = False, at: Position | None = None) -> None:
+        """Report an error at `path` (or at `at`, a place inside its value); one error per place, so a bad value
+        is not reported twice (but every missing field is named, though all of them point at the mapping that
+        lacks them)."""
+        line, column = at or self.doc.where(path, key=key)
         if any((p.line, p.column, p.severity) == (line, column, "error")
                and (code != "missing-field" or p.code != code or p.message == message) for p in self.problems):
             return
@@ -90,19 +111,45 @@ class Reader:
         for key in mapping:
             if key in known:
                 continue
+            typo = None if as_error else self.misspelling(key, known, what)
             message = f"unknown {what} key '{key}'{suggest(key, known) or '; it is ignored'}"
-            if as_error:
+            if typo:
+                self.fail((*path, key), "misspelt-key", typo, key=True)
+            elif as_error:
                 self.fail((*path, key), "unknown-key", message, key=True)
             else:
                 self.warn((*path, key), "unknown-key", message)
+
+    def misspelling(self, key: str, known: list[str], what: str) -> str | None:
+        """Why an unknown key is an error rather than a warning, or None: a near miss of a known key is a
+        typo whose value would be silently lost, not a note of the writer's own."""
+        meant = near_miss(key, known)
+        if meant is None:
+            return None
+        return f"unknown {what} key '{key}'; did you mean '{meant}'? As written it is ignored: fix the spelling"
 
     def require(self, path: Path, what: str) -> bool:
         if self.present(path) and self.get(path) not in (None, ""):
             return True
         parent = path[:-1]
+        if not self.present(path) and parent and isinstance(parent[-1], int):
+            # A list item has no key of its own: the message names the item, at the line it starts on.
+            self.fail(parent, "missing-field", f"{self.item(parent)} has no '{path[-1]}'; add '{path[-1]}:' to it")
+            return False
         self.fail(path if self.present(path) else parent, "missing-field", f"{what} is required; add '{path[-1]}:'",
                   key=not self.present(path))
         return False
+
+    def label(self, path: Path) -> str:
+        """How messages name any field: `'title'`, `item 1 of 'takeaways'`, `'url' of source 2`."""
+        if len(path) > 1 and isinstance(path[-2], int):
+            return f"'{path[-1]}' of {self.item(path[:-1])}"
+        return self.item(path) if path and isinstance(path[-1], int) else name(path)
+
+    def item(self, path: Path) -> str:
+        """`source 2` (ITEMS names the items of a list field), else `item 2 of 'impact'`."""
+        singular = self.ITEMS.get(str(path[-2])) if len(path) > 1 else None
+        return f"{singular} {int(path[-1]) + 1}" if singular else name(path)
 
     def text(self, path: Path, *, required: bool = False, default: str = "", max_len: int = 0) -> str:
         """A string field; unquoted YAML scalars such as `2026` or `no` are taken as the writer wrote them."""

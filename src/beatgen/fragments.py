@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
-from beatgen.content.model import Page, Story, Term
+from beatgen.content.model import Page, Story, Term, Unread
 from beatgen.diagnostics import Diagnostic
 from beatgen.glossary_links import Linking
 from beatgen.markdown import LinkTargets, render_body, render_inline
@@ -77,6 +77,6 @@ def story_html(md: MarkdownIt, story: Story, targets: LinkTargets) -> Rendered:
     return Rendered(html, problems)
 
 
-def document_html(md: MarkdownIt, document: Term | Page, targets: LinkTargets) -> Rendered:
+def document_html(md: MarkdownIt, document: Term | Page | Unread, targets: LinkTargets) -> Rendered:
     fragment = render_body(md, document.body, document.file, document.body_line, targets)
     return Rendered(DocumentHtml(fragment.html, bool(fragment.embeds)), fragment.diagnostics)

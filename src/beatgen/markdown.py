@@ -23,6 +23,7 @@ from pygments.util import ClassNotFound
 from beatgen.diagnostics import Diagnostic, error
 from beatgen.embed_plugin import embed_plugin
 from beatgen.glossary_links import Glossary, Linking, glossary_plugin
+from beatgen.link_hints import nearest_target
 from beatgen.raw_html import raw_html_plugin
 from beatgen.urls import slugify
 
@@ -42,6 +43,8 @@ class LinkTargets:
     held: dict[str, str] = field(default_factory=dict)
     glossary: Glossary | None = None
     static: dict[str, str] = field(default_factory=dict)  # files under static/ → their content-hashed paths
+    nearby: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Files and paths by folder and by last part (`link_hints.neighbourhoods`), for "did you mean"."""
 
 
 @dataclass
@@ -133,8 +136,10 @@ def _resolve(href: str, targets: LinkTargets, env: dict, where: tuple[int, int])
             return href
         path = targets.files.get(file)
         if path is None:
-            _broken(env, where, href,
-                    "no story, page or glossary file is at that path; check the folder and the file name")
+            meant = nearest_target(file, targets.nearby)
+            hint = f"did you mean '{posixpath.relpath(meant, posixpath.dirname(env['file']))}'?" if meant \
+                else "check the folder and the file name"
+            _broken(env, where, href, f"no story, page or glossary file is at that path; {hint}")
             return href
         return targets.base_path + path.lstrip("/") + (anchor if "#" not in path else "")
     if parts.path.startswith("/"):
@@ -143,7 +148,9 @@ def _resolve(href: str, targets: LinkTargets, env: dict, where: tuple[int, int])
             _broken(env, where, href, f"it points at {targets.held[path]}; remove the link until it is published")
             return href
         if path not in targets.paths:
-            _broken(env, where, href, "no page of the site has that URL; link to an existing story or page")
+            meant = nearest_target(path, targets.nearby)
+            hint = f"did you mean '{meant}'?" if meant else "link to an existing story or page"
+            _broken(env, where, href, f"no page of the site has that URL; {hint}")
             return href
         return targets.base_path + path.lstrip("/") + anchor
     return href

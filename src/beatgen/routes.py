@@ -38,7 +38,7 @@ def home_routes(site: Site) -> Iterator[Route]:
 
 def story_routes(site: Site) -> Iterator[Route]:
     for story in site.stories:
-        yield Route(story.path, "story.html", "story", story.slug)
+        yield Route(story.path, "story.html", "story", story.path)
 
 
 def taxonomy_routes(site: Site) -> Iterator[Route]:

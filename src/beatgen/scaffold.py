@@ -1,7 +1,10 @@
-"""`beatgen new`: start a story, glossary term or page from a skeleton with every field explained.
+"""`beatgen new`: start a story, glossary term or page from a skeleton with every field explained,
+or declare a topic.
 
-A new story is a draft, so a half-written file can be committed without going out; an existing
-file is never replaced (the file is created with O_EXCL, so not even a race can overwrite one).
+A new story is a draft, so a half-written file can be committed without going out; its placeholders
+are marked TKTK, which `check` refuses once it is not. An existing file is never replaced (the file is
+created with O_EXCL, so not even a race can overwrite one); a topic is appended to data/topics.yaml,
+whose every other line stays as written.
 """
 
 from __future__ import annotations
@@ -17,8 +20,14 @@ from zoneinfo import ZoneInfo
 
 from beatgen.config import SiteConfig
 from beatgen.content.load import parse_file
-from beatgen.content.validate import to_datetime
+from beatgen.content.topics import TOPICS_FILE, declaration, parse_topics
+from beatgen.content.validate import to_datetime, undeclared
 from beatgen.urls import is_slug, plain_slug, slugify
+
+TOPICS_HEADER = """\
+# The topics stories may name in `topics:`, by slug or by name: each slug with the name pages show.
+# A value may also be a mapping with `name:` and a `description:` for the topic's page.
+"""
 
 
 class ScaffoldError(Exception):
@@ -51,12 +60,22 @@ def story_date(text: str | None, config: SiteConfig, now: datetime | None = None
     return when
 
 
-def story(title: str, topics: list[str], when: datetime, slug: str = "") -> Scaffold:
+def story(title: str, topics: list[str], when: datetime, config: SiteConfig, slug: str = "") -> Scaffold:
+    """A draft story; each `--topic` must be declared (by slug or name), and is written as its slug."""
     slug = _slug_of(title, "story title", slug)
     date = when.isoformat().replace("+00:00", "Z")
     text = _skeleton("story", title=_quoted(title), date=date, day=f"{when:%Y-%m-%d}", slug=slug,
-                     topics=json.dumps([t.strip() for t in topics if t.strip()], ensure_ascii=False))
+                     topics=json.dumps(_declared(topics, config), ensure_ascii=False))
     return Scaffold(f"content/stories/{when:%Y}/{when:%m}/{slug}.md", text)
+
+
+def _declared(topics: list[str], config: SiteConfig) -> list[str]:
+    vocabulary = config.topic_index()
+    slugs = [slugify(topic) for topic in topics if topic.strip()]
+    for topic, slug in zip((t for t in topics if t.strip()), slugs, strict=True):
+        if slug not in vocabulary:
+            raise ScaffoldError(undeclared(topic.strip(), slug, vocabulary))
+    return list(dict.fromkeys(slugs))
 
 
 def term(name: str, slug: str = "") -> Scaffold:
@@ -84,6 +103,25 @@ def _slug_of(text: str, what: str, given: str) -> str:
     if not slug:
         raise ScaffoldError(f"the {what} {_quoted(text)} has no letters or digits to make a file name and URL "
                             "from; give the slug with --slug (a-z, 0-9 and '-', e.g. --slug launch-video)")
+    return slug
+
+
+def add_topic(site_dir: Path, name: str, config: SiteConfig) -> str:
+    """Append the declaration of a topic to data/topics.yaml (created if missing), leaving every line already
+    there as written; returns its slug. A topic whose slug or name is taken is refused."""
+    slug = _slug_of(name, "topic name", "")
+    for topic in config.topics:
+        if slug == topic.slug or name.strip().casefold() == topic.name.casefold():
+            raise ScaffoldError(f"the topic '{topic.slug}' ({topic.name}) is already declared in {TOPICS_FILE}")
+    path = site_dir / TOPICS_FILE
+    text = path.read_text(encoding="utf-8") if path.exists() else TOPICS_HEADER
+    edited = text + ("" if text.endswith("\n") or not text else "\n") + declaration(slug, name.strip())
+    topics, problems = parse_topics(edited)
+    if problems or slug not in {topic.slug for topic in topics}:
+        raise ScaffoldError(f"{TOPICS_FILE} is not written one topic per line, so a line added at its end would "
+                            f"not declare '{slug}'; add it by hand")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _replace(path, edited)
     return slug
 
 

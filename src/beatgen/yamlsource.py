@@ -53,6 +53,8 @@ class YamlDoc:
     key_at: dict[Path, Position] = field(default_factory=dict)
     value_at: dict[Path, Position] = field(default_factory=dict)
     raw: dict[Path, str] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    first_line: int = 1
 
     def where(self, path: Path, *, key: bool = False) -> Position:
         """Position of the value at `path` (or of its key), else of its nearest written parent."""
@@ -64,6 +66,23 @@ class YamlDoc:
                 return self.key_at[path]
             path = path[:-1]
         return self.value_at.get((), (1, 1))
+
+    def position_in(self, path: Path, index: int) -> Position:
+        """Where the `index`-th character of the text value at `path` was written, so a message can point at
+        one bad character; where the value starts when the source does not show it as is (an escape, a
+        folded line)."""
+        line, column = self.where(path)
+        raw = self.raw.get(path, "")
+        if not 0 <= index < len(raw):
+            return line, column
+        start = raw.rfind("\n", 0, index) + 1
+        end = raw.find("\n", index)
+        segment = raw[start:len(raw) if end < 0 else end]
+        for number in range(line, min(line + raw.count("\n", 0, index) + 3, self.first_line + len(self.lines))):
+            found = self.lines[number - self.first_line].find(segment, column - 1 if number == line else 0)
+            if found >= 0:
+                return number, found + index - start + 1
+        return line, column
 
 
 def load_yaml(text: str, file: str, first_line: int = 1) -> tuple[YamlDoc | None, list[Diagnostic]]:
@@ -83,6 +102,7 @@ def load_yaml(text: str, file: str, first_line: int = 1) -> tuple[YamlDoc | None
         return None, [error(file, first_line, 1, "yaml-syntax", f"invalid YAML: {exc}")]
     finally:
         loader.dispose()
+    builder.doc.lines, builder.doc.first_line = text.split("\n"), first_line
     return (builder.doc if complete else None), builder.problems
 
 

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from beatgen.build.fingerprint import digest
 from beatgen.build.parallel import fork_map
 from beatgen.build.state import BuildState, Fragment, Lookup
-from beatgen.content.model import Page, Story, Term
+from beatgen.content.model import Page, Story, Term, Unread
 from beatgen.fragments import document_html, story_html
 from beatgen.markdown import LinkTargets
 
@@ -85,7 +85,7 @@ def fragment_key(parse_key: str, shared_token: str) -> str:
     return digest("fragment", parse_key, shared_token)
 
 
-def render_fragments(md: MarkdownIt, documents: list[Story | Term | Page], keys: dict[str, str],
+def render_fragments(md: MarkdownIt, documents: list[Story | Term | Page | Unread], keys: dict[str, str],
                      targets: LinkTargets, state: BuildState, jobs: int) -> dict[str, Fragment]:
     """Each document's fragment by file: reused from the state when valid, else rendered in workers."""
     found: dict[str, Fragment] = {}
@@ -103,8 +103,8 @@ def render_fragments(md: MarkdownIt, documents: list[Story | Term | Page], keys:
     return found
 
 
-def _renderer(md: MarkdownIt, targets: LinkTargets) -> Callable[[Story | Term | Page], Fragment]:
-    def render(document: Story | Term | Page) -> Fragment:
+def _renderer(md: MarkdownIt, targets: LinkTargets) -> Callable[[Story | Term | Page | Unread], Fragment]:
+    def render(document: Story | Term | Page | Unread) -> Fragment:
         log: list[Lookup] = []
         watched = recording(targets, log)
         rendered = story_html(md, document, watched) if isinstance(document, Story) else \

@@ -34,13 +34,15 @@ from beatgen.build.search import has_index, index_search, run_pagefind, story_gl
 from beatgen.build.shortcut import Summary, input_stamp, valid_until
 from beatgen.build.state import BuildState, PageRecord
 from beatgen.build.structure import structure_token
-from beatgen.config import SiteConfig, load_config
+from beatgen.config import SiteConfig
 from beatgen.content.checks import duplicate_terms, duplicate_urls, embargo_notes, timeline_references
 from beatgen.content.model import Page, Story, Term
 from beatgen.content.publication import Held, Visibility, next_lift, select
+from beatgen.content.topics import load_config_with_topics
 from beatgen.diagnostics import BuildError, Diagnostic, has_errors
 from beatgen.fragments import DocumentHtml, StoryHtml
 from beatgen.glossary_links import build_glossary
+from beatgen.link_hints import neighbourhoods
 from beatgen.markdown import LinkTargets, make_markdown
 from beatgen.render.context import Context
 from beatgen.render.env import make_environment
@@ -112,7 +114,7 @@ class BuildResult:
 
 
 def load_site_config(options: BuildOptions) -> SiteConfig:
-    return load_config(options.site_dir, base_url=options.base_url)
+    return load_config_with_topics(options.site_dir, base_url=options.base_url)
 
 
 def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
@@ -125,25 +127,28 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     show = Visibility(drafts=options.drafts, future=options.future, embargoed=options.embargoed)
     stories, held = select(content.stories, now, show)
     problems += duplicate_urls(content.stories)
-    problems += timeline_references(stories, {story.slug for story in stories}, held)
+    problems += timeline_references(stories, content.stories, held)
     problems += embargo_notes(content.stories, now)
     problems += duplicate_terms(content.terms)
     site = _indexed_site(config, stories, content.terms, content.pages, state)
     routes = plan_routes(site)
     assets = collect_assets(options.site_dir / "static")
-    targets = LinkTargets(_file_targets(stories, content.terms, content.pages),
-                          frozenset(route.path for route in routes), config.base_path,
-                          _held_targets(content.stories, held), build_glossary(content.terms, config.base_path),
-                          {name: hashed for name, (hashed, _) in assets.items()})
+    files = _file_targets(stories, content.terms, content.pages)
+    paths = frozenset(route.path for route in routes)
+    targets = LinkTargets(files, paths, config.base_path, _held_targets(content.stories, held),
+                          build_glossary(content.terms, config.base_path),
+                          {name: hashed for name, (hashed, _) in assets.items()}, neighbourhoods([*files, *paths]))
     shared = digest(config_token, *(f"{term.file}:{term.digest}" for term in content.terms))
     keys = {file: fragment_key(key, shared) for file, key in parse_keys.items()}
     documents = [*stories, *content.terms, *content.pages]
-    fragments = render_fragments(make_markdown(), documents, keys, targets, state, options.jobs)
+    fragments = render_fragments(make_markdown(), [*documents, *content.unread], keys, targets, state, options.jobs)
     html: dict[str, StoryHtml | DocumentHtml] = {}
     for document in documents:
         html[document.file] = fragments[document.file].html
         problems += fragments[document.file].diagnostics
-    state.keep_only(set(parse_keys.values()), {keys[d.file] for d in documents if d.file in keys})
+    problems += [problem for unread in content.unread for problem in fragments[unread.file].diagnostics]
+    state.keep_only(set(parse_keys.values()),
+                    {keys[d.file] for d in [*documents, *content.unread] if d.file in keys})
     clock_token = _clock_token(content.stories, now) if options.preview else ""
     base = digest(config_token, repr(sorted((k, v[0]) for k, v in assets.items())), _options_token(options),
                   clock_token)
@@ -154,14 +159,14 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
 
 def _indexed_site(config: SiteConfig, stories: list[Story], terms: list[Term], pages: list[Page],
                   state: BuildState) -> Site:
-    """The site's indexes, with related coverage as the last build ranked it when no story's slug, date,
+    """The site's indexes, with related coverage as the last build ranked it when no story's path, date,
     topics or entities (all that the ranking reads) changed since."""
-    key = digest("related", *sorted(f"{s.slug}\x1e{s.date.isoformat()}\x1e{s.topics}\x1e{s.affected}"
+    key = digest("related", *sorted(f"{s.path}\x1e{s.date.isoformat()}\x1e{s.topics}\x1e{s.affected}"
                                     for s in stories))
     known = state.related[1] if state.related is not None and state.related[0] == key else None
     site = build_site(config, stories, terms, pages, known)
     if known is None:
-        state.related = (key, {slug: tuple(s.slug for s in others) for slug, others in site.related.items()})
+        state.related = (key, {path: tuple(s.path for s in others) for path, others in site.related.items()})
     return site
 
 
@@ -184,8 +189,8 @@ def _held_targets(stories: list[Story], held: dict[str, Held]) -> dict[str, str]
     """Files and URLs of held-back stories, so a link to one says why instead of 'not found'."""
     targets = {}
     for story in stories:
-        if story.slug in held:
-            why = f"{story.file}, which is {held[story.slug].reason}"
+        if story.file in held:
+            why = f"{story.file}, which is {held[story.file].reason}"
             targets[story.file] = targets[story.path] = why
     return targets
 

@@ -11,8 +11,8 @@ from beatgen.build.parallel import fork_map
 from beatgen.build.state import BuildState, FileStamp, Parsed
 from beatgen.build.structure import story_signature
 from beatgen.config import SiteConfig
-from beatgen.content.load import Content, ContentFile, digest_of, discover, parse_file
-from beatgen.diagnostics import error
+from beatgen.content.load import Content, ContentFile, digest_of, discover, parse_file, unread_body
+from beatgen.diagnostics import error, has_errors
 
 
 def parse_key(item: ContentFile, file_digest: str, config_token: str) -> str:
@@ -44,7 +44,7 @@ def read_content(site_dir: Path, config: SiteConfig, config_token: str, state: B
     state.files = stamps
     content = Content(diagnostics=problems)
     for item in files:
-        content.add(results[item.rel].model)
+        content.add(results[item.rel].model or results[item.rel].unread)
         content.diagnostics.extend(results[item.rel].diagnostics)
     signatures = {rel: parsed.signature for rel, parsed in results.items() if parsed.signature}
     return content, keys, signatures
@@ -70,4 +70,5 @@ def _read(item: ContentFile, config: SiteConfig) -> tuple[FileStamp | None, Pars
         return None, Parsed(None, (error(item.rel, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}"),))
     model, problems = parse_file(item.kind, item.rel, raw, config)
     stamp = FileStamp(stat.st_size, stat.st_mtime_ns, stat.st_ino, digest_of(raw))
-    return stamp, Parsed(model, tuple(problems), story_signature(model))
+    unread = unread_body(item.rel, raw, config) if model is None and has_errors(problems) else None
+    return stamp, Parsed(model, tuple(problems), story_signature(model), unread)

@@ -1,7 +1,7 @@
 """The no-change shortcut: a build whose inputs all carry the stamps the last build saw is done before
 it starts, without loading the parsed models, re-reading a file or rendering a page.
 
-The stamp is that of every file under content/, layouts/ and static/ (size, modification time, inode:
+The stamp is that of every file under content/, data/, layouts/ and static/ (size, modification time, inode:
 the same test the reading stage applies to each file), the site's config file, the build options and
 beatgen's own code. The clock enters through `valid_until`: the earliest instant at which a held story
 (scheduled or embargoed) would be published, after which the shortcut no longer applies.
@@ -20,7 +20,7 @@ from typing import Any
 from beatgen.content.model import Story
 from beatgen.diagnostics import Diagnostic
 
-STAMPED_FOLDERS = ("content", "layouts", "static")
+STAMPED_FOLDERS = ("content", "data", "layouts", "static")
 IGNORED_OPTIONS = frozenset({"jobs", "cache", "cache_dir", "now"})
 """Options that never change what a build writes (the clock is handled by `valid_until`)."""
 

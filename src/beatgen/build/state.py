@@ -34,6 +34,8 @@ class Parsed:
     diagnostics: tuple[Diagnostic, ...]
     signature: str = ""
     """A story's `structure.story_signature`: its place in the site, text left out."""
+    unread: Any = None
+    """The body of a file with front matter errors (`model.Unread`), whose links are checked all the same."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class BuildState:
     inputs: str = ""
     """A digest of every input of the last build: when it is unchanged, so is every page."""
     related: tuple[str, dict[str, tuple[str, ...]]] | None = None
-    """Related coverage by slug, under the digest of what ranking it read (`pipeline._known_related`)."""
+    """Related coverage by story path, under the digest of what ranking it read (`pipeline._known_related`)."""
     structure: str = ""
     """The last build's `structure.structure_token`."""
     templates: tuple[str, Any, Any] | None = None

@@ -7,7 +7,9 @@ from datetime import datetime
 
 from beatgen.content.model import Story, Term
 from beatgen.content.publication import Held
+from beatgen.content.references import QUALIFIED, StoryRefs, qualified
 from beatgen.diagnostics import Diagnostic, error, note
+from beatgen.spelling import did_you_mean
 from beatgen.urls import slugify
 
 
@@ -27,19 +29,39 @@ def duplicate_urls(stories: Iterable[Story]) -> list[Diagnostic]:
     return problems
 
 
-def timeline_references(stories: Iterable[Story], published: set[str], held: dict[str, Held]) -> list[Diagnostic]:
-    """A timeline `story:` must name a published story; naming a held-back one would reveal it early."""
+def timeline_references(published: Iterable[Story], stories: Iterable[Story],
+                        held: dict[str, Held]) -> list[Diagnostic]:
+    """A timeline `story:` must name one published story (`held`: the held-back ones by file): naming a
+    held-back one would reveal it early, and a slug that two months share names neither."""
+    refs = StoryRefs(stories)
     problems = []
-    for story in stories:
+    for story in published:
         for entry in story.timeline:
-            if entry.story is None or entry.story in published:
+            if entry.story is None:
                 continue
-            other = held.get(entry.story)
-            message = (f"timeline names story '{entry.story}' ({other.file}), which is {other.reason}; "
-                       "it cannot be linked until it is published" if other
-                       else f"timeline names story '{entry.story}', but no story has that slug")
-            problems.append(error(story.file, entry.line, entry.column, "unknown-story", message))
+            found = refs.find(entry.story)
+            problem = _reference_problem(entry.story, found, held, refs)
+            if problem is not None:
+                problems.append(error(story.file, entry.line, entry.column, *problem))
     return problems
+
+
+def _reference_problem(reference: str, found: list[Story], held: dict[str, Held],
+                       refs: StoryRefs) -> tuple[str, str] | None:
+    if not found:
+        return "unknown-story", (f"timeline names story '{reference}', but no story has that "
+                                 f"{'slug' if QUALIFIED.match(reference) is None else 'year, month and slug'}"
+                                 f"{did_you_mean(reference, refs.names(reference))}")
+    if len(found) > 1:
+        files = " and ".join(story.file for story in found)
+        forms = " or ".join(f"'{qualified(story)}'" for story in found)
+        return "ambiguous-story", (f"timeline names story '{reference}', which is the slug of {len(found)} stories "
+                                   f"({files}); write {forms} to name one")
+    other = held.get(found[0].file)
+    if other is None:
+        return None
+    return "unknown-story", (f"timeline names story '{reference}' ({other.file}), which is {other.reason}; "
+                             "it cannot be linked until it is published")
 
 
 def embargo_notes(stories: Iterable[Story], now: datetime) -> list[Diagnostic]:

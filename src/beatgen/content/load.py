@@ -11,7 +11,7 @@ from pathlib import Path
 
 from beatgen.config import SiteConfig
 from beatgen.content.frontmatter import split_file
-from beatgen.content.model import Page, Story, Term
+from beatgen.content.model import Page, Story, Term, Unread
 from beatgen.content.validate import StoryReader, read_page, read_story, read_term
 from beatgen.diagnostics import Diagnostic, error
 from beatgen.fields import Reader
@@ -34,14 +34,17 @@ class Content:
     terms: list[Term] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
 
-    def add(self, model: Model | None) -> None:
+    def add(self, model: Model | Unread | None) -> None:
         if isinstance(model, Story):
             self.stories.append(model)
         elif isinstance(model, Term):
             self.terms.append(model)
         elif isinstance(model, Page):
             self.pages.append(model)
+        elif isinstance(model, Unread):
+            self.unread.append(model)
 
 
 def discover(site_dir: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
@@ -110,6 +113,12 @@ def _parse(kind: str, rel: str, raw: bytes, config: SiteConfig) -> tuple[Model |
         reader = Reader(doc, rel, problems)
         model = read_page(reader, split.body, split.body_line, stem, digest)
     return (model if not any(p.severity == "error" for p in reader.problems) else None), reader.problems
+
+
+def unread_body(rel: str, raw: bytes, config: SiteConfig) -> Unread | None:
+    """The body of a file that failed to read, when its front matter at least closes (the body is known)."""
+    split, _ = split_file(raw, rel, config.max_file_size)
+    return Unread(rel, split.body, split.body_line) if split else None
 
 
 def read_file(item: ContentFile, config: SiteConfig) -> tuple[Model | None, list[Diagnostic]]:

@@ -90,6 +90,16 @@ class Page:
     digest: str
 
 
+@dataclass(frozen=True)
+class Unread:
+    """The Markdown body of a file whose front matter has errors: its links are checked all the same, so one
+    run reports every problem of the file, not the body's only once the front matter is fixed."""
+
+    file: str
+    body: str
+    body_line: int
+
+
 def normalize_outlet(outlet: str) -> str:
     """`www.Reuters.com` and `reuters.com` are one outlet."""
     name = outlet.strip().lower()

@@ -42,14 +42,14 @@ def held_back(story: Story, now: datetime, show: Visibility) -> str | None:
 
 
 def select(stories: Iterable[Story], now: datetime, show: Visibility) -> tuple[list[Story], dict[str, Held]]:
-    """Split stories into the published ones and the held ones (by slug, with the reason)."""
+    """Split stories into the published ones and the held ones (by file, with the reason)."""
     published, held = [], {}
     for story in stories:
         reason = held_back(story, now, show)
         if reason is None:
             published.append(story)
         else:
-            held[story.slug] = Held(story.slug, story.file, reason)
+            held[story.file] = Held(story.slug, story.file, reason)
     return published, held
 
 

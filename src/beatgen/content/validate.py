@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from datetime import date, datetime, time
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from beatgen.config import SENTIMENT_KEYS, SiteConfig
+from beatgen.config import SENTIMENT_KEYS, SiteConfig, Topic
 from beatgen.content.model import Correction, Page, Source, Story, Term, TimelineEntry
-from beatgen.fields import Reader, describe, suggest
+from beatgen.content.placeholders import placeholders
+from beatgen.content.topics import TOPICS_FILE, words
+from beatgen.content.weburl import url_problem
+from beatgen.fields import Reader, closest, describe, near_miss, suggest
+from beatgen.spelling import did_you_mean
 from beatgen.urls import is_slug, plain_slug, slugify, story_path
 from beatgen.yamlsource import Path
 
@@ -19,7 +23,14 @@ STORY_KEYS = ("title", "date", "updated", "slug", "summary", "takeaways", "key_f
 SOURCE_KEYS = ("outlet", "title", "url", "date")
 TIMELINE_KEYS = ("date", "event", "story")
 CORRECTION_KEYS = ("date", "text")
-LINK_SCHEMES = ("http", "https")
+PUBLICATION_KEYS = {
+    "draft": "holds the story back", "embargo": "holds the story back until its time",
+    "date": "sets when the story goes out, and its URL", "slug": "sets the story's URL",
+    "sources": "decides whether the story may go out", "corrections": "tells readers what was corrected",
+}
+"""Keys whose misspelling would publish a story, or publish it wrongly: always an error, with the reason."""
+HOLD_BACK_KEYS = ("published", "publish", "unpublished", "status", "hidden", "private")
+"""What other generators read to keep a page unpublished; beatgen does not, so such a story would go out."""
 YEARS = (1000, 9998)  # every zone offset and calendar computation stays inside datetime's range
 
 
@@ -39,6 +50,20 @@ def to_datetime(value: object, zone: ZoneInfo) -> datetime | None:
 
 class StoryReader(Reader):
     """Reads one story's front matter; every problem becomes a positioned diagnostic."""
+
+    ITEMS = {"sources": "source", "timeline": "timeline entry", "corrections": "correction"}
+
+    def misspelling(self, key: str, known: list[str], what: str) -> str | None:
+        """A typo of a key that decides publication is an error even when it is far from the key
+        (`embargo_until`); so is a key that other generators read to hold a page back."""
+        if key.casefold() in HOLD_BACK_KEYS:
+            return (f"'{key}' is not a beatgen key, so it would not keep this story unpublished: write 'draft: true' "
+                    "to hold the story back, or delete the line")
+        meant = near_miss(key, known) or closest(key, known)
+        if meant not in PUBLICATION_KEYS:
+            return super().misspelling(key, known, what)
+        return (f"unknown {what} key '{key}'; did you mean '{meant}'? '{meant}' {PUBLICATION_KEYS[meant]}, and as "
+                "written the key is ignored: fix the spelling")
 
     def when(self, path: Path, zone: ZoneInfo, *, required: bool = False) -> datetime | None:
         if self._already_reported(path):
@@ -79,12 +104,15 @@ class StoryReader(Reader):
         return bool(value)
 
     def link(self, path: Path, *, required: bool) -> str:
+        """A source's URL; a malformed one is reported at its first bad character (`weburl.py`)."""
         url = self.text(path, required=required)
-        parts = urlsplit(url)
-        if url and (parts.scheme.lower() not in LINK_SCHEMES or not parts.netloc):
-            self.fail(path, "bad-url", f"url must be an http:// or https:// address, got {describe(url)}")
-            return ""
-        return url
+        problem = url_problem(url) if url else None
+        if problem is None:
+            return url
+        raw = self.doc.raw.get(path, url)
+        at = self.doc.position_in(path, problem.index + len(raw) - len(raw.lstrip()))
+        self.fail(path, "bad-url", problem.message, at=at)
+        return ""
 
     def mappings(self, path: Path, keys: tuple[str, ...], what: str) -> list[Path]:
         """Paths of the items of a list of mappings, reporting items that are not mappings."""
@@ -124,11 +152,14 @@ def read_story(r: StoryReader, config: SiteConfig, body: str, body_line: int, fi
         file=r.file, slug=slug, path="", title=title, date=published or datetime.min.replace(tzinfo=zone),
         updated=updated, summary=r.text(("summary",), max_len=400), takeaways=takeaways,
         key_facts=r.texts(("key_facts",), what="key facts"), impact=impact or 1, sentiment=sentiment,
-        affected=_names(r, "affected"), topics=_names(r, "topics"), region=r.text(("region",)),
+        affected=_names(r, "affected"), topics=_topics(r, config.topic_index()), region=r.text(("region",)),
         pullquote=r.text(("pullquote",)), sources=sources, timeline=timeline, watch=r.text(("watch",)),
         draft=r.flag(("draft",)), embargo=r.when(("embargo",), zone), corrections=corrections,
         body=body, body_line=body_line, digest=digest,
     )
+    if not story.draft:
+        r.problems += placeholders(r, body, body_line, "the analysis", ", or keep 'draft: true' until the story "
+                                                                       "is ready")
     if r.problems and any(p.severity == "error" for p in r.problems):
         return None
     return _with_path(story, config)
@@ -160,11 +191,36 @@ def file_slug(r: Reader, file_stem: str) -> str:
 
 
 def _names(r: StoryReader, key: str) -> tuple[str, ...]:
+    """Free-text names, in NFC: `Türkiye` typed with a combining accent is the same text as with a precomposed one."""
     names = r.texts((key,), what="names")
     seen: dict[str, str] = {}
     for name in names:
-        seen.setdefault(slugify(name), name)
+        seen.setdefault(slugify(name), unicodedata.normalize("NFC", name))
     return tuple(seen.values())
+
+
+def _topics(r: StoryReader, vocabulary: dict[str, Topic]) -> tuple[str, ...]:
+    """The declared slugs of the story's topics, each written as its slug or its name ('Middle East')."""
+    path = ("topics",)
+    r.texts(path, what="topics")
+    slugs: dict[str, None] = {}
+    for index in range(len(r.items(path, what="topics"))):
+        written = r.text((*path, index))
+        slug = slugify(written) if written else ""
+        if slug in vocabulary:
+            slugs.setdefault(slug)
+        elif written:
+            r.fail((*path, index), "unknown-topic", undeclared(written, slug, vocabulary))
+    return tuple(slugs)
+
+
+def undeclared(written: str, slug: str, vocabulary: dict[str, Topic]) -> str:
+    """Why a topic is refused, and how to declare it (also `beatgen new story --topic`'s message)."""
+    declare = f'declare it with: beatgen new topic "{written if written != slug else words(slug)}"'
+    if not vocabulary:
+        return f"topic '{written}' is not declared: the site has no {TOPICS_FILE}; {declare}"
+    hint = did_you_mean(slug, vocabulary)
+    return f"topic '{written}' is not declared in {TOPICS_FILE}" + (f"{hint} Or {declare}" if hint else f"; {declare}")
 
 
 def _sources(r: StoryReader, zone: ZoneInfo) -> tuple[Source, ...]:
@@ -218,6 +274,8 @@ def read_term(r: Reader, body: str, body_line: int, file_stem: str, digest: str)
     slug = r.text(("slug",)) or file_slug(r, file_stem)
     if not body.strip():
         r.fail((), "empty-definition", f"the glossary entry '{term}' has no definition; write it below the '---'")
+    r.problems += placeholders(r, body, body_line, "the definition", " (a glossary entry goes out as soon as it "
+                                                                     "is committed)")
     return Term(r.file, slugify(slug), term, aliases, body, body_line, digest) if term else None
 
 
@@ -227,5 +285,6 @@ def read_page(r: Reader, body: str, body_line: int, file_stem: str, digest: str)
         return None
     r.unknown_keys((), ("title", "description", "slug"), as_error=False, what="page")
     title = r.text(("title",), required=True, max_len=200)
+    r.problems += placeholders(r, body, body_line, "the page", " (a page goes out as soon as it is committed)")
     slug = r.text(("slug",)) or file_slug(r, file_stem)
     return Page(r.file, slugify(slug), title, r.text(("description",)), body, body_line, digest) if title else None

@@ -106,7 +106,7 @@ def _titled(title: str, route: Route) -> str:
 
 def story_context(c: Context) -> dict[str, Any]:
     site = c.site
-    story = site.by_slug[c.route.key]
+    story = site.by_path[c.route.key]
     return {
         "page": PageInfo(story.title, story.summary or story.takeaways[0], story.path, "story"),
         "story": story,
@@ -114,7 +114,7 @@ def story_context(c: Context) -> dict[str, Any]:
         "signals": signals(site, story),
         "topics": [site.topic_of(name) for name in story.topics],
         "entities": [site.entity_of(name) for name in story.affected],
-        "timeline": story_timeline(story, site.by_slug, site.named_by.get(story.slug, ())),
+        "timeline": story_timeline(story, site.story_named, site.named_by.get(story.path, ())),
         "newer": site.newer(story),
         "older": site.older(story),
         "related": related_cards(site, story),
@@ -154,7 +154,7 @@ def taxon_context(c: Context) -> dict[str, Any]:
     topic = route.kind == "topic"
     taxon: Taxon = (site.topics if topic else site.entities)[route.key]
     label = "Topic" if topic else "Who's affected"
-    description = f"{label}: {taxon.name}. {len(taxon.stories)} stories on {site.config.title}."
+    description = taxon.description or f"{label}: {taxon.name}. {len(taxon.stories)} stories on {site.config.title}."
     return {
         "page": PageInfo(_titled(taxon.name, route), description, route.path, route.kind),
         "heading": taxon.name,

@@ -27,7 +27,7 @@ class RelatedCard:
 
 def related_cards(site: Site, story: Story) -> tuple[RelatedCard, ...]:
     zone = ZoneInfo(site.config.timezone)
-    return tuple(_card(site, story, other, zone) for other in site.related.get(story.slug, ()))
+    return tuple(_card(site, story, other, zone) for other in site.related.get(story.path, ()))
 
 
 def _card(site: Site, story: Story, other: Story, zone: ZoneInfo) -> RelatedCard:

@@ -48,7 +48,7 @@ def shown_stories(site: Site, route: Route) -> Iterable[Story]:
     """The stories whose dates a page's content depends on."""
     kind, key = route.kind, route.key
     if kind == "story":
-        return (site.by_slug[key],)
+        return (site.by_path[key],)
     if kind in ("topic", "entity"):
         return (site.topics if kind == "topic" else site.entities)[key].stories
     if kind == "archive-month":

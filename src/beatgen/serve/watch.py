@@ -1,4 +1,4 @@
-"""Watching the site's sources: content/, layouts/, static/ and site.yaml, through watchdog.
+"""Watching the site's sources: content/, data/, layouts/, static/ and site.yaml, through watchdog.
 
 Editors save in bursts (a temp file, a rename, a touch of the folder); changes are gathered
 until the burst is over, so one save gives one rebuild. Editor scratch files are ignored.
@@ -13,7 +13,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-WATCHED_FOLDERS = ("content", "layouts", "static")
+WATCHED_FOLDERS = ("content", "data", "layouts", "static")
 WATCHED_FILES = ("site.yaml",)
 EVENT_TYPES = ("created", "modified", "deleted", "moved", "closed")
 SCRATCH_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".bak")
@@ -54,14 +54,25 @@ class _Relay(FileSystemEventHandler):
     def __init__(self, site_dir: Path, changes: Changes) -> None:
         self.site_dir = site_dir.resolve()
         self.changes = changes
+        self.observer: Observer | None = None
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in EVENT_TYPES:
             return
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             path = Path(raw if isinstance(raw, str) else raw.decode()) if raw else None
+            if path is not None and event.is_directory and event.event_type in ("created", "moved"):
+                self._adopt(path)
             if path is not None and self._relevant(path, event):
                 self.changes.add(path.relative_to(self.site_dir).as_posix())
+
+    def _adopt(self, path: Path) -> None:
+        """A watched folder made after the watch began (`beatgen new topic` makes data/): watch it from now on,
+        and rebuild, as files may be in it already."""
+        if self.observer is None or path.parent != self.site_dir or path.name not in WATCHED_FOLDERS:
+            return
+        self.observer.schedule(self, str(path), recursive=True)
+        self.changes.add(path.name)
 
     def _relevant(self, path: Path, event: FileSystemEvent) -> bool:
         try:
@@ -82,6 +93,7 @@ def watch(site_dir: Path, changes: Changes) -> Observer:
     """A started observer that adds every relevant change under `site_dir` to `changes`."""
     observer = Observer()
     relay = _Relay(site_dir, changes)
+    relay.observer = observer
     observer.schedule(relay, str(relay.site_dir), recursive=False)
     for folder in WATCHED_FOLDERS:
         if (relay.site_dir / folder).is_dir():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from beatgen.config import SiteConfig
 from beatgen.content.model import Page, Story, Term
+from beatgen.content.references import StoryRefs
 from beatgen.site.related import related_stories
 from beatgen.site.timeline import timeline_backlinks
 from beatgen.site.trends import SPARK_WEEKS, busiest_taxon_week
@@ -22,6 +24,7 @@ class Taxon:
     name: str
     path: str
     stories: tuple[Story, ...]
+    description: str = ""
 
     @property
     def count(self) -> int:
@@ -36,24 +39,30 @@ class Site:
     stories: tuple[Story, ...]
     terms: tuple[Term, ...]
     pages: tuple[Page, ...]
-    by_slug: dict[str, Story] = field(default_factory=dict)
+    by_path: dict[str, Story] = field(default_factory=dict)
+    """Stories by URL path: two stories of different months may share a slug, never a path."""
     position: dict[str, int] = field(default_factory=dict)
     topics: dict[str, Taxon] = field(default_factory=dict)
     entities: dict[str, Taxon] = field(default_factory=dict)
     archive: dict[str, dict[str, tuple[Story, ...]]] = field(default_factory=dict)
     related: dict[str, tuple[Story, ...]] = field(default_factory=dict)
     named_by: dict[str, tuple[Story, ...]] = field(default_factory=dict)
-    """Slug → the stories whose timeline names it: the back-links of its own timeline."""
+    """Story path → the stories whose timeline names it: the back-links of its own timeline."""
     spark_top: int = 0
     """The busiest week of any topic or entity in the sparklines' window: their common scale."""
+    refs: StoryRefs = field(default_factory=lambda: StoryRefs(()))
 
     def older(self, story: Story) -> Story | None:
-        index = self.position[story.slug] + 1
+        index = self.position[story.path] + 1
         return self.stories[index] if index < len(self.stories) else None
 
     def newer(self, story: Story) -> Story | None:
-        index = self.position[story.slug] - 1
+        index = self.position[story.path] - 1
         return self.stories[index] if index >= 0 else None
+
+    def story_named(self, reference: str) -> Story | None:
+        """The published story a timeline names (`content/checks.py` has refused every other reference)."""
+        return self.refs.one(reference)
 
     def topic_of(self, name: str) -> Taxon:
         return self.topics[slugify(name)]
@@ -64,41 +73,45 @@ class Site:
 
 def build_site(config: SiteConfig, stories: list[Story], terms: list[Term], pages: list[Page],
                related: dict[str, tuple[str, ...]] | None = None) -> Site:
-    """The indexes; `related` (slug → related slugs) is a ranking already made for these same stories."""
-    ordered = tuple(sorted(stories, key=lambda s: (s.date, s.slug), reverse=True))
+    """The indexes; `related` (path → related paths) is a ranking already made for these same stories."""
+    ordered = tuple(sorted(stories, key=lambda s: (s.date, s.slug, s.path), reverse=True))
     site = Site(config, ordered, tuple(sorted(terms, key=lambda t: t.term.casefold())),
                 tuple(sorted(pages, key=lambda p: p.slug)))
-    site.by_slug = {story.slug: story for story in ordered}
-    site.position = {story.slug: index for index, story in enumerate(ordered)}
-    site.topics = _taxonomy(ordered, lambda s: s.topics, config.permalink("topic"), _topic_name)
-    site.entities = _taxonomy(ordered, lambda s: s.affected, config.permalink("entity"), lambda name: name)
+    site.by_path = {story.path: story for story in ordered}
+    site.position = {story.path: index for index, story in enumerate(ordered)}
+    site.refs = StoryRefs(ordered)
+    declared = config.topic_index()
+    site.topics = _taxonomy(ordered, lambda s: s.topics, config.permalink("topic"),
+                            lambda slug, _: declared[slug].name, lambda slug: declared[slug].description)
+    site.entities = _taxonomy(ordered, lambda s: s.affected, config.permalink("entity"), _most_written)
     site.archive = _archive(ordered)
-    site.named_by = timeline_backlinks(ordered)
+    site.named_by = timeline_backlinks(ordered, site.story_named)
     site.spark_top = busiest_taxon_week(ordered, ZoneInfo(config.timezone), SPARK_WEEKS)
     if related is None:
         site.related = related_stories(ordered)
     else:
-        site.related = {slug: tuple(site.by_slug[other] for other in others) for slug, others in related.items()}
+        site.related = {path: tuple(site.by_path[other] for other in others) for path, others in related.items()}
     return site
 
 
-def _topic_name(name: str) -> str:
-    """Topics written as slugs (`air-defense`) read as words (`Air defense`)."""
-    if name == slugify(name):
-        words = name.replace("-", " ")
-        return words[:1].upper() + words[1:]
-    return name
+def _most_written(slug: str, spellings: Counter[str]) -> str:
+    """One name for the names that share a slug ("Türkiye", "TÜRKIYE", "Turkiye"): the one most stories use,
+    on a tie the one of the newest story."""
+    return spellings.most_common(1)[0][0]
 
 
-def _taxonomy(stories, names_of, pattern: str, display) -> dict[str, Taxon]:
+def _taxonomy(stories: Iterable[Story], names_of: Callable[[Story], Iterable[str]], pattern: str,
+              display: Callable[[str, Counter[str]], str],
+              describe: Callable[[str], str] = lambda slug: "") -> dict[str, Taxon]:
     members: dict[str, list[Story]] = defaultdict(list)
-    spellings: dict[str, str] = {}
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for story in stories:
         for name in names_of(story):
             slug = slugify(name)
             members[slug].append(story)
-            spellings.setdefault(slug, display(name))
-    return {slug: Taxon(slug, spellings[slug], term_path(pattern, slug), tuple(members[slug]))
+            spellings[slug][name] += 1
+    return {slug: Taxon(slug, display(slug, spellings[slug]), term_path(pattern, slug), tuple(members[slug]),
+                        describe(slug))
             for slug in sorted(members)}
 
 

@@ -90,12 +90,12 @@ def _ranked(number: int, shared: Counter[int], times: list[float], stories: Sequ
 
 def related_stories(stories: Sequence[Story]) -> dict[str, tuple[Story, ...]]:
     """Each story's related stories, best first (at most KEEP); deterministic for a given set of stories."""
-    ordered = sorted(stories, key=lambda s: (s.date, s.slug))
+    ordered = sorted(stories, key=lambda s: (s.date, s.slug, s.path))
     times = [story.date.timestamp() for story in ordered]
     slugs: dict[str, str] = {}
     keys = [taxon_keys(story, slugs) for story in ordered]
     index = _postings(ordered, times, keys)
-    return {story.slug: _ranked(number, _candidates(number, times[number], keys[number], index), times, ordered)
+    return {story.path: _ranked(number, _candidates(number, times[number], keys[number], index), times, ordered)
             for number, story in enumerate(ordered)}
 
 
