@@ -114,19 +114,20 @@ class Reader:
             typo = None if as_error else self.misspelling(key, known, what)
             message = f"unknown {what} key '{key}'{suggest(key, known) or '; it is ignored'}"
             if typo:
-                self.fail((*path, key), "misspelt-key", typo, key=True)
+                self.fail((*path, key), *typo, key=True)
             elif as_error:
                 self.fail((*path, key), "unknown-key", message, key=True)
             else:
                 self.warn((*path, key), "unknown-key", message)
 
-    def misspelling(self, key: str, known: list[str], what: str) -> str | None:
-        """Why an unknown key is an error rather than a warning, or None: a near miss of a known key is a
-        typo whose value would be silently lost, not a note of the writer's own."""
+    def misspelling(self, key: str, known: list[str], what: str) -> tuple[str, str] | None:
+        """The code and message that make an unknown key an error rather than a warning, or None: a near miss
+        of a known key is a typo whose value would be silently lost, not a note of the writer's own."""
         meant = near_miss(key, known)
         if meant is None:
             return None
-        return f"unknown {what} key '{key}'; did you mean '{meant}'? As written it is ignored: fix the spelling"
+        return "misspelt-key", f"unknown {what} key '{key}'; did you mean '{meant}'? As written it is ignored: fix " \
+                               "the spelling"
 
     def require(self, path: Path, what: str) -> bool:
         if self.present(path) and self.get(path) not in (None, ""):

@@ -53,17 +53,17 @@ class StoryReader(Reader):
 
     ITEMS = {"sources": "source", "timeline": "timeline entry", "corrections": "correction"}
 
-    def misspelling(self, key: str, known: list[str], what: str) -> str | None:
+    def misspelling(self, key: str, known: list[str], what: str) -> tuple[str, str] | None:
         """A typo of a key that decides publication is an error even when it is far from the key
         (`embargo_until`); so is a key that other generators read to hold a page back."""
         if key.casefold() in HOLD_BACK_KEYS:
-            return (f"'{key}' is not a beatgen key, so it would not keep this story unpublished: write 'draft: true' "
-                    "to hold the story back, or delete the line")
+            return "hold-back-key", (f"'{key}' is not a beatgen key, so it would not keep this story unpublished: "
+                                     "write 'draft: true' to hold the story back, or delete the line")
         meant = near_miss(key, known) or closest(key, known)
         if meant not in PUBLICATION_KEYS:
             return super().misspelling(key, known, what)
-        return (f"unknown {what} key '{key}'; did you mean '{meant}'? '{meant}' {PUBLICATION_KEYS[meant]}, and as "
-                "written the key is ignored: fix the spelling")
+        return "misspelt-key", (f"unknown {what} key '{key}'; did you mean '{meant}'? '{meant}' "
+                                f"{PUBLICATION_KEYS[meant]}, and as written the key is ignored: fix the spelling")
 
     def when(self, path: Path, zone: ZoneInfo, *, required: bool = False) -> datetime | None:
         if self._already_reported(path):
