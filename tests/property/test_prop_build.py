@@ -4,6 +4,7 @@ and no script or javascript: URL from content reaches a reader."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import tempfile
@@ -19,7 +20,7 @@ from sitekit import REPO
 from strategies import dump, front_matter, markdown
 
 from beatgen.build.pipeline import BuildOptions, build
-from beatgen.config import parse_config
+from beatgen.config import Topic, parse_config
 from beatgen.content.load import parse_file
 from beatgen.content.model import Story
 from beatgen.diagnostics import BuildError, Severity
@@ -58,6 +59,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for part in ("layouts", "static"):
         shutil.copytree(REPO / part, root / part)
     (root / "site.yaml").write_text(CONFIG_TEXT)
+    (root / "data").mkdir()
+    (root / "data" / "topics.yaml").write_text("air-defense: Air defense\n")
     (root / "content" / "stories" / "2026" / "03").mkdir(parents=True)
     (root / "content" / "pages").mkdir()
     (root / "content" / "pages" / "methodology.md").write_text("---\ntitle: Methodology\n---\n\nHow.\n")
@@ -108,7 +111,7 @@ def problems_in(output: Path) -> Iterator[str]:
             json.loads(path.read_bytes())
 
 
-CONFIG = parse_config(CONFIG_TEXT)
+CONFIG = dataclasses.replace(parse_config(CONFIG_TEXT), topics=(Topic("air-defense", "Air defense"),))
 MD: MarkdownIt = make_markdown()
 TARGETS = LinkTargets({"content/stories/2026/03/valid.md": "/stories/2026/03/valid/"},
                       frozenset({"/", "/stories/2026/03/valid/"}), "/beat/")

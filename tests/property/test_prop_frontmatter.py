@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import PurePosixPath
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from strategies import dump, front_matter, markdown
 
-from beatgen.config import parse_config
+from beatgen.config import Topic, parse_config
 from beatgen.content.load import parse_file
 from beatgen.diagnostics import Severity
 from beatgen.urls import is_slug, output_file
 
-CONFIG = parse_config("title: Prop Beat\nbase_url: https://example.org/\n")
+CONFIG = dataclasses.replace(parse_config("title: Prop Beat\nbase_url: https://example.org/\n"),
+                             topics=(Topic("air-defense", "Air defense"),))
 REL = "content/stories/2026/03/prop.md"
 
 
