@@ -74,3 +74,15 @@ def test_a_broken_link_gets_the_nearest_file_or_url_among_its_neighbours(mini_si
         "glossary file is at that path; did you mean '../01/filler-17.md'? [broken-link]",
         "content/stories/2026/03/alpha.md:50:45: error: broken internal link '/stories/2025/01/filler-71/': no page "
         "of the site has that URL; did you mean '/stories/2026/01/filler-71/'? [broken-link]"]
+
+
+def test_references_to_a_story_with_errors_are_left_to_its_own_errors(mini_site: Path,
+                                                                       beatgen: Callable[..., Run]) -> None:
+    """alpha names beta in its timeline, by file and by URL: a beta that fails to read is reported once, at its
+    own line, not again as a missing story at every place that names it."""
+    beta = mini_site / "content" / "stories" / "2026" / "02" / "beta.md"
+    beta.write_text(beta.read_text().replace("impact: 3", "impact: 11"))
+    result = beatgen("check", "--source", mini_site, "--now", NOW)
+    assert result.code == 1
+    assert [line for line in result.err.splitlines() if ": error: " in line] == [
+        "content/stories/2026/02/beta.md:6:9: error: impact must be an integer from 1 to 10, got 11 [out-of-range]"]

@@ -45,6 +45,9 @@ class LinkTargets:
     static: dict[str, str] = field(default_factory=dict)  # files under static/ → their content-hashed paths
     nearby: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Files and paths by folder and by last part (`link_hints.neighbourhoods`), for "did you mean"."""
+    unread: frozenset[str] = frozenset()
+    """Files whose front matter has errors, and their names without `.md`: a link to one is not reported as
+    broken, since the file's own errors are (and fixing them may be all the link needs)."""
 
 
 @dataclass
@@ -135,6 +138,8 @@ def _resolve(href: str, targets: LinkTargets, env: dict, where: tuple[int, int])
             _broken(env, where, href, f"it points at {targets.held[file]}; remove the link until it is published")
             return href
         path = targets.files.get(file)
+        if path is None and file in targets.unread:
+            return href
         if path is None:
             meant = nearest_target(file, targets.nearby)
             hint = f"did you mean '{posixpath.relpath(meant, posixpath.dirname(env['file']))}'?" if meant \
@@ -146,6 +151,8 @@ def _resolve(href: str, targets: LinkTargets, env: dict, where: tuple[int, int])
         path = parts.path if parts.path.endswith("/") or "." in parts.path.rsplit("/", 1)[-1] else parts.path + "/"
         if path in targets.held:
             _broken(env, where, href, f"it points at {targets.held[path]}; remove the link until it is published")
+            return href
+        if path not in targets.paths and path.rstrip("/").rsplit("/", 1)[-1] in targets.unread:
             return href
         if path not in targets.paths:
             meant = nearest_target(path, targets.nearby)

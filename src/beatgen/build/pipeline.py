@@ -35,7 +35,7 @@ from beatgen.build.shortcut import Summary, input_stamp, valid_until
 from beatgen.build.state import BuildState, PageRecord
 from beatgen.build.structure import structure_token
 from beatgen.config import SiteConfig
-from beatgen.content.checks import duplicate_terms, duplicate_urls, embargo_notes, timeline_references
+from beatgen.content.checks import duplicate_terms, duplicate_urls, embargo_notes, timeline_references, unread_names
 from beatgen.content.model import Page, Story, Term
 from beatgen.content.publication import Held, Visibility, next_lift, select
 from beatgen.content.topics import load_config_with_topics
@@ -127,7 +127,7 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     show = Visibility(drafts=options.drafts, future=options.future, embargoed=options.embargoed)
     stories, held = select(content.stories, now, show)
     problems += duplicate_urls(content.stories)
-    problems += timeline_references(stories, content.stories, held)
+    problems += timeline_references(stories, content.stories, held, unread_names(content.unread))
     problems += embargo_notes(content.stories, now)
     problems += duplicate_terms(content.terms)
     site = _indexed_site(config, stories, content.terms, content.pages, state)
@@ -137,7 +137,8 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     paths = frozenset(route.path for route in routes)
     targets = LinkTargets(files, paths, config.base_path, _held_targets(content.stories, held),
                           build_glossary(content.terms, config.base_path),
-                          {name: hashed for name, (hashed, _) in assets.items()}, neighbourhoods([*files, *paths]))
+                          {name: hashed for name, (hashed, _) in assets.items()}, neighbourhoods([*files, *paths]),
+                          unread_names(content.unread))
     shared = digest(config_token, *(f"{term.file}:{term.digest}" for term in content.terms))
     keys = {file: fragment_key(key, shared) for file, key in parse_keys.items()}
     documents = [*stories, *content.terms, *content.pages]
