@@ -21,11 +21,14 @@ def placeholders(r: Reader, body: str, body_line: int, body_name: str, fix: str)
     """An error at each front matter value and each body line that still holds the marker; `fix` says
     what to do besides writing the real text."""
     problems = []
-    for path, raw in r.doc.raw.items():
-        found = _FOUND.search(raw)
-        if found:
-            line, column = r.doc.position_in(path, found.start())
-            problems.append(_placeholder(r.file, line, column, r.label(path), fix))
+    if _FOUND.search("\n".join(r.doc.raw.values())):
+        for path, raw in r.doc.raw.items():
+            found = _FOUND.search(raw)
+            if found:
+                line, column = r.doc.position_in(path, found.start())
+                problems.append(_placeholder(r.file, line, column, r.label(path), fix))
+    if _FOUND.search(body) is None:
+        return problems
     for offset, text in enumerate(body.split("\n")):
         found = _FOUND.search(text)
         if found:

@@ -202,16 +202,13 @@ def _names(r: StoryReader, key: str) -> tuple[str, ...]:
 def _topics(r: StoryReader, vocabulary: dict[str, Topic]) -> tuple[str, ...]:
     """The declared slugs of the story's topics, each written as its slug or its name ('Middle East')."""
     path = ("topics",)
-    r.texts(path, what="topics")
-    slugs: dict[str, None] = {}
-    for index in range(len(r.items(path, what="topics"))):
-        written = r.text((*path, index))
-        slug = slugify(written) if written else ""
-        if slug in vocabulary:
-            slugs.setdefault(slug)
-        elif written:
-            r.fail((*path, index), "unknown-topic", undeclared(written, slug, vocabulary))
-    return tuple(slugs)
+    slugs = tuple(dict.fromkeys(slugify(name) for name in r.texts(path, what="topics")))
+    if any(slug not in vocabulary for slug in slugs):
+        for index in range(len(r.items(path, what="topics"))):  # where each undeclared one is written
+            written = r.text((*path, index))
+            if written and slugify(written) not in vocabulary:
+                r.fail((*path, index), "unknown-topic", undeclared(written, slugify(written), vocabulary))
+    return slugs
 
 
 def undeclared(written: str, slug: str, vocabulary: dict[str, Topic]) -> str:

@@ -22,6 +22,8 @@ SCHEMES = ("http", "https")
 NAMED = {" ": "a space", "\t": "a tab", "\u00a0": "a non-breaking space", '"': "a double quote ('\"')",
          "<": "a '<'", ">": "a '>'", "`": "a backquote ('`')", "\\": "a backslash ('\\')"}
 _LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
+_ASCII_BAD = re.compile(r'[\x00-\x20"<>`\\\x7f]')
+"""The refused characters an ASCII URL can hold (NAMED and the controls): most URLs need no other test."""
 _COPY = "copy the article's address again from the browser's address bar"
 
 
@@ -42,6 +44,8 @@ def url_problem(url: str) -> UrlProblem | None:
 
 
 def _bad_character(url: str) -> UrlProblem | None:
+    if url.isascii() and not _ASCII_BAD.search(url):
+        return None
     for index, char in enumerate(url):
         category = unicodedata.category(char)
         if char in NAMED or char.isspace():
