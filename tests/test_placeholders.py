@@ -49,7 +49,7 @@ def test_a_new_story_without_its_draft_line_is_refused_at_every_placeholder(mini
 def test_a_draft_may_hold_placeholders_and_the_preview_shows_it(mini_site: Path, beatgen: Callable[..., Run]) -> None:
     made = beatgen("new", "story", "Interceptor output doubles", "--date", "2026-05-12", "--source", mini_site)
     assert made.code == 0
-    assert beatgen("check", "--source", mini_site, "--now", NOW, "--drafts", "--strict").code == 0
+    assert beatgen("check", "--source", mini_site, "--now", NOW, "--drafts").code == 0
     assert beatgen("build", "--source", mini_site, "--now", NOW, "--drafts").code == 0
     page = soup(mini_site / "public" / "stories" / "2026" / "05" / "interceptor-output-doubles" / "index.html")
     assert "TKTK The main point" in page.select_one("#takeaways").get_text()
