@@ -2,7 +2,7 @@
 
 `urlsplit` splits almost anything: `https://example.com/a" onmouseover="x` has a scheme and a host, and
 escaping keeps it harmless in the page, but it is not the article's address. A source URL must be an
-http(s) URL with a real host name (IDN names such as `bundeswehr.de` or `münchen.de` included), a valid
+http(s) URL with a real host name (IDN names such as `münchen.de` or `wiadomości.pl` included), a valid
 port if any, no user name, and none of the characters that no URL may hold (spaces, controls, `"`, `<`,
 `>`, backquotes, backslashes). Non-ASCII letters in the path and the apostrophe, which RFC 3986 allows
 and real article addresses use, pass.
@@ -37,10 +37,14 @@ class UrlProblem:
 
 def url_problem(url: str) -> UrlProblem | None:
     """The first problem of a source URL, or None when a browser would open it as written."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # brackets that do not hold an IPv6 address
+        return UrlProblem(next((i for i, char in enumerate(url) if char in "[]"), 0),
+                          f"url has '[' or ']' around no valid IPv6 address; {_COPY}")
     if parts.scheme.lower() not in SCHEMES or not url[len(parts.scheme):].startswith("://"):
         return UrlProblem(0, f"url must be an http:// or https:// address, got {describe(url)}")
-    return _bad_character(url) or _bad_authority(url, parts.scheme, parts.netloc)
+    return _bad_character(url) or _bad_authority(parts.scheme, parts.netloc)
 
 
 def _bad_character(url: str) -> UrlProblem | None:
@@ -58,7 +62,7 @@ def _bad_character(url: str) -> UrlProblem | None:
     return None
 
 
-def _bad_authority(url: str, scheme: str, netloc: str) -> UrlProblem | None:
+def _bad_authority(scheme: str, netloc: str) -> UrlProblem | None:
     netloc_at = len(scheme) + 3
     if "@" in netloc:
         return UrlProblem(netloc_at, "url names a user before its host ('name@'); a source's address never needs "
