@@ -44,6 +44,9 @@ def test_each_story_of_a_shared_slug_keeps_its_own_page_and_the_timeline_its_tar
     alpha = soup(stories / "03" / "alpha" / "index.html")
     linked = {a.get_text(): a["href"] for a in alpha.select("#timeline a")}
     assert linked["Beta range trials concluded"] == "/stories/2026/04/beta/"
+    back = "/stories/2026/03/alpha/"
+    assert back in [a["href"] for a in april.select("#timeline a")]
+    assert back not in [a["href"] for a in february.select("#timeline a")]
     alpha_file = mini_site / "content" / "stories" / "2026" / "03" / "alpha.md"
     alpha_file.write_text(alpha_file.read_text().replace("story: 2026/04/beta", "story: 2026/02/beta"))
     assert beatgen("build", "--source", mini_site, "--now", NOW).code == 0
