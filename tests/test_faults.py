@@ -58,7 +58,9 @@ def run_build(site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 
 
 def leftovers(site: Path) -> list[str]:
-    return sorted(p.name for p in site.iterdir() if p.name.startswith(".public") and p.name != ".public.lock")
+    """What a build left beside its output besides the lock and the spare that rebuilds swap in."""
+    return sorted(p.name for p in site.iterdir()
+                  if p.name.startswith(".public") and p.name not in (".public.lock", ".public.spare"))
 
 
 def staged_files(site: Path) -> int:

@@ -262,4 +262,4 @@ def test_stopping_the_indexer_kills_pagefind_and_keeps_the_last_index(built_samp
         os.kill(child, 0)
     assert "beatgen-search-index" not in {thread.name for thread in threading.enumerate()}
     assert entry.stat().st_ino == before
-    assert sorted(p.name for p in output.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in output.iterdir() if p.name.startswith(".pagefind")) == []

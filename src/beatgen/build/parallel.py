@@ -8,6 +8,7 @@ process, the same function runs in this process.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import os
@@ -47,9 +48,13 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int,
     if workers <= 1 or not hasattr(os, "fork"):
         return [fn(item) for item in items]
     gc.freeze()  # the workers' collector then never walks (nor copies, by touching) the builder's objects
+    pipes: list[tuple[int, int]] = []
     try:
-        pipes = [_spawn(fn, items[index::workers]) for index in range(workers)]
+        pipes.extend(_spawn(fn, items[index::workers]) for index in range(workers))
         shares = _collect(pipes)
+    except BaseException:
+        _stop(pipes)
+        raise
     finally:
         gc.unfreeze()
     results: list[R] = [None] * len(items)  # type: ignore[list-item]
@@ -97,6 +102,18 @@ def _work(fn: Callable[[T], R], share: Sequence[T], write_end: int) -> None:
     except BaseException:  # noqa: BLE001
         status = 1
     os._exit(status)
+
+
+def _stop(pipes: list[tuple[int, int]]) -> None:
+    """An interrupted build (Ctrl-C, a stopped `serve`) kills its workers before it cleans up, so none
+    goes on writing into a folder being removed."""
+    for pid, fd in pipes:
+        with contextlib.suppress(ChildProcessError):  # reaped already: its pid may belong to another process
+            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 def _collect(pipes: list[tuple[int, int]]) -> list[list]:
