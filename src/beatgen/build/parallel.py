@@ -63,6 +63,33 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int,
     return results
 
 
+class Background:
+    """`job()` run by one forked worker while the caller goes on with its own work: for a side effect
+    (on files) whose cost can hide behind the caller's. With one job or without fork it runs at `wait()`."""
+
+    def __init__(self, job: Callable[[], object], jobs: int) -> None:
+        self.job = job
+        forks = worker_count(jobs) > 1 and hasattr(os, "fork")
+        self.pipe: tuple[int, int] | None = _spawn(lambda _: job(), [None]) if forks else None
+
+    def wait(self) -> None:
+        """Return once the job is done; a job that failed in its worker runs again here, to raise its own error."""
+        pipe, self.pipe = self.pipe, None
+        try:
+            if pipe is not None:
+                _collect([pipe])
+                return
+        except WorkerError:
+            pass
+        self.job()
+
+    def cancel(self) -> None:
+        """Kill the worker if it is still running (a job that must be safe to cut short)."""
+        pipe, self.pipe = self.pipe, None
+        if pipe is not None:
+            _stop([pipe])
+
+
 def _spawn(fn: Callable[[T], R], share: Sequence[T]) -> tuple[int, int]:
     """Fork one worker for `share`; returns (pid, read end of its result pipe)."""
     read_end, write_end = os.pipe()

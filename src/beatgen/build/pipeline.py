@@ -32,6 +32,7 @@ from beatgen.build.marker import foreign, listed, write_marker
 from beatgen.build.markup import fragment_key, render_fragments
 from beatgen.build.output import Staging, output_lock, recover, replace_folder
 from beatgen.build.pages import CLEAN, WRITTEN, Outcome, PageRenderer, Work, Writer, left_as_recorded, plan_work
+from beatgen.build.parallel import Background
 from beatgen.build.reading import read_content
 from beatgen.build.search import has_index, index_search, run_pagefind, story_glob
 from beatgen.build.shortcut import Summary, input_stamp, valid_until
@@ -366,10 +367,13 @@ def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob
 
 def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob: str,
                      serving: AbstractContextManager[object] | None) -> list[Outcome]:
-    """A rebuild of a known output: its changed files go live only once every page has rendered."""
+    """A rebuild of a known output: its changed files go live only once every page has rendered. The
+    spare is levelled with the live output by a worker while the pages render (it reads folders only)."""
     output = options.output_dir.resolve()
     with output_lock(output):
         recover(output)
+        spare = spare_folder(output)
+        levelled = None if serving is not None else Background(lambda: mirror(output, spare), options.jobs)
         try:
             outcomes = _checked(renderer.render_all(work, options.jobs))
             temps = [(Path(o.temp), o.rel) for o in outcomes if o.temp]
@@ -379,18 +383,19 @@ def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpt
             rels, index_glob = [o.rel for o in outcomes], glob if reindex else None
             if (temps or gone or reindex) and serving is not None:
                 _patch_live(output, temps, gone, rels, index_glob, serving)
-            elif temps or gone or reindex:
-                _swap_in(output, temps, gone, rels, index_glob)
+            elif (temps or gone or reindex) and levelled is not None:
+                levelled.wait()
+                _swap_in(output, spare, temps, gone, rels, index_glob)
         finally:
+            if levelled is not None:
+                levelled.cancel()
             patch.clear(output)
     return outcomes
 
 
-def _swap_in(output: Path, temps: list[tuple[Path, str]], gone: list[str], rels: list[str],
+def _swap_in(output: Path, spare: Path, temps: list[tuple[Path, str]], gone: list[str], rels: list[str],
              glob: str | None) -> None:
-    """Bring the spare level with the live output, make it the new output, then exchange the two."""
-    spare = spare_folder(output)
-    mirror(output, spare)
+    """Make the spare (level with the live output) the new output, then exchange the two."""
     patch.commit(spare, temps, gone)
     if glob is not None:
         run_pagefind(spare, glob)
