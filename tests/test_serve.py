@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import os
 import shutil
+import signal
 import socket
 import threading
 import time
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from servekit import serving
 from sitekit import REPO, copy_site
+from test_faults import RENAMES, big_site, stalled, steady
 from test_search_index import fragments
 from watchdog.events import DirModifiedEvent, DirMovedEvent, FileClosedNoWriteEvent, FileModifiedEvent, FileMovedEvent
 
@@ -263,3 +265,61 @@ def test_stopping_the_indexer_kills_pagefind_and_keeps_the_last_index(built_samp
     assert "beatgen-search-index" not in {thread.name for thread in threading.enumerate()}
     assert entry.stat().st_ino == before
     assert sorted(p.name for p in output.iterdir() if p.name.startswith(".pagefind")) == []
+
+
+def _naming(text: str) -> list[int]:
+    """The processes whose command line holds `text`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_stopped_server_leaves_no_folder_and_no_process(tmp_path: Path, stop: signal.Signals) -> None:
+    """Stopped by a process manager (SIGTERM) or a closed terminal (SIGHUP) while its background Pagefind
+    runs, `serve` cleans up as on Ctrl-C: the private folder is gone and nothing it started lives on."""
+    site = big_site(tmp_path / "site", 200)
+    story = site / "content" / "stories" / "2026" / "01" / "generated-0.md"
+    with serving(site, "--now", NOW, "--verbose") as served:
+        private = Path(served.wait_for(r"^Preview output: (.+)$").group(1)).parent
+        story.write_text(story.read_text() + "\nAn edit.\n")
+        served.wait_for(r"^Rebuilt after content/stories/2026/01/generated-0\.md: ")
+        deadline = time.monotonic() + 20
+        while not [pid for pid in _naming(str(private)) if pid != served.process.pid]:
+            assert time.monotonic() < deadline, "the background search index never started"
+            time.sleep(0.01)
+        served.process.send_signal(stop)
+        assert served.process.wait(timeout=20) == 0
+        served.wait_for(r"^Stopped\.$")
+    assert not private.exists()
+    assert _naming(str(private)) == [] and _naming(str(site)) == []
+
+
+def test_a_request_during_a_rebuild_waits_until_every_file_is_in_place(tmp_path: Path) -> None:
+    """`serve` renames a rebuild's files into its folder one by one while holding the lock its HTTP server
+    reads files under. strace holds the rebuild after its first two renames: requests made then (for a page
+    already renamed and one not yet) wait for the last rename and get the new pages, never a mix."""
+    site = copy_site("mini", tmp_path / "site")
+    with serving(site, "--now", NOW, "--verbose") as served:
+        output = Path(served.wait_for(r"^Preview output: (.+)$").group(1))
+        tracer = stalled(served.process, f"{RENAMES}:delay_enter=3000000:when=3", "-f")
+        try:
+            config = site / "site.yaml"
+            config.write_text(config.read_text().replace("title: Mini Beat", "title: Mini Beat Renamed"))
+            renamed = steady(lambda: sum(b"Mini Beat Renamed" in page.read_bytes()
+                                         for page in output.rglob("*.html")) == 2)
+            deadline = time.monotonic() + 30
+            while not renamed():
+                assert time.monotonic() < deadline, "the rebuild was never held after its second rename"
+            started = time.monotonic()
+            pages = [_get(served.url, path) for path in ("/", "/about/", "/stories/2026/03/alpha/")]
+            assert time.monotonic() - started > 1.0, "a request was answered while the rebuild was half done"
+            assert all(status == 200 and b"Mini Beat Renamed" in body for status, _, body in pages)
+        finally:
+            tracer.kill()
+            tracer.wait()
