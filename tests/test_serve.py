@@ -21,7 +21,7 @@ from test_faults import RENAMES, big_site, stalled, steady
 from test_search_index import fragments
 from watchdog.events import DirModifiedEvent, DirMovedEvent, FileClosedNoWriteEvent, FileModifiedEvent, FileMovedEvent
 
-from beatgen.serve.handler import CLIENT, inject, resolve
+from beatgen.serve.handler import CLIENT, EVENTS, REFUSED, inject, resolve
 from beatgen.serve.indexer import Indexed, SearchIndexer
 from beatgen.serve.watch import Changes, _Relay, is_scratch
 
@@ -323,3 +323,59 @@ def test_a_request_during_a_rebuild_waits_until_every_file_is_in_place(tmp_path:
         finally:
             tracer.kill()
             tracer.wait()
+
+
+def _ask(url: str, path: str, host: str | None, method: str = "GET") -> tuple[int, str, bytes]:
+    """A request with the Host header given (None: no Host header at all): status, type and body (the event
+    stream never ends: its first line)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    if host is not None:
+        connection.putheader("Host", host)
+    connection.endheaders()
+    response = connection.getresponse()
+    kind = response.getheader("Content-Type") or ""
+    body = b"" if method == "HEAD" else response.readline() if kind == "text/event-stream" else response.read()
+    connection.close()
+    return response.status, kind, body
+
+
+ANSWERED = ("127.0.0.1:{port}", "127.0.0.1", "localhost:{port}", "localhost", "LocalHost:{port}", "[::1]:{port}",
+            "[::1]", "preview.example", "Preview.Example:8080")
+REFUSED_HOSTS = ("evil.example:{port}", "evil.example", "127.0.0.1.evil.example", "localhost.evil.example:{port}",
+                 "10.0.0.7:{port}", "[::1", "localhost:http", "")
+
+
+def test_serve_answers_only_its_own_host_names(tmp_path: Path) -> None:
+    """DNS rebinding: a page the writer visits points its own name at 127.0.0.1 and reads the preview. Every
+    answer (pages, the reload script, the event stream) goes only to the preview's address, localhost and the
+    names allowed with --allow-host, with or without a port; anything else, or no Host at all, gets 403."""
+    site = copy_site("mini", tmp_path / "site")
+    with serving(site, "--now", NOW, "--allow-host", "preview.example") as served:
+        port = urlsplit(served.url).port
+        paths = ("/", "/stories/2026/03/gamma/", CLIENT, EVENTS, "/no-such-page/")
+        for host in ANSWERED:
+            for path in paths:
+                status, kind, body = _ask(served.url, path, host.format(port=port))
+                assert status == (404 if path == "/no-such-page/" else 200), (host, path)
+                assert path != EVENTS or (kind == "text/event-stream" and body.startswith(b"data: ")), (host, kind)
+        for host in (*REFUSED_HOSTS, None):
+            for path in paths:
+                shown = None if host is None else host.format(port=port)
+                assert _ask(served.url, path, shown) == (403, "text/plain; charset=utf-8", REFUSED), (host, path)
+                assert _ask(served.url, path, shown, "HEAD")[0] == 403, (host, path)
+
+
+def test_serving_on_every_address_warns_and_answers_its_addresses(tmp_path: Path) -> None:
+    site = copy_site("mini", tmp_path / "site")
+    with serving(site, "--now", NOW, "--host", "0.0.0.0") as served:
+        assert ("warning: serving on 0.0.0.0, an address other machines can reach: anyone on the network can read "
+                "this preview, drafts and embargoed stories included; use --host 127.0.0.1 to keep it on this "
+                "machine") in served.seen
+        port = urlsplit(served.url).port
+        assert _ask(served.url, "/", f"192.0.2.7:{port}")[0] == 200
+        assert _ask(served.url, "/", f"localhost:{port}")[0] == 200
+        assert _ask(served.url, "/", f"rebound.example:{port}")[0] == 403
+    with serving(site, "--now", NOW) as served:
+        assert not [line for line in served.seen if line.startswith("warning:")]
