@@ -358,9 +358,9 @@ def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob
         if files is not None:
             staging.carry(foreign(staging.output, files))
         write_marker(staging.root, (o.rel for o in outcomes))
-        spare = spare_folder(staging.output)
+        spare, first = spare_folder(staging.output), not staging.output.is_dir()
         staging.commit(spare if keep_spare else None)
-        if keep_spare and not spare.exists():
+        if keep_spare and first:
             mirror(staging.output, spare)
     return outcomes
 
