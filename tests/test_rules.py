@@ -45,8 +45,7 @@ def test_failed_build_leaves_previous_output_untouched(bad: Path, built_once: Pa
     assert result.code == 1
     assert "nothing was published" in result.err
     assert tree_bytes(mini_site / "public") == before
-    assert sorted(p.name for p in mini_site.iterdir() if p.name.startswith(".public")) == [".public.lock",
-                                                                                           ".public.spare"]
+    assert sorted(p.name for p in mini_site.iterdir() if p.name.startswith(".public")) == [".public.lock"]
 
 
 def test_two_stories_with_one_url_name_both_files(mini_site: Path, beatgen: Callable[..., Run]) -> None:

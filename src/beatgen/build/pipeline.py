@@ -28,7 +28,7 @@ from beatgen.build.clock import resolve_now
 from beatgen.build.fingerprint import Fingerprinter, digest, site_chrome, whole_site
 from beatgen.build.guard import check_collisions, check_output
 from beatgen.build.layouts import RecordingEnvironment, TemplateTokens, layouts_token
-from beatgen.build.marker import foreign, listed, write_marker
+from beatgen.build.marker import MARKER, foreign, listed, marker_bytes, write_marker
 from beatgen.build.markup import fragment_key, render_fragments
 from beatgen.build.output import Staging, output_lock, recover, replace_folder
 from beatgen.build.pages import CLEAN, WRITTEN, Outcome, PageRenderer, Work, Writer, left_as_recorded, plan_work
@@ -347,7 +347,7 @@ def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob
     """A first build (or one without a usable record of the output): everything into a staging folder.
 
     Files of the old output that beatgen did not write are carried over. With the persistent cache, the
-    old output is kept as the spare of the next rebuild (made now when there was none)."""
+    old output is kept as the spare of the next rebuild (`spare.py`) instead of being removed."""
     with Staging(options.output_dir) as staging:
         renderer.writer = Writer(options.output_dir, staging)
         outcomes = _checked(renderer.render_all(work, options.jobs))
@@ -357,18 +357,15 @@ def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob
         files = None if options.replace_output else listed(staging.output)
         if files is not None:
             staging.carry(foreign(staging.output, files))
-        write_marker(staging.root, (o.rel for o in outcomes))
-        spare, first = spare_folder(staging.output), not staging.output.is_dir()
-        staging.commit(spare if keep_spare else None)
-        if keep_spare and first:
-            mirror(staging.output, spare)
+        staging.write(MARKER, marker_bytes((o.rel for o in outcomes), has_index(staging.root)))
+        staging.commit(spare_folder(staging.output) if keep_spare else None)
     return outcomes
 
 
 def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob: str,
                      serving: AbstractContextManager[object] | None) -> list[Outcome]:
     """A rebuild of a known output: its changed files go live only once every page has rendered. The
-    spare is levelled with the live output by a worker while the pages render (it reads folders only)."""
+    spare is levelled with the live output by a worker while the pages render (the live folder is only read)."""
     output = options.output_dir.resolve()
     with output_lock(output):
         recover(output)
