@@ -55,7 +55,7 @@ def _place_problem(target: Path, site: Path, cache: Path) -> str | None:
     (folder, what it is, whether an output inside it is refused too)."""
     places = ((site, "the site folder", False),
               *((site / name, f"the site's {name} folder", True) for name in ("content", "layouts", "static")),
-              (cache, "the build cache folder", True), (Path.home().resolve(), "your home folder", False),
+              (cache, "the build cache folder", True), *((home, "your home folder", False) for home in _home()),
               (Path(target.anchor), "the root of the file system", False))
     relations: tuple[tuple[str, Callable[[Path, bool], bool]], ...] = (
         ("is", lambda folder, _: _same(target, folder)),
@@ -79,6 +79,14 @@ def _contents_problem(target: Path) -> str | None:
     first = _shown(target / entries[0]) + ("/" if (target / entries[0]).is_dir() else "")
     return (f"it holds files that beatgen did not write (such as {first}), which a build would "
             f"replace; {SUGGESTION} (an empty or new one), or pass --replace-output to replace what it holds")
+
+
+def _home() -> list[Path]:
+    """The user's home folder, when there is one to find (a service account may have none)."""
+    try:
+        return [Path.home().resolve()]
+    except RuntimeError:
+        return []
 
 
 def _within(path: Path, folder: Path) -> bool:
