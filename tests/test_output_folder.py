@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -183,6 +184,25 @@ def test_a_page_that_would_replace_a_file_beatgen_did_not_write_is_refused(tree:
         "of the folder, or pass --replace-output to let the build replace it")
     assert build(tree, "--no-search", "--replace-output").returncode == 0
     assert "my own page" not in mine.read_text()
+
+
+def test_a_folder_of_someone_else_where_the_spare_goes_is_left_alone(tree: Path) -> None:
+    """Rebuilds keep the previous output beside the live one (`.public.spare`): a folder of that name that
+    beatgen did not make is never emptied."""
+    assert build(tree, "--no-search").returncode == 0
+    spare = tree / "site" / ".public.spare"
+    spare.mkdir()
+    (spare / "mine.txt").write_text("mine\n")
+    alpha = tree / "site" / "content" / "stories" / "2026" / "03" / "alpha.md"
+    alpha.write_text(alpha.read_text() + "\nAn edit.\n")
+    message = (f"error: cannot keep the previous output as .public.spare beside the output: {spare} holds something "
+               "beatgen did not write; move it away")
+    assert refused(tree, "--no-search") == message
+    shutil.rmtree(tree / "site" / ".beatgen-cache")  # without the cache's record of it, the output is staged anew
+    assert refused(tree, "--no-search") == message
+    (spare / "mine.txt").unlink()
+    assert build(tree, "--no-search").returncode == 0
+    assert (spare / ".beatgen-files").is_file()
 
 
 def test_serve_refuses_a_private_folder_inside_the_sources(tree: Path) -> None:

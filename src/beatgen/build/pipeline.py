@@ -36,7 +36,7 @@ from beatgen.build.parallel import Background
 from beatgen.build.reading import read_content
 from beatgen.build.search import has_index, index_search, run_pagefind, story_glob
 from beatgen.build.shortcut import Summary, input_stamp, valid_until
-from beatgen.build.spare import mirror, spare_folder
+from beatgen.build.spare import claim, mirror, spare_folder
 from beatgen.build.state import BuildState, PageRecord
 from beatgen.build.structure import structure_token
 from beatgen.config import SiteConfig, load_config
@@ -347,7 +347,8 @@ def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob
     """A first build (or one without a usable record of the output): everything into a staging folder.
 
     Files of the old output that beatgen did not write are carried over. With the persistent cache, the
-    old output is kept as the spare of the next rebuild (`spare.py`) instead of being removed."""
+    old output (beatgen's: marked) is kept as the spare of the next rebuild (`spare.py`) instead of being
+    removed."""
     with Staging(options.output_dir) as staging:
         renderer.writer = Writer(options.output_dir, staging)
         outcomes = _checked(renderer.render_all(work, options.jobs))
@@ -358,7 +359,7 @@ def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob
         if files is not None:
             staging.carry(foreign(staging.output, files))
         staging.write(MARKER, marker_bytes((o.rel for o in outcomes), has_index(staging.root)))
-        staging.commit(spare_folder(staging.output) if keep_spare else None)
+        staging.commit(claim(spare_folder(staging.output)) if keep_spare and files is not None else None)
     return outcomes
 
 

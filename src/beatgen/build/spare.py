@@ -15,6 +15,8 @@ import os
 import shutil
 from pathlib import Path
 
+from beatgen.build.guard import OutputRefused
+from beatgen.build.marker import MARKER, is_marked
 from beatgen.build.output import OutputError, _describe
 
 
@@ -23,12 +25,23 @@ def spare_folder(output: Path) -> Path:
     return output.parent / f".{output.name}.spare"
 
 
+def claim(spare: Path) -> Path:
+    """`spare`, once sure it is beatgen's to empty: absent, an empty folder, or a folder carrying the marker
+    (a spare is a former output, and its marker is the first thing `mirror` links into it)."""
+    if os.path.lexists(spare) and not (spare.is_dir() and not spare.is_symlink()
+                                       and (is_marked(spare) or not any(spare.iterdir()))):
+        raise OutputRefused(f"cannot keep the previous output as {spare.name} beside the output: {spare} holds "
+                            "something beatgen did not write; move it away")
+    return spare
+
+
 def mirror(live: Path, spare: Path) -> None:
     """Make `spare` hold exactly what `live` holds, each file a hard link of the live one."""
+    claim(spare)
     try:
-        if spare.is_symlink() or (spare.exists() and not spare.is_dir()):
-            spare.unlink()
         spare.mkdir(exist_ok=True)
+        if not os.path.lexists(spare / MARKER):
+            os.link(live / MARKER, spare / MARKER)
         _mirror(str(live), str(spare))
     except OSError as exc:
         raise OutputError(_describe(exc, f"beside {live}")) from exc
