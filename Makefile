@@ -47,4 +47,4 @@ lint: $(BIN)/beatgen
 	$(BIN)/ruff check src tests
 
 clean:
-	rm -rf public .beatgen-cache build *.egg-info src/*.egg-info
+	rm -rf public .public.spare .public.lock .beatgen-cache build *.egg-info src/*.egg-info

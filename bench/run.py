@@ -155,7 +155,7 @@ def bench_size(stories: int, runs: int, jobs: int, work: Path, search: bool = Tr
     no_search = ("--no-search",)
 
     def clean() -> None:
-        for leftover in ("public", ".beatgen-cache"):
+        for leftover in ("public", ".public.spare", ".beatgen-cache"):
             shutil.rmtree(site / leftover, ignore_errors=True)
 
     for round_ in range(runs):

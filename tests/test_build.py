@@ -95,12 +95,6 @@ def test_template_error_names_template_and_line(mini_site: Path, beatgen: Callab
     assert result.code == 1 and "layouts/404.html:3:1: error: template syntax error:" in result.err
 
 
-def test_output_folder_may_not_replace_the_site(mini_site: Path, beatgen: Callable[..., Run]) -> None:
-    result = beatgen("build", "--source", mini_site, "--output", mini_site)
-    assert result.code == 1 and "would replace the site itself" in result.err
-    assert (mini_site / "site.yaml").exists()
-
-
 def test_sample_site_builds_with_the_installed_command(tmp_path: Path) -> None:
     site = copy_site("sample", tmp_path / "sample")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import os
 import shutil
+import signal
 import socket
 import threading
 import time
@@ -16,10 +17,11 @@ from urllib.parse import urlsplit
 import pytest
 from servekit import serving
 from sitekit import REPO, copy_site
+from test_faults import RENAMES, big_site, stalled, steady
 from test_search_index import fragments
 from watchdog.events import DirModifiedEvent, DirMovedEvent, FileClosedNoWriteEvent, FileModifiedEvent, FileMovedEvent
 
-from beatgen.serve.handler import CLIENT, inject, resolve
+from beatgen.serve.handler import CLIENT, EVENTS, REFUSED, inject, resolve
 from beatgen.serve.indexer import Indexed, SearchIndexer
 from beatgen.serve.watch import Changes, _Relay, is_scratch
 
@@ -262,4 +264,118 @@ def test_stopping_the_indexer_kills_pagefind_and_keeps_the_last_index(built_samp
         os.kill(child, 0)
     assert "beatgen-search-index" not in {thread.name for thread in threading.enumerate()}
     assert entry.stat().st_ino == before
-    assert sorted(p.name for p in output.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in output.iterdir() if p.name.startswith(".pagefind")) == []
+
+
+def _naming(text: str) -> list[int]:
+    """The processes whose command line holds `text`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_stopped_server_leaves_no_folder_and_no_process(tmp_path: Path, stop: signal.Signals) -> None:
+    """Stopped by a process manager (SIGTERM) or a closed terminal (SIGHUP) while its background Pagefind
+    runs, `serve` cleans up as on Ctrl-C: the private folder is gone and nothing it started lives on."""
+    site = big_site(tmp_path / "site", 200)
+    story = site / "content" / "stories" / "2026" / "01" / "generated-0.md"
+    with serving(site, "--now", NOW, "--verbose") as served:
+        private = Path(served.wait_for(r"^Preview output: (.+)$").group(1)).parent
+        story.write_text(story.read_text() + "\nAn edit.\n")
+        served.wait_for(r"^Rebuilt after content/stories/2026/01/generated-0\.md: ")
+        deadline = time.monotonic() + 20
+        while not [pid for pid in _naming(str(private)) if pid != served.process.pid]:
+            assert time.monotonic() < deadline, "the background search index never started"
+            time.sleep(0.01)
+        served.process.send_signal(stop)
+        assert served.process.wait(timeout=20) == 0
+        served.wait_for(r"^Stopped\.$")
+    assert not private.exists()
+    assert _naming(str(private)) == [] and _naming(str(site)) == []
+
+
+def test_a_request_during_a_rebuild_waits_until_every_file_is_in_place(tmp_path: Path) -> None:
+    """`serve` renames a rebuild's files into its folder one by one while holding the lock its HTTP server
+    reads files under. strace holds the rebuild after its first two renames: requests made then (for a page
+    already renamed and one not yet) wait for the last rename and get the new pages, never a mix."""
+    site = copy_site("mini", tmp_path / "site")
+    with serving(site, "--now", NOW, "--verbose") as served:
+        output = Path(served.wait_for(r"^Preview output: (.+)$").group(1))
+        tracer = stalled(served.process, f"{RENAMES}:delay_enter=3000000:when=3", "-f")
+        try:
+            config = site / "site.yaml"
+            config.write_text(config.read_text().replace("title: Mini Beat", "title: Mini Beat Renamed"))
+            renamed = steady(lambda: sum(b"Mini Beat Renamed" in page.read_bytes()
+                                         for page in output.rglob("*.html")) == 2)
+            deadline = time.monotonic() + 30
+            while not renamed():
+                assert time.monotonic() < deadline, "the rebuild was never held after its second rename"
+            started = time.monotonic()
+            pages = [_get(served.url, path) for path in ("/", "/about/", "/stories/2026/03/alpha/")]
+            assert time.monotonic() - started > 1.0, "a request was answered while the rebuild was half done"
+            assert all(status == 200 and b"Mini Beat Renamed" in body for status, _, body in pages)
+        finally:
+            tracer.kill()
+            tracer.wait()
+
+
+def _ask(url: str, path: str, host: str | None, method: str = "GET") -> tuple[int, str, bytes]:
+    """A request with the Host header given (None: no Host header at all): status, type and body (the event
+    stream never ends: its first line)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    if host is not None:
+        connection.putheader("Host", host)
+    connection.endheaders()
+    response = connection.getresponse()
+    kind = response.getheader("Content-Type") or ""
+    body = b"" if method == "HEAD" else response.readline() if kind == "text/event-stream" else response.read()
+    connection.close()
+    return response.status, kind, body
+
+
+ANSWERED = ("127.0.0.1:{port}", "127.0.0.1", "localhost:{port}", "localhost", "LocalHost:{port}", "[::1]:{port}",
+            "[::1]", "preview.example", "Preview.Example:8080")
+REFUSED_HOSTS = ("evil.example:{port}", "evil.example", "127.0.0.1.evil.example", "localhost.evil.example:{port}",
+                 "10.0.0.7:{port}", "[::1", "localhost:http", "")
+
+
+def test_serve_answers_only_its_own_host_names(tmp_path: Path) -> None:
+    """DNS rebinding: a page the writer visits points its own name at 127.0.0.1 and reads the preview. Every
+    answer (pages, the reload script, the event stream) goes only to the preview's address, localhost and the
+    names allowed with --allow-host, with or without a port; anything else, or no Host at all, gets 403."""
+    site = copy_site("mini", tmp_path / "site")
+    with serving(site, "--now", NOW, "--allow-host", "preview.example") as served:
+        port = urlsplit(served.url).port
+        paths = ("/", "/stories/2026/03/gamma/", CLIENT, EVENTS, "/no-such-page/")
+        for host in ANSWERED:
+            for path in paths:
+                status, kind, body = _ask(served.url, path, host.format(port=port))
+                assert status == (404 if path == "/no-such-page/" else 200), (host, path)
+                assert path != EVENTS or (kind == "text/event-stream" and body.startswith(b"data: ")), (host, kind)
+        for host in (*REFUSED_HOSTS, None):
+            for path in paths:
+                shown = None if host is None else host.format(port=port)
+                assert _ask(served.url, path, shown) == (403, "text/plain; charset=utf-8", REFUSED), (host, path)
+                assert _ask(served.url, path, shown, "HEAD")[0] == 403, (host, path)
+
+
+def test_serving_on_every_address_warns_and_answers_its_addresses(tmp_path: Path) -> None:
+    site = copy_site("mini", tmp_path / "site")
+    with serving(site, "--now", NOW, "--host", "0.0.0.0") as served:
+        assert ("warning: serving on 0.0.0.0, an address other machines can reach: anyone on the network can read "
+                "this preview, drafts and embargoed stories included; use --host 127.0.0.1 to keep it on this "
+                "machine") in served.seen
+        port = urlsplit(served.url).port
+        assert _ask(served.url, "/", f"192.0.2.7:{port}")[0] == 200
+        assert _ask(served.url, "/", f"localhost:{port}")[0] == 200
+        assert _ask(served.url, "/", f"rebound.example:{port}")[0] == 403
+    with serving(site, "--now", NOW) as served:
+        assert not [line for line in served.seen if line.startswith("warning:")]

@@ -7,12 +7,15 @@ configuration errors. No content error ever ends in a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from beatgen import __version__, scaffold
+from beatgen.build.guard import OutputRefused
 from beatgen.build.output import OutputError
 from beatgen.build.pipeline import BuildOptions, BuildResult, build, check
 from beatgen.config import SiteConfig
@@ -22,6 +25,8 @@ from beatgen.progress import BuildProgress, progress_mode
 from beatgen.serve import Indexed, Listening, PortsBusy, Rebuilt, ServeEvent, ServeOptions, serve
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+STOP_SIGNALS = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+"""Stop `serve` as Ctrl-C does, cleaning up: a process manager's stop, a closed terminal."""
 
 
 def _site_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +51,8 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--no-cache", action="store_true", help="build from scratch; leave the cache alone")
     build_cmd.add_argument("--no-search", action="store_true",
                            help="skip the Pagefind search index (the /search/ page then finds nothing)")
+    build_cmd.add_argument("--replace-output", action="store_true",
+                           help="build into a folder that holds files beatgen did not write, deleting them")
     _loudness(build_cmd)
     check_cmd = commands.add_parser("check", help="validate config, content, templates and links; write nothing")
     _site_arguments(check_cmd)
@@ -73,6 +80,9 @@ def _serve_parser(commands: argparse._SubParsersAction) -> None:
     cmd.add_argument("--no-drafts", dest="drafts", action="store_false", help="leave drafts out, as a build does")
     cmd.add_argument("--future", action="store_true", help="include stories dated after now")
     cmd.add_argument("--now", help="the preview's clock (default: SOURCE_DATE_EPOCH, else the wall clock)")
+    cmd.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                     help="also answer requests sent to this host name (besides the address served and "
+                          "localhost); repeat for more")
     _loudness(cmd)
 
 
@@ -105,7 +115,8 @@ def _options(args: argparse.Namespace) -> BuildOptions:
     return BuildOptions(site_dir=args.source, output_dir=output, drafts=args.drafts, future=args.future,
                         base_url=args.base_url, now=args.now, jobs=getattr(args, "jobs", 0),
                         cache=not getattr(args, "no_cache", False), cache_dir=getattr(args, "cache_dir", None),
-                        search=not getattr(args, "no_search", False))
+                        search=not getattr(args, "no_search", False),
+                        replace_output=getattr(args, "replace_output", False))
 
 
 def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
@@ -154,19 +165,27 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    options = ServeOptions(args.source, args.host, args.port, drafts=args.drafts, future=args.future, now=args.now)
+    options = ServeOptions(args.source, args.host, args.port, drafts=args.drafts, future=args.future, now=args.now,
+                           allowed_hosts=tuple(args.allow_host))
+    for name in STOP_SIGNALS:
+        signal.signal(getattr(signal, name), signal.default_int_handler)
     try:
         serve(options, lambda event: _print_event(event, args))
     except PortsBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("Stopped.", flush=True)
+        with contextlib.suppress(OSError):
+            print("Stopped.", flush=True)
     return EXIT_OK
 
 
 def _print_event(event: ServeEvent, args: argparse.Namespace) -> None:
     if isinstance(event, Listening):
+        if event.exposed:
+            print(f"warning: serving on {args.host}, an address other machines can reach: anyone on the network "
+                  "can read this preview, drafts and embargoed stories included; use --host 127.0.0.1 to keep it "
+                  "on this machine", file=sys.stderr, flush=True)
         if event.busy_port:
             print(f"Port {event.busy_port} is in use; serving on the next free port instead.", flush=True)
         print(f"Serving at {event.url} (drafts {'shown' if args.drafts else 'hidden'}; Ctrl-C stops)", flush=True)
@@ -266,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
         _report(exc.diagnostics, fmt)
         print("build failed: nothing was published; the previous output is unchanged", file=sys.stderr)
         return EXIT_CONTENT
+    except OutputRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except OutputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONTENT

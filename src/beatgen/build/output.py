@@ -60,7 +60,7 @@ class Staging:
     def __enter__(self) -> Staging:
         self.lock.__enter__()
         try:
-            self._recover()
+            recover(self.output)
             self.root = Path(tempfile.mkdtemp(prefix=f".{self.name}.staging-", dir=self.parent))
         except OSError as exc:
             self.lock.__exit__(None, None, None)
@@ -71,17 +71,6 @@ class Staging:
         if self.root is not None and self.root.exists():
             shutil.rmtree(self.root, ignore_errors=True)
         self.lock.__exit__(kind, exc, tb)
-
-
-    def _recover(self) -> None:
-        """Undo what a killed build left: restore a moved-away output, drop stale staging folders."""
-        old = self.parent / f".{self.name}.old"
-        if old.exists() and not self.output.exists():
-            os.rename(old, self.output)
-        for leftover in self.parent.glob(f".{self.name}.staging-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
-        if old.exists():
-            shutil.rmtree(old, ignore_errors=True)
 
     def write(self, rel: str, data: bytes) -> None:
         assert self.root is not None
@@ -99,22 +88,59 @@ class Staging:
         except OSError as exc:
             raise OutputError(_describe(exc, rel)) from exc
 
-    def commit(self) -> None:
-        """Swap the staged folder in: one atomic exchange where the OS has it (the output folder never
-        goes missing), else two renames on one file system; the old output is removed after."""
+    def carry(self, rels: list[str]) -> None:
+        """Hard-link into the staged output the old output's files that beatgen did not write (and its empty
+        folders, named with a trailing `/`): they go on as they were, never copied nor rewritten."""
         assert self.root is not None
-        old = self.parent / f".{self.name}.old"
-        try:
-            os.chmod(self.root, 0o755)
-            if self.output.is_dir() and _exchange(self.root, self.output):
-                return
-            if self.output.exists():
-                os.rename(self.output, old)
-            os.rename(self.root, self.output)
-        except OSError as exc:
-            if old.exists() and not self.output.exists():
-                os.rename(old, self.output)
-            raise OutputError(_describe(exc, str(self.output))) from exc
+        for rel in rels:
+            target = _safe_join(self.root, rel.rstrip("/"))
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if rel.endswith("/"):
+                    target.mkdir(exist_ok=True)
+                else:
+                    os.link(_safe_join(self.output, rel), target, follow_symlinks=False)
+            except OSError as exc:
+                raise OutputError(_describe(exc, rel)) from exc
+
+    def commit(self, previous: Path | None = None) -> None:
+        """Swap the staged folder in; the old output is kept at `previous`, or removed when None."""
+        assert self.root is not None
+        replace_folder(self.root, self.output, previous)
+
+
+def replace_folder(new: Path, output: Path, previous: Path | None) -> None:
+    """Put the folder `new` in the place of `output`: one atomic exchange where the OS has it (the output
+    folder is never missing, never half old and half new), else two renames on one file system. The old
+    output is then moved to `previous` (kept for the next rebuild, see `spare.py`) or removed."""
+    old = output.parent / f".{output.name}.old"
+    try:
+        os.chmod(new, 0o755)
+        if output.is_dir() and _exchange(new, output):
+            old = new
+        else:
+            if output.exists():
+                os.rename(output, old)
+            os.rename(new, output)
+    except OSError as exc:
+        if old.exists() and not output.exists():
+            os.rename(old, output)
+        raise OutputError(_describe(exc, str(output))) from exc
+    if previous is None or not old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+    elif old != previous:
+        shutil.rmtree(previous, ignore_errors=True)
+        os.rename(old, previous)
+
+
+def recover(output: Path) -> None:
+    """Undo what a killed build left beside `output`: restore a moved-away output, drop stale staging folders."""
+    old = output.parent / f".{output.name}.old"
+    if old.exists() and not output.exists():
+        os.rename(old, output)
+    for leftover in output.parent.glob(f".{output.name}.staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    if old.exists():
         shutil.rmtree(old, ignore_errors=True)
 
 

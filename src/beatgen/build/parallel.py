@@ -8,6 +8,7 @@ process, the same function runs in this process.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import os
@@ -47,15 +48,46 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int,
     if workers <= 1 or not hasattr(os, "fork"):
         return [fn(item) for item in items]
     gc.freeze()  # the workers' collector then never walks (nor copies, by touching) the builder's objects
+    pipes: list[tuple[int, int]] = []
     try:
-        pipes = [_spawn(fn, items[index::workers]) for index in range(workers)]
+        pipes.extend(_spawn(fn, items[index::workers]) for index in range(workers))
         shares = _collect(pipes)
+    except BaseException:
+        _stop(pipes)
+        raise
     finally:
         gc.unfreeze()
     results: list[R] = [None] * len(items)  # type: ignore[list-item]
     for index, share in enumerate(shares):
         results[index::workers] = share
     return results
+
+
+class Background:
+    """`job()` run by one forked worker while the caller goes on with its own work: for a side effect
+    (on files) whose cost can hide behind the caller's. With one job or without fork it runs at `wait()`."""
+
+    def __init__(self, job: Callable[[], object], jobs: int) -> None:
+        self.job = job
+        forks = worker_count(jobs) > 1 and hasattr(os, "fork")
+        self.pipe: tuple[int, int] | None = _spawn(lambda _: job(), [None]) if forks else None
+
+    def wait(self) -> None:
+        """Return once the job is done; a job that failed in its worker runs again here, to raise its own error."""
+        pipe, self.pipe = self.pipe, None
+        try:
+            if pipe is not None:
+                _collect([pipe])
+                return
+        except WorkerError:
+            pass
+        self.job()
+
+    def cancel(self) -> None:
+        """Kill the worker if it is still running (a job that must be safe to cut short)."""
+        pipe, self.pipe = self.pipe, None
+        if pipe is not None:
+            _stop([pipe])
 
 
 def _spawn(fn: Callable[[T], R], share: Sequence[T]) -> tuple[int, int]:
@@ -97,6 +129,18 @@ def _work(fn: Callable[[T], R], share: Sequence[T], write_end: int) -> None:
     except BaseException:  # noqa: BLE001
         status = 1
     os._exit(status)
+
+
+def _stop(pipes: list[tuple[int, int]]) -> None:
+    """An interrupted build (Ctrl-C, a stopped `serve`) kills its workers before it cleans up, so none
+    goes on writing into a folder being removed."""
+    for pid, fd in pipes:
+        with contextlib.suppress(ChildProcessError):  # reaped already: its pid may belong to another process
+            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 def _collect(pipes: list[tuple[int, int]]) -> list[list]:

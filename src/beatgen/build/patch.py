@@ -1,11 +1,13 @@
-"""Updating an output folder in place, for rebuilds that change a few files of a known previous output.
+"""Applying a rebuild's changes to a folder, for rebuilds that change a few files of a known previous output.
 
 Changed pages are first written into a patch folder beside the output (never inside it, so a killed
 build leaves nothing in the published folder); only when every page rendered without error are they
-renamed over the old files (each rename atomic, on one file system) and the files of vanished pages
-removed. A failed build removes its patch folder and leaves the output as it was. Builds of one output
-folder are serialised by the same lock file as a staged build, which also clears a killed build's
-leftover patch folder (its name matches the staging folders' pattern).
+renamed into the folder (each rename atomic, on one file system) and the files of vanished pages
+removed. `beatgen build` applies them to the spare, which then goes live in one exchange (`spare.py`);
+`serve` applies them to its live folder under the lock its HTTP server reads under. A failed build
+removes its patch folder and leaves the output as it was. Builds of one output folder are serialised by
+the same lock file as a staged build, which also clears a killed build's leftover patch folder (its name
+matches the staging folders' pattern).
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ def write_temp(output: Path, rel: str, data: bytes) -> Path:
 
 
 def commit(output: Path, moves: Iterable[tuple[Path, str]], removals: Iterable[str]) -> None:
-    """Rename each temporary file over its target, then remove the files of pages that no longer exist."""
+    """Rename each temporary file over its target in `output`, then remove the files of pages that no longer
+    exist (only files the last build wrote: the caller names them from its records)."""
     try:
         for temp, rel in moves:
             target = _safe_join(output, rel)

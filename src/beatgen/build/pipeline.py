@@ -16,6 +16,7 @@ import contextlib
 import gc
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,13 +26,17 @@ from beatgen.build.assets import collect_assets
 from beatgen.build.cache import Cache, cache_folder
 from beatgen.build.clock import resolve_now
 from beatgen.build.fingerprint import Fingerprinter, digest, site_chrome, whole_site
+from beatgen.build.guard import check_collisions, check_output
 from beatgen.build.layouts import RecordingEnvironment, TemplateTokens, layouts_token
+from beatgen.build.marker import MARKER, foreign, listed, marker_bytes, write_marker
 from beatgen.build.markup import fragment_key, render_fragments
-from beatgen.build.output import OutputError, Staging, output_lock
+from beatgen.build.output import Staging, output_lock, recover, replace_folder
 from beatgen.build.pages import CLEAN, WRITTEN, Outcome, PageRenderer, Work, Writer, left_as_recorded, plan_work
+from beatgen.build.parallel import Background
 from beatgen.build.reading import read_content
 from beatgen.build.search import has_index, index_search, run_pagefind, story_glob
 from beatgen.build.shortcut import Summary, input_stamp, valid_until
+from beatgen.build.spare import claim, mirror, spare_folder
 from beatgen.build.state import BuildState, PageRecord
 from beatgen.build.structure import structure_token
 from beatgen.config import SiteConfig
@@ -67,6 +72,7 @@ class BuildOptions:
     preview: bool = False  # `serve`: banners on stories a published build leaves out (draft, scheduled)
     cache: bool = True  # load and save the persistent cache (`build` without an in-memory state)
     cache_dir: Path | None = None  # default: BEATGEN_CACHE_DIR, else SITE/.beatgen-cache
+    replace_output: bool = False  # build into a folder that holds files beatgen did not write, replacing them
 
 
 Progress = Callable[[str, int, int], None]
@@ -203,10 +209,17 @@ def check(options: BuildOptions) -> list[Diagnostic]:
     return prepared.diagnostics + check_templates(env, layouts, options.site_dir)
 
 
-def build(options: BuildOptions, progress: Progress = _no_progress, state: BuildState | None = None) -> BuildResult:
-    """Build the site. With `state` (kept by the caller between builds) the persistent cache is not used."""
+def build(options: BuildOptions, progress: Progress = _no_progress, state: BuildState | None = None,
+          serving: AbstractContextManager[object] | None = None) -> BuildResult:
+    """Build the site. With `state` (kept by the caller between builds) the persistent cache is not used.
+
+    `serving` is for an output that a server reads while it is rebuilt (`serve`): a rebuild then renames
+    its changed files into the live folder while holding it, and the server holds it while it reads a
+    file, so no request sees the folder half old and half new. Without it, a rebuild goes live in one
+    atomic exchange of folders (`spare.py`).
+    """
     with few_collections():
-        return _build(options, progress, state)
+        return _build(options, progress, state, serving)
 
 
 @contextlib.contextmanager
@@ -221,9 +234,12 @@ def few_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _build(options: BuildOptions, progress: Progress, state: BuildState | None) -> BuildResult:
+def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
+           serving: AbstractContextManager[object] | None) -> BuildResult:
     started = time.perf_counter()
-    cache = Cache(cache_folder(options.site_dir, options.cache_dir)) if state is None and options.cache else None
+    cache_dir = cache_folder(options.site_dir, options.cache_dir)
+    check_output(options.output_dir, options.site_dir, cache_dir, options.replace_output)
+    cache = Cache(cache_dir) if state is None and options.cache else None
     stamp = input_stamp(options, cache.token) if cache else ""
     if cache and (unchanged := _unchanged_build(options, cache, stamp, started)):
         progress("unchanged", 0, 1)
@@ -236,9 +252,8 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None) 
     progress("content", 1, 1)
     if has_errors(prepared.diagnostics):
         raise BuildError(prepared.diagnostics)
-    _guard_output(options)
     output = options.output_dir.resolve()
-    in_place = state.output == str(output) and output.is_dir() and bool(state.pages)
+    in_place = not options.replace_output and state.output == str(output) and output.is_dir() and bool(state.pages)
     layouts = layouts_token(options.site_dir / "layouts")
     inputs = _inputs_token(options, prepared, state, layouts)
     work = plan_work(prepared.routes, prepared.assets)
@@ -249,11 +264,13 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None) 
         changed = None
         if in_place and state.structure == prepared.structure:
             changed = frozenset(s.file for s in prepared.site.stories if previous_files.get(s.file) != s.digest)
+        if not options.replace_output:
+            check_collisions(options.output_dir, (item.rel for item in work), options.search)
         renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed,
                                   _templates(options, prepared, state, layouts))
         glob = story_glob(prepared.config.permalink("story"))
-        outcomes = (_update_in_place(renderer, work, options, glob) if in_place
-                    else _stage(renderer, work, options, glob))
+        outcomes = (_update_in_place(renderer, work, options, glob, serving) if in_place
+                    else _stage(renderer, work, options, glob, keep_spare=cache is not None))
     progress("pages", len(work), len(work))
     state.pages = {o.rel: o.record for o in outcomes if o.record is not None}
     state.output, state.inputs, state.structure = str(output), inputs, prepared.structure
@@ -332,35 +349,73 @@ def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildSta
                         whole_site(token, site), previous.pages, Writer(options.output_dir, None), changed)
 
 
-def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob: str) -> list[Outcome]:
-    """A first build (or one without a usable record of the output): everything into a staging folder."""
+def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob: str,
+           keep_spare: bool) -> list[Outcome]:
+    """A first build (or one without a usable record of the output): everything into a staging folder.
+
+    Files of the old output that beatgen did not write are carried over. With the persistent cache, the
+    old output (beatgen's: marked) is kept as the spare of the next rebuild (`spare.py`) instead of being
+    removed."""
     with Staging(options.output_dir) as staging:
         renderer.writer = Writer(options.output_dir, staging)
         outcomes = _checked(renderer.render_all(work, options.jobs))
         assert staging.root is not None
         if options.search:
             index_search(staging.root, staging.output, glob)
-        staging.commit()
+        files = None if options.replace_output else listed(staging.output)
+        if files is not None:
+            staging.carry(foreign(staging.output, files))
+        staging.write(MARKER, marker_bytes((o.rel for o in outcomes), has_index(staging.root)))
+        staging.commit(claim(spare_folder(staging.output)) if keep_spare and files is not None else None)
     return outcomes
 
 
-def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob: str) -> list[Outcome]:
-    """A rebuild of a known output: changed files replace theirs only once every page has rendered."""
+def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob: str,
+                     serving: AbstractContextManager[object] | None) -> list[Outcome]:
+    """A rebuild of a known output: its changed files go live only once every page has rendered. The
+    spare is levelled with the live output by a worker while the pages render (the live folder is only read)."""
     output = options.output_dir.resolve()
     with output_lock(output):
-        patch.clear(output)
+        recover(output)
+        spare = spare_folder(output)
+        levelled = None if serving is not None else Background(lambda: mirror(output, spare), options.jobs)
         try:
-            outcomes = renderer.render_all(work, options.jobs)
-            _checked(outcomes)
+            outcomes = _checked(renderer.render_all(work, options.jobs))
             temps = [(Path(o.temp), o.rel) for o in outcomes if o.temp]
-            gone = set(renderer.previous) - {o.rel for o in outcomes}
-            patch.commit(output, temps, sorted(gone))
+            gone = sorted(set(renderer.previous) - {o.rel for o in outcomes})
+            html_changed = any(rel.endswith(".html") for rel in (*(rel for _, rel in temps), *gone))
+            reindex = options.search and (html_changed or not has_index(output))
+            rels, index_glob = [o.rel for o in outcomes], glob if reindex else None
+            if (temps or gone or reindex) and serving is not None:
+                _patch_live(output, temps, gone, rels, index_glob, serving)
+            elif (temps or gone or reindex) and levelled is not None:
+                levelled.wait()
+                _swap_in(output, spare, temps, gone, rels, index_glob)
         finally:
+            if levelled is not None:
+                levelled.cancel()
             patch.clear(output)
-        html_changed = any(rel.endswith(".html") for rel in (*(rel for _, rel in temps), *gone))
-        if options.search and (html_changed or not has_index(output)):
-            run_pagefind(output, glob)
     return outcomes
+
+
+def _swap_in(output: Path, spare: Path, temps: list[tuple[Path, str]], gone: list[str], rels: list[str],
+             glob: str | None) -> None:
+    """Make the spare (level with the live output) the new output, then exchange the two."""
+    patch.commit(spare, temps, gone)
+    if glob is not None:
+        run_pagefind(spare, glob)
+    write_marker(spare, rels)
+    replace_folder(spare, output, spare)
+
+
+def _patch_live(output: Path, temps: list[tuple[Path, str]], gone: list[str], rels: list[str], glob: str | None,
+                serving: AbstractContextManager[object]) -> None:
+    """Rename the changed files over the live ones while the server that reads them waits."""
+    with serving:
+        patch.commit(output, temps, gone)
+        write_marker(output, rels)
+    if glob is not None:
+        run_pagefind(output, glob)
 
 
 def _checked(outcomes: list[Outcome]) -> list[Outcome]:
@@ -368,12 +423,3 @@ def _checked(outcomes: list[Outcome]) -> list[Outcome]:
     if problems:
         raise BuildError(problems)
     return outcomes
-
-
-def _guard_output(options: BuildOptions) -> None:
-    """The output folder is replaced whole: it must never be the site folder or hold it."""
-    output = options.output_dir.resolve()
-    site = options.site_dir.resolve()
-    if output == site or site.is_relative_to(output) or output in (Path.home(), Path("/")):
-        raise OutputError(f"the output folder {options.output_dir} would replace the site itself; "
-                          "choose a folder such as public/")

@@ -123,17 +123,21 @@ def run_pagefind(site: Path, glob: str = ALL_PAGES, stop: threading.Event | None
 
 
 def _run(command: list[str], stop: threading.Event | None) -> tuple[int, str]:
-    """Run Pagefind to its end, or until `stop` is set; its exit code and what it printed (errors first)."""
+    """Run Pagefind to its end, or until `stop` is set; its exit code and what it printed (errors first).
+    Pagefind never outlives its caller: an interrupted build (Ctrl-C, a stopped `serve`) kills it."""
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
-        while True:
-            try:
-                out, err = process.communicate(timeout=None if stop is None else _POLL_SECONDS)
-                return process.returncode, err or out
-            except subprocess.TimeoutExpired:
-                if stop is not None and stop.is_set():
-                    process.kill()
-                    process.communicate()
-                    raise SearchIndexCancelled("the search index was not refreshed: stopped") from None
+        try:
+            while True:
+                try:
+                    out, err = process.communicate(timeout=None if stop is None else _POLL_SECONDS)
+                    return process.returncode, err or out
+                except subprocess.TimeoutExpired:
+                    if stop is not None and stop.is_set():
+                        raise SearchIndexCancelled("the search index was not refreshed: stopped") from None
+        except BaseException:
+            process.kill()
+            process.communicate()
+            raise
 
 
 def index_search(staged: Path, previous: Path, glob: str = ALL_PAGES) -> SearchIndex:

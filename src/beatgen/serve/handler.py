@@ -3,6 +3,9 @@
 Every request path is decoded and checked before it touches the disk, so `..` in any spelling
 (`/../x`, `/%2e%2e/x`, `/a/..%2fx`) and links leading out of the folder all get the 404 page.
 The reload script is added to HTML responses here, so no build output ever carries it.
+A request whose `Host` is not the preview's own gets 403 (`hosts.py`), and files are read under the
+`publishing` lock that a rebuild holds while it renames its files into the folder, so no answer
+comes from a folder half old and half new.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ import errno
 import mimetypes
 import re
 import socket
+import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from beatgen.serve.hosts import AllowedHosts
 from beatgen.serve.live import LiveState
 
 PREFIX = "/__beatgen/"
@@ -31,6 +36,9 @@ TYPES = {
     ".woff2": "font/woff2", ".webmanifest": "application/manifest+json", ".pf_meta": "application/octet-stream",
 }
 FALLBACK_404 = b"<!DOCTYPE html><html lang=en><title>Not found</title><body><h1>Page not found</h1></body></html>"
+REFUSED = (b"This preview answers only its own address and localhost, not the host name this request was sent to "
+           b"(a defence against DNS rebinding). To open it under another name, start it with: "
+           b"beatgen serve --allow-host NAME\n")
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 
 
@@ -76,21 +84,23 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, address: tuple[str, int], root: Path, live: LiveState) -> None:
+    def __init__(self, address: tuple[str, int], root: Path, live: LiveState, hosts: AllowedHosts) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, PreviewHandler)
         self.root = root
         self.live = live
+        self.hosts = hosts
+        self.publishing = threading.Lock()
         self.client_js = files("beatgen.serve").joinpath("livereload.js").read_bytes()
 
 
-def bind(host: str, port: int, root: Path, live: LiveState, tries: int = 20) -> PreviewServer:
+def bind(host: str, port: int, root: Path, live: LiveState, hosts: AllowedHosts, tries: int = 20) -> PreviewServer:
     """A server on `port`, or on the next free one of `tries` ports when it is busy (port 0: any free port)."""
     last = port if port == 0 else port + tries - 1
     for candidate in range(port, last + 1):
         try:
-            return PreviewServer((host, candidate), root, live)
+            return PreviewServer((host, candidate), root, live, hosts)
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise
@@ -112,7 +122,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _respond(self, head: bool) -> None:
         path = urlsplit(self.path).path
-        if path == EVENTS and not head:
+        if not self.server.hosts.allows(self.headers.get("Host")):
+            self._send(HTTPStatus.FORBIDDEN, TYPES[".txt"], REFUSED, head)
+        elif path == EVENTS and not head:
             self._events()
         elif path == CLIENT:
             self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", self.server.client_js, head)
@@ -120,26 +132,27 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._file(path, head)
 
     def _file(self, path: str, head: bool) -> None:
+        with self.server.publishing:
+            found = self._lookup(path)
+        if isinstance(found, str):
+            self._redirect(found)
+        else:
+            self._send(*found, head)
+
+    def _lookup(self, path: str) -> tuple[HTTPStatus, str, bytes] | str:
+        """The answer the folder holds for `path`: (status, type, body), or where to redirect."""
         target = resolve(self.server.root, self.path)
         if target is not None and target.is_dir():
             if not path.endswith("/"):
-                self._redirect(path + "/")
-                return
+                return path + "/"
             target = target / "index.html"
-        if target is None or not target.is_file():
-            self._not_found(head)
-            return
         try:
-            body = target.read_bytes()
+            if target is not None and target.is_file():
+                return HTTPStatus.OK, content_type(target), target.read_bytes()
         except OSError:
-            self._not_found(head)
-            return
-        self._send(HTTPStatus.OK, content_type(target), body, head)
-
-    def _not_found(self, head: bool) -> None:
+            pass
         page = self.server.root / "404.html"
-        body = page.read_bytes() if page.is_file() else FALLBACK_404
-        self._send(HTTPStatus.NOT_FOUND, TYPES[".html"], body, head)
+        return HTTPStatus.NOT_FOUND, TYPES[".html"], page.read_bytes() if page.is_file() else FALLBACK_404
 
     def _redirect(self, location: str) -> None:
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -154,6 +167,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if not head:
             self.wfile.write(body)

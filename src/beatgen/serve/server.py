@@ -13,15 +13,19 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from beatgen.build.cache import cache_folder
+from beatgen.build.guard import check_output
 from beatgen.build.output import OutputError
 from beatgen.build.pipeline import BuildOptions, BuildResult, build
 from beatgen.build.state import BuildState as WarmBuild
 from beatgen.config import load_config
 from beatgen.diagnostics import BuildError, Diagnostic, error
 from beatgen.serve.handler import bind
+from beatgen.serve.hosts import AllowedHosts, is_loopback
 from beatgen.serve.indexer import Indexed, SearchIndexer, html_changed
 from beatgen.serve.live import LiveState
 from beatgen.serve.watch import Changes, watch
@@ -35,15 +39,19 @@ class ServeOptions:
     drafts: bool = True
     future: bool = False
     now: str | None = None
+    allowed_hosts: tuple[str, ...] = ()
+    """Host names answered besides the address served and localhost (`--allow-host`)."""
 
 
 @dataclass(frozen=True)
 class Listening:
-    """The server is up; `busy_port` is the port asked for when it was taken and another was chosen."""
+    """The server is up; `busy_port` is the port asked for when it was taken and another was chosen;
+    `exposed` when it listens on an address other machines can reach."""
 
     url: str
     output_dir: Path
     busy_port: int | None
+    exposed: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,16 +75,18 @@ def url_host(host: str) -> str:
 
 
 def rebuild(options: BuildOptions, live: LiveState, changed: tuple[str, ...], report: Report,
-            warm: WarmBuild | None = None) -> BuildResult | None:
+            warm: WarmBuild | None = None, publishing: AbstractContextManager[object] | None = None
+            ) -> BuildResult | None:
     """Build once; whatever goes wrong becomes problems shown in the tabs, never an exception.
 
     `warm` is the build state kept in memory between rebuilds, so a save re-reads and re-renders only
-    what it touched instead of loading the persistent cache again.
+    what it touched instead of loading the persistent cache again; `publishing` is the server's lock
+    that a rebuild holds while its files go live.
     """
     started = time.perf_counter()
     result = None
     try:
-        result = build(options, state=warm)
+        result = build(options, state=warm, serving=publishing)
         problems = list(result.diagnostics)
     except BuildError as exc:
         problems = exc.diagnostics
@@ -89,22 +99,33 @@ def rebuild(options: BuildOptions, live: LiveState, changed: tuple[str, ...], re
     return result
 
 
-def rebuild_then_index(options: BuildOptions, live: LiveState, changed: tuple[str, ...], report: Report,
-                       warm: WarmBuild, indexer: SearchIndexer) -> None:
+@dataclass(frozen=True)
+class Session:
+    """What every rebuild of one preview shares."""
+
+    options: BuildOptions
+    live: LiveState
+    report: Report
+    warm: WarmBuild
+    indexer: SearchIndexer
+    publishing: AbstractContextManager[object]
+
+
+def rebuild_then_index(session: Session, changed: tuple[str, ...]) -> None:
     """Build with the search index until a build succeeds; after that without, then wake the indexer."""
-    first = not warm.pages
-    before = dict(warm.pages)
-    result = rebuild(replace(options, search=first), live, changed, report, warm)
-    if result is not None and not first and html_changed(before, warm.pages):
-        indexer.refresh()
+    first = not session.warm.pages
+    before = dict(session.warm.pages)
+    result = rebuild(replace(session.options, search=first), session.live, changed, session.report, session.warm,
+                     session.publishing)
+    if result is not None and not first and html_changed(before, session.warm.pages):
+        session.indexer.refresh()
 
 
-def _rebuild_on_change(changes: Changes, stop: threading.Event, options: BuildOptions, live: LiveState,
-                       report: Report, warm: WarmBuild, indexer: SearchIndexer) -> None:
+def _rebuild_on_change(changes: Changes, stop: threading.Event, session: Session) -> None:
     while not stop.is_set():
         changed = changes.take(stop)
         if changed:
-            rebuild_then_index(options, live, tuple(sorted(changed)), report, warm, indexer)
+            rebuild_then_index(session, tuple(sorted(changed)))
 
 
 def one_at_a_time(report: Report) -> Report:
@@ -124,21 +145,22 @@ def serve(options: ServeOptions, report: Report) -> None:
     live, changes, stop, report = LiveState(), Changes(), threading.Event(), one_at_a_time(report)
     with tempfile.TemporaryDirectory(prefix="beatgen-serve-", ignore_cleanup_errors=True) as private:
         output = Path(private) / "public"
-        server = bind(options.host, options.port, output, live)
+        check_output(output, options.site_dir, cache_folder(options.site_dir, None), replace=False)
+        server = bind(options.host, options.port, output, live, AllowedHosts.of(options.host, options.allowed_hosts))
         port = server.server_address[1]
         build_options = BuildOptions(options.site_dir, output, drafts=options.drafts, future=options.future,
                                      base_url=f"http://{url_host(options.host)}:{port}/", now=options.now,
                                      preview=True, embargoed=True)
         observer = watch(options.site_dir, changes)
-        warm = WarmBuild()
-        indexer = SearchIndexer(options.site_dir, output, report)
-        builder = threading.Thread(target=_rebuild_on_change,
-                                   args=(changes, stop, build_options, live, report, warm, indexer),
-                                   name="beatgen-rebuild", daemon=True)
+        session = Session(build_options, live, report, WarmBuild(), SearchIndexer(options.site_dir, output, report),
+                          server.publishing)
+        indexer = session.indexer
+        builder = threading.Thread(target=_rebuild_on_change, args=(changes, stop, session), name="beatgen-rebuild",
+                                   daemon=True)
         try:
-            rebuild_then_index(build_options, live, (), report, warm, indexer)
+            rebuild_then_index(session, ())
             busy = options.port if options.port and port != options.port else None
-            report(Listening(f"http://{url_host(options.host)}:{port}/", output, busy))
+            report(Listening(f"http://{url_host(options.host)}:{port}/", output, busy, not is_loopback(options.host)))
             indexer.start()
             builder.start()
             server.serve_forever(poll_interval=0.25)
