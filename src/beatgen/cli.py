@@ -46,6 +46,10 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--no-cache", action="store_true", help="build from scratch; leave the cache alone")
     build_cmd.add_argument("--no-search", action="store_true",
                            help="skip the Pagefind search index (the /search/ page then finds nothing)")
+    build_cmd.add_argument("--preview", action="store_true",
+                           help="a preview to share, never to publish: drafts, scheduled and embargoed stories under "
+                                "their banners, noindex and a Preview bar on every page, no feeds, sitemaps or "
+                                "search index (default output: SOURCE/preview)")
     _loudness(build_cmd)
     check_cmd = commands.add_parser("check", help="validate config, content, templates and links; write nothing")
     _site_arguments(check_cmd)
@@ -101,11 +105,13 @@ def _new_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
-    output = getattr(args, "output", None) or args.source / "public"
-    return BuildOptions(site_dir=args.source, output_dir=output, drafts=args.drafts, future=args.future,
-                        base_url=args.base_url, now=args.now, jobs=getattr(args, "jobs", 0),
+    preview = getattr(args, "preview", False)
+    output = getattr(args, "output", None) or args.source / ("preview" if preview else "public")
+    return BuildOptions(site_dir=args.source, output_dir=output, drafts=args.drafts or preview,
+                        future=args.future or preview, base_url=args.base_url, now=args.now,
+                        jobs=getattr(args, "jobs", 0), embargoed=preview, preview=preview, shared=preview,
                         cache=not getattr(args, "no_cache", False), cache_dir=getattr(args, "cache_dir", None),
-                        search=not getattr(args, "no_search", False))
+                        search=not (getattr(args, "no_search", False) or preview))
 
 
 def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
@@ -127,6 +133,10 @@ def run_build(args: argparse.Namespace) -> int:
     if not args.quiet:  # a build that succeeds has no errors, and --quiet prints nothing else
         _report(result.diagnostics)
         _summary(result, _options(args).output_dir)
+    if args.preview:
+        print(f"warning: {_options(args).output_dir}/ is a PREVIEW (drafts, scheduled and embargoed stories, "
+              "noindex, no feeds, sitemaps or search): share it with the newsroom, never publish it to the live "
+              "site", file=sys.stderr)
     return EXIT_OK
 
 
