@@ -20,6 +20,8 @@ from beatgen.content.topics import TOPICS_FILE, load_config_with_topics
 from beatgen.diagnostics import BuildError, ConfigError, Diagnostic, format_all, has_errors, strict
 from beatgen.progress import BuildProgress, progress_mode
 from beatgen.serve import Indexed, Listening, PortsBusy, Rebuilt, ServeEvent, ServeOptions, serve
+from beatgen.skeletons import FOLDER as SKELETONS
+from beatgen.skeletons import SkeletonError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -225,12 +227,18 @@ def run_new(args: argparse.Namespace) -> int:
         return _new_correction(args, when, config) if args.kind == "correction" else _new_topic(args, config)
     try:
         if args.kind == "story":
-            made = scaffold.story(args.title, args.topic, when, config, args.slug)
+            made = scaffold.story(args.title, args.topic, when, config, args.slug, args.source)
         else:
-            made = (scaffold.term if args.kind == "term" else scaffold.page)(args.title, args.slug)
+            made = (scaffold.term if args.kind == "term" else scaffold.page)(args.title, config, args.slug,
+                                                                               args.source)
         path = scaffold.write(args.source, made)
     except scaffold.ScaffoldError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    except SkeletonError as exc:
+        _report(exc.problems)
+        print(f"error: nothing was written; fix the site's skeleton under {SKELETONS}/ (or delete it to use the "
+              "built-in one)", file=sys.stderr)
         return EXIT_CONTENT
     print(f"Created {path}")
     if args.kind == "story":
