@@ -12,7 +12,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from beatgen import __version__, scaffold
+from beatgen import __version__, desk, scaffold
+from beatgen.build.clock import resolve_now
 from beatgen.build.output import OutputError
 from beatgen.build.pipeline import BuildOptions, BuildResult, build, check
 from beatgen.config import SiteConfig
@@ -61,6 +62,7 @@ def make_parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--quiet", action="store_true", help="no closing count of errors and warnings")
     _serve_parser(commands)
     _new_parser(commands)
+    _desk_parser(commands)
     return parser
 
 
@@ -80,6 +82,16 @@ def _serve_parser(commands: argparse._SubParsersAction) -> None:
     cmd.add_argument("--future", action="store_true", help="include stories dated after now")
     cmd.add_argument("--now", help="the preview's clock (default: SOURCE_DATE_EPOCH, else the wall clock)")
     _loudness(cmd)
+
+
+def _desk_parser(commands: argparse._SubParsersAction) -> None:
+    cmd = commands.add_parser("desk", help="the editor's board: drafts, schedule, embargoes, single-source stories, "
+                                           "recent corrections, passed dates to watch")
+    cmd.add_argument("--source", type=Path, default=Path("."), help="the site folder (with site.yaml)")
+    cmd.add_argument("--now", help="the desk's clock (default: SOURCE_DATE_EPOCH, else the wall clock)")
+    cmd.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    cmd.add_argument("--html", type=Path, metavar="DIR", help="write the board as DIR/index.html instead, a private "
+                                                              "page (never inside the site's sources or output)")
 
 
 def _new_parser(commands: argparse._SubParsersAction) -> None:
@@ -269,7 +281,23 @@ def _new_topic(args: argparse.Namespace, config: SiteConfig) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new}
+def run_desk(args: argparse.Namespace) -> int:
+    now, _ = resolve_now(args.now)
+    board = desk.read_board(args.source, now)
+    if args.html is None:
+        print(desk.as_json(board) if args.format == "json" else desk.as_text(board))
+        return EXIT_OK
+    config = load_config_with_topics(args.source)
+    try:
+        path = desk.write_html(desk.as_html(board, config), args.html, args.source)
+    except desk.DeskError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Wrote the desk to {path}: a private page, keep it out of the published site")
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new, "desk": run_desk}
 
 
 def main(argv: list[str] | None = None) -> int:

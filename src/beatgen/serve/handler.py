@@ -11,6 +11,7 @@ import errno
 import mimetypes
 import re
 import socket
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
@@ -22,6 +23,7 @@ from beatgen.serve.live import LiveState
 PREFIX = "/__beatgen/"
 EVENTS = PREFIX + "events"
 CLIENT = PREFIX + "livereload.js"
+DESK = PREFIX + "desk"
 HEARTBEAT_SECONDS = 10.0
 TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -82,6 +84,7 @@ class PreviewServer(ThreadingHTTPServer):
         super().__init__(address, PreviewHandler)
         self.root = root
         self.live = live
+        self.desk: Callable[[], bytes] | None = None  # the editor's board (`serve` sets it), never a file
         self.client_js = files("beatgen.serve").joinpath("livereload.js").read_bytes()
 
 
@@ -116,6 +119,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._events()
         elif path == CLIENT:
             self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", self.server.client_js, head)
+        elif path == DESK and self.server.desk is not None:
+            self._send(HTTPStatus.OK, TYPES[".html"], self.server.desk(), head)
         else:
             self._file(path, head)
 

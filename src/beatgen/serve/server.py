@@ -20,6 +20,7 @@ from beatgen.build.output import OutputError
 from beatgen.build.pipeline import BuildOptions, BuildResult, build
 from beatgen.build.state import BuildState as WarmBuild
 from beatgen.config import load_config
+from beatgen.desk.live import LiveBoard
 from beatgen.diagnostics import BuildError, Diagnostic, error
 from beatgen.serve.handler import bind
 from beatgen.serve.indexer import Indexed, SearchIndexer, html_changed
@@ -125,6 +126,7 @@ def serve(options: ServeOptions, report: Report) -> None:
     with tempfile.TemporaryDirectory(prefix="beatgen-serve-", ignore_cleanup_errors=True) as private:
         output = Path(private) / "public"
         server = bind(options.host, options.port, output, live)
+        server.desk = LiveBoard(options.site_dir, options.now).page
         port = server.server_address[1]
         build_options = BuildOptions(options.site_dir, output, drafts=options.drafts, future=options.future,
                                      base_url=f"http://{url_host(options.host)}:{port}/", now=options.now,
