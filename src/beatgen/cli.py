@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
 
-from beatgen import __version__, desk, scaffold
+from beatgen import __version__, desk, relocate, scaffold
 from beatgen.build.clock import resolve_now
 from beatgen.build.output import OutputError
 from beatgen.build.pipeline import BuildOptions, BuildResult, build, check
 from beatgen.config import SiteConfig
 from beatgen.content.topics import TOPICS_FILE, load_config_with_topics
-from beatgen.diagnostics import BuildError, ConfigError, Diagnostic, format_all, has_errors, strict
+from beatgen.diagnostics import BuildError, ConfigError, Diagnostic, error, format_all, has_errors, strict
+from beatgen.edits.commit import CommitError
 from beatgen.progress import BuildProgress, progress_mode
 from beatgen.serve import Indexed, Listening, PortsBusy, Rebuilt, ServeEvent, ServeOptions, serve
 from beatgen.skeletons import FOLDER as SKELETONS
@@ -63,6 +65,7 @@ def make_parser() -> argparse.ArgumentParser:
     _serve_parser(commands)
     _new_parser(commands)
     _desk_parser(commands)
+    _relocate_parsers(commands)
     return parser
 
 
@@ -92,6 +95,22 @@ def _desk_parser(commands: argparse._SubParsersAction) -> None:
     cmd.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     cmd.add_argument("--html", type=Path, metavar="DIR", help="write the board as DIR/index.html instead, a private "
                                                               "page (never inside the site's sources or output)")
+
+
+def _relocate_parsers(commands: argparse._SubParsersAction) -> None:
+    rename = commands.add_parser("rename", help="give a story a new slug; its old URL redirects, and every link and "
+                                                "timeline reference to it follows")
+    rename.add_argument("story", help="the story's slug or its file path")
+    rename.add_argument("slug", metavar="new-slug", help="the new slug (a-z, 0-9 and '-')")
+    move = commands.add_parser("move", help="move a story to another month's folder, or give it another date (its "
+                                            "URL follows the date; the old one redirects)")
+    move.add_argument("story", help="the story's slug or its file path")
+    move.add_argument("--to", metavar="YEAR/MONTH", help="the folder under content/stories/, e.g. 2026/05")
+    move.add_argument("--date", help="the story's new date, e.g. 2026-05-12T08:00:00Z (the file follows it to its "
+                                     "month's folder)")
+    for cmd in (rename, move):
+        cmd.add_argument("--source", type=Path, default=Path("."), help="the site folder (with site.yaml)")
+        cmd.add_argument("--now", help="the clock `check` uses (default: SOURCE_DATE_EPOCH, else the wall clock)")
 
 
 def _new_parser(commands: argparse._SubParsersAction) -> None:
@@ -297,7 +316,57 @@ def run_desk(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new, "desk": run_desk}
+def run_relocate(args: argparse.Namespace) -> int:
+    if args.command == "move" and not (args.to or args.date):
+        print("error: say where the story goes: --to YEAR/MONTH (its folder), --date DATE (its date, which its URL "
+              "follows), or both", file=sys.stderr)
+        return EXIT_USAGE
+    config = load_config_with_topics(args.source)
+    try:
+        if args.command == "rename":
+            moved = relocate.rename(args.source, config, args.story, args.slug, args.now)
+        else:
+            moved = relocate.move(args.source, config, args.story, _folder(args.to), _new_date(args.date, config),
+                                  args.now)
+    except (relocate.RelocateError, scaffold.ScaffoldError, CommitError) as exc:
+        _report(getattr(exc, "problems", []))
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    _print_moved(moved)
+    return EXIT_OK
+
+
+def _folder(text: str | None) -> str | None:
+    if text is not None and not re.fullmatch(r"\d{4}/(0[1-9]|1[0-2])", text.strip().strip("/")):
+        raise ConfigError([error("(command line)", 1, 1, "bad-folder", f"--to must be a year and month such as "
+                                                                       f"2026/05, got {text!r}")])
+    return text.strip().strip("/") if text else None
+
+
+def _new_date(text: str | None, config: SiteConfig) -> tuple[datetime, str] | None:
+    if text is None:
+        return None
+    try:
+        return scaffold.story_date(text, config), text.strip()
+    except scaffold.ScaffoldError as exc:
+        raise ConfigError([error("(command line)", 1, 1, "bad-date", str(exc))]) from None
+
+
+def _print_moved(moved: relocate.Moved) -> None:
+    if moved.new_file != moved.old_file:
+        print(f"Moved {moved.old_file} to {moved.new_file}")
+    if moved.new_url != moved.old_url:
+        print(f"Its URL {moved.old_url} is now {moved.new_url}; the old one redirects (added to its 'aliases:')")
+    else:
+        print(f"Its URL stays {moved.new_url} (it follows the story's date and slug, not its folder)")
+    links, references = moved.links, moved.references
+    where = f" in {', '.join(moved.files)}" if moved.files else ""
+    print(f"Updated {links} link{'s' * (links != 1)} and {references} timeline reference{'s' * (references != 1)}"
+          f"{where}")
+
+
+COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new, "desk": run_desk,
+            "rename": run_relocate, "move": run_relocate}
 
 
 def main(argv: list[str] | None = None) -> int:
