@@ -73,7 +73,7 @@ Select = Callable[[Sequence[Story], datetime, ZoneInfo], Iterable[Entry]]
 def drafts(stories: Sequence[Story], now: datetime, zone: ZoneInfo) -> Iterator[Entry]:
     for story in stories:
         if story.draft:
-            yield Entry(story, ("draft",), story.date, "draft: true")
+            yield Entry(story, ("draft",), story.date, "held back until 'draft: true' is deleted")
 
 
 def scheduled(stories: Sequence[Story], now: datetime, zone: ZoneInfo) -> Iterator[Entry]:
@@ -85,13 +85,14 @@ def scheduled(stories: Sequence[Story], now: datetime, zone: ZoneInfo) -> Iterat
 def embargoed(stories: Sequence[Story], now: datetime, zone: ZoneInfo) -> Iterator[Entry]:
     for story in stories:
         if not story.draft and story.embargo is not None and story.embargo > now:
-            yield Entry(story, ("embargo",), story.embargo, "embargoed until this time")
+            yield Entry(story, ("embargo",), story.embargo, "held back from every output until this time")
 
 
 def single_source(stories: Sequence[Story], now: datetime, zone: ZoneInfo) -> Iterator[Entry]:
     for story in stories:
         if not story.draft and story.verification < 2:
-            yield Entry(story, ("sources",), story.date, f"one source: {story.sources[0].outlet}")
+            yield Entry(story, ("sources",), story.date, f"one source ({story.sources[0].outlet}); a second outlet "
+                                                         "would verify it")
 
 
 def recent_corrections(stories: Sequence[Story], now: datetime, zone: ZoneInfo) -> Iterator[Entry]:
