@@ -118,7 +118,10 @@ def relocate(site_dir: Path, config: SiteConfig, content: Content, story: Story,
     changes: dict[str, str | None] = {rel: text for rel, (_, text) in texts.items()}
     if moving:
         changes[story.file], changes[target.file] = None, changes[story.file]
-    problems = errors_after(site_dir, changes, now)
+    try:
+        problems = errors_after(site_dir, changes, now)
+    except OSError as exc:
+        raise RelocateError(f"cannot try the change out: {exc.filename or 'a file'}: {exc.strerror or exc}") from exc
     if problems:
         raise RelocateError("nothing was written: after the change the site would not pass `beatgen check`",
                             problems)
