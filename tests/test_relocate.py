@@ -183,8 +183,8 @@ def test_usage_errors(site: Path) -> None:
                                                 "2026-03-14 or 2026-03-14T09:30:00Z, got 'soon' [bad-date]"),
         (["rename", "beta", "Beta Trials"], 1, "error: the new slug must use only a-z, 0-9 and single '-' (at most 100 "
                                                "characters), got 'Beta Trials'"),
-        (["rename", "nope", "new"], 1, "error: no story named 'nope' under content/stories/; give the story's slug or "
-                                       "its path"),
+        (["rename", "bta", "new"], 1, "error: no story has the slug 'bta'; did you mean 'beta'? (give its slug, "
+                                      "YEAR/MONTH/slug or its file path)"),
         (["move", "beta", "--to", "2026/02"], 1, f"error: {STORIES}/2026/02/beta.md is already in {STORIES}/2026/02/ "
                                                  "and dated 2026-02-10T00:00:00+00:00: nothing to move"),
     ]:
@@ -226,3 +226,18 @@ def test_a_file_edited_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
     with pytest.raises(CommitError, match="a.md changed while this command ran; nothing was written"):
         commit(tmp_path, [Change("a.md", b"a", b"A")])
     assert (tmp_path / "a.md").read_text() == "edited by a writer since"
+
+
+def test_the_name_that_decides_the_slug_is_the_one_renamed(site: Path) -> None:
+    """A file named `Wisła.md` has the slug `wisla` from its name: the file is renamed. A file with a `slug:` line
+    and a name of its own keeps its name: the line is changed."""
+    beta = (site / STORIES / "2026/02/beta.md").read_text()
+    (site / STORIES / "2026/02/Wisła.md").write_text(beta.replace("Beta range", "Wisła range"))
+    (site / STORIES / "2026/02/2026-02-11-notes.md").write_text(beta.replace("title:", "slug: notes\ntitle:", 1))
+    assert _beatgen(site, "rename", "wisla", "wisla-range").returncode == 0
+    assert not (site / STORIES / "2026/02/Wisła.md").exists()
+    assert "slug:" not in (site / STORIES / "2026/02/wisla-range.md").read_text()
+    assert _beatgen(site, "rename", "notes", "range-notes").returncode == 0
+    notes = (site / STORIES / "2026/02/2026-02-11-notes.md").read_text()
+    assert notes.startswith("---\nslug: range-notes\ntitle:") and "  - /stories/2026/02/notes/\n" in notes
+    assert _beatgen(site, "check", "--strict").returncode == 0

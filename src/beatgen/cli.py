@@ -100,11 +100,11 @@ def _desk_parser(commands: argparse._SubParsersAction) -> None:
 def _relocate_parsers(commands: argparse._SubParsersAction) -> None:
     rename = commands.add_parser("rename", help="give a story a new slug; its old URL redirects, and every link and "
                                                 "timeline reference to it follows")
-    rename.add_argument("story", help="the story's slug or its file path")
+    rename.add_argument("story", help="the story's slug, YEAR/MONTH/slug or file path")
     rename.add_argument("slug", metavar="new-slug", help="the new slug (a-z, 0-9 and '-')")
     move = commands.add_parser("move", help="move a story to another month's folder, or give it another date (its "
                                             "URL follows the date; the old one redirects)")
-    move.add_argument("story", help="the story's slug or its file path")
+    move.add_argument("story", help="the story's slug, YEAR/MONTH/slug or file path")
     move.add_argument("--to", metavar="YEAR/MONTH", help="the folder under content/stories/, e.g. 2026/05")
     move.add_argument("--date", help="the story's new date, e.g. 2026-05-12T08:00:00Z (the file follows it to its "
                                      "month's folder)")
@@ -328,7 +328,7 @@ def run_relocate(args: argparse.Namespace) -> int:
         else:
             moved = relocate.move(args.source, config, args.story, _folder(args.to), _new_date(args.date, config),
                                   args.now)
-    except (relocate.RelocateError, scaffold.ScaffoldError, CommitError) as exc:
+    except (relocate.RelocateError, CommitError) as exc:
         _report(getattr(exc, "problems", []))
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONTENT

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,12 +23,12 @@ from beatgen.build.state import BuildState
 from beatgen.config import SiteConfig
 from beatgen.content.load import Content
 from beatgen.content.model import Story
-from beatgen.content.references import QUALIFIED, StoryRefs
+from beatgen.content.references import QUALIFIED, StoryRefs, qualified
 from beatgen.diagnostics import Diagnostic
 from beatgen.edits.commit import Change, commit
 from beatgen.edits.text import closing_line, relink, replace_scalar, set_list
 from beatgen.edits.trial import errors, errors_after
-from beatgen.scaffold import find_story
+from beatgen.spelling import did_you_mean
 from beatgen.urls import is_slug, story_path
 
 MONTH_FOLDER = re.compile(r"^content/stories/\d{4}/\d{2}$")
@@ -66,14 +67,16 @@ class Moved:
 
 
 def rename(site_dir: Path, config: SiteConfig, reference: str, slug: str, now: str | None) -> Moved:
-    """Give a story (by slug or file) a new slug: its file takes the slug's name (unless named otherwise)."""
+    """Give a story (by slug or file) a new slug: its `slug:` line when it has one, and its file's name unless
+    that is not the slug (a `slug:` line then decides, and the file keeps its own name)."""
     if not is_slug(slug):
         raise RelocateError(f"the new slug must use only a-z, 0-9 and single '-' (at most 100 characters), "
                             f"got {slug!r}")
     content, story = _find(site_dir, config, reference, now)
     if slug == story.slug:
         raise RelocateError(f"{story.file} already has the slug '{slug}'")
-    name = f"{slug}.md" if Path(story.file).stem == story.slug else Path(story.file).name
+    named = Path(story.file).stem != story.slug and _has_key(_text((site_dir / story.file).read_bytes()), "slug")
+    name = Path(story.file).name if named else f"{slug}.md"
     target = Target(posixpath.join(posixpath.dirname(story.file), name), story.date, slug)
     return relocate(site_dir, config, content, story, target, now)
 
@@ -96,14 +99,34 @@ def move(site_dir: Path, config: SiteConfig, reference: str, folder: str | None,
 
 def _find(site_dir: Path, config: SiteConfig, reference: str, now: str | None) -> tuple[Content, Story]:
     """The site's content and the story a reference names, once the site passes `check` as it is."""
-    path = find_story(site_dir, reference)
+    content = read_content(site_dir, config, Fingerprinter("").of(config), BuildState(), 0)[0]
+    story = _named(content.stories, site_dir, reference)
     before = errors(site_dir, now)
     if before:
         raise RelocateError("the site does not pass `beatgen check` as it is; fix these first, then run this again",
                             before)
-    content = read_content(site_dir, config, Fingerprinter("").of(config), BuildState(), 0)[0]
-    rel = path.resolve().relative_to(site_dir.resolve()).as_posix()
-    return content, next(story for story in content.stories if story.file == rel)
+    return content, story
+
+
+def _named(stories: list[Story], site_dir: Path, reference: str) -> Story:
+    """The story a reference names: its file (`content/stories/.../x.md`), its slug, or `YEAR/MONTH/slug` when
+    two months share the slug, as a timeline names it."""
+    if reference.endswith(".md"):
+        path = (site_dir / reference).resolve()
+        found = [story for story in stories if (site_dir / story.file).resolve() == path]
+        if not found:
+            raise RelocateError(f"{reference} is not a story file that passes `beatgen check`; give its path from the "
+                                "site folder, its slug, or YEAR/MONTH/slug")
+        return found[0]
+    refs = StoryRefs(stories)
+    found = refs.find(reference)
+    if len(found) > 1:
+        forms = " or ".join(f"'{qualified(story)}'" for story in found)
+        raise RelocateError(f"'{reference}' is the slug of {len(found)} stories; write {forms}")
+    if not found:
+        raise RelocateError(f"no story has the slug '{reference}'{did_you_mean(reference, refs.names(reference))} "
+                            "(give its slug, YEAR/MONTH/slug or its file path)")
+    return found[0]
 
 
 def relocate(site_dir: Path, config: SiteConfig, content: Content, story: Story, target: Target,
@@ -136,21 +159,22 @@ def _planned(site_dir: Path, content: Content, story: Story, target: Target,
     """Each file that changes: its bytes now and its new text (the story's under its old path)."""
     refs = StoryRefs(content.stories)
     shared = any(other.slug == target.slug and other.file != story.file for other in content.stories)
+    timelines = {other.file: other.timeline for other in content.stories}
     planned = {}
     for rel in sorted({d.file for d in (*content.stories, *content.terms, *content.pages)}):
         raw = (site_dir / rel).read_bytes()
-        lines = _text(raw).split("\n")
+        before = _text(raw)
+        lines = before.split("\n")
         if rel == story.file:
             _edit_story(lines, story, target, moved)
-        other = next((s for s in content.stories if s.file == rel), None)
-        for entry in other.timeline if other else ():
+        for entry in timelines.get(rel, ()):
             new = _reference(entry.story, refs.one(entry.story or "") is story, target, shared)
             if new is not None:
                 replace_scalar(lines, entry.line, entry.column, new)
                 moved.references += 1
         text, links = relink("\n".join(lines), _retarget(rel, story, target, moved))
         moved.links += links
-        if text != _text(raw) or rel == story.file:
+        if text != before or rel == story.file:
             planned[rel] = (raw, text)
     return planned
 
@@ -168,18 +192,20 @@ def _edit_story(lines: list[str], story: Story, target: Target, moved: Moved) ->
     """The story's own front matter: its new slug or date, and its old URL added to its aliases."""
     closing = closing_line(lines)
     assert closing is not None
-    if target.slug != story.slug:
-        for index in range(1, closing):
-            if re.match(r"slug\s*:", lines[index]):
-                replace_scalar(lines, index + 1, lines[index].index(":") + 2 + _gap(lines[index]), target.slug)
-    if target.date_text:
-        index = next(i for i in range(1, closing) if re.match(r"date\s*:", lines[i]))
-        replace_scalar(lines, index + 1, lines[index].index(":") + 2 + _gap(lines[index]), target.date_text)
+    for key, value in (("slug", target.slug if target.slug != story.slug else ""), ("date", target.date_text)):
+        index = next((i for i in range(1, closing) if re.match(rf"{key}\s*:", lines[i])), None)
+        if value and index is not None:
+            replace_scalar(lines, index + 1, lines[index].index(":") + 2 + _gap(lines[index]), value)
     aliases = [alias.path for alias in story.aliases if alias.path.lower() != moved.new_url.lower()]
     if moved.old_url != moved.new_url:
         aliases.append(moved.old_url)
     if aliases != [alias.path for alias in story.aliases]:
         set_list(lines, "aliases", aliases)
+
+
+def _has_key(text: str, key: str) -> bool:
+    lines = text.split("\n")
+    return any(re.match(rf"{key}\s*:", line) for line in lines[1:closing_line(lines) or 0])
 
 
 def _gap(line: str) -> int:
@@ -188,7 +214,7 @@ def _gap(line: str) -> int:
     return len(after) - len(after.lstrip(" "))
 
 
-def _retarget(rel: str, story: Story, target: Target, moved: Moved):  # noqa: ANN202 - a closure
+def _retarget(rel: str, story: Story, target: Target, moved: Moved) -> Callable[[str], str | None]:
     """The new destination of a link written in `rel`, for links to the story's file or URL, and for every
     file link of the story itself when its folder changes."""
     here, there = posixpath.dirname(rel), posixpath.dirname(target.file if rel == story.file else rel)
