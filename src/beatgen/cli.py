@@ -165,7 +165,7 @@ def run_build(args: argparse.Namespace) -> int:
         progress.close()
     if not args.quiet:  # a build that succeeds has no errors, and --quiet prints nothing else
         _report(result.diagnostics)
-        _summary(result, _options(args).output_dir)
+        _summary(result, _options(args).output_dir, args.preview)
     if args.preview:
         print(f"warning: {_options(args).output_dir}/ is a PREVIEW (drafts, scheduled and embargoed stories, "
               "noindex, no feeds, sitemaps or search): share it with the newsroom, never publish it to the live "
@@ -173,11 +173,11 @@ def run_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _summary(result: BuildResult, output: Path) -> None:
+def _summary(result: BuildResult, output: Path, preview: bool) -> None:
     print(f"Built {result.stories} stories, {result.pages} pages into {output}/ "
           f"in {result.seconds:.2f}s ({result.files_written} files written, {result.files_unchanged} unchanged, "
           f"{_warnings(result.diagnostics)}; clock {result.now:%Y-%m-%dT%H:%M:%SZ} from {result.clock})")
-    if result.next_embargo_lift:
+    if result.next_embargo_lift and not preview:
         print(f"next embargo lift {result.next_embargo_lift.isoformat()}: build again after it to publish")
 
 
