@@ -10,19 +10,24 @@ import argparse
 import contextlib
 import os
 import signal
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
 
-from beatgen import __version__, scaffold
+from beatgen import __version__, desk, relocate, scaffold
 from beatgen.build.guard import OutputRefused
+from beatgen.build.clock import resolve_now
 from beatgen.build.output import OutputError
 from beatgen.build.pipeline import BuildOptions, BuildResult, build, check
 from beatgen.config import SiteConfig
 from beatgen.content.topics import TOPICS_FILE, load_config_with_topics
-from beatgen.diagnostics import BuildError, ConfigError, Diagnostic, format_all, has_errors, strict
+from beatgen.diagnostics import BuildError, ConfigError, Diagnostic, error, format_all, has_errors, strict
+from beatgen.edits.commit import CommitError
 from beatgen.progress import BuildProgress, progress_mode
 from beatgen.serve import Indexed, Listening, PortsBusy, Rebuilt, ServeEvent, ServeOptions, serve
+from beatgen.skeletons import FOLDER as SKELETONS
+from beatgen.skeletons import SkeletonError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 STOP_SIGNALS = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
@@ -53,6 +58,10 @@ def make_parser() -> argparse.ArgumentParser:
                            help="skip the Pagefind search index (the /search/ page then finds nothing)")
     build_cmd.add_argument("--replace-output", action="store_true",
                            help="build into a folder that holds files beatgen did not write, deleting them")
+    build_cmd.add_argument("--preview", action="store_true",
+                           help="a preview to share, never to publish: drafts, scheduled and embargoed stories under "
+                                "their banners, noindex and a Preview bar on every page, no feeds, sitemaps or "
+                                "search index (default output: SOURCE/preview)")
     _loudness(build_cmd)
     check_cmd = commands.add_parser("check", help="validate config, content, templates and links; write nothing")
     _site_arguments(check_cmd)
@@ -62,6 +71,8 @@ def make_parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--quiet", action="store_true", help="no closing count of errors and warnings")
     _serve_parser(commands)
     _new_parser(commands)
+    _desk_parser(commands)
+    _relocate_parsers(commands)
     return parser
 
 
@@ -84,6 +95,32 @@ def _serve_parser(commands: argparse._SubParsersAction) -> None:
                      help="also answer requests sent to this host name (besides the address served and "
                           "localhost); repeat for more")
     _loudness(cmd)
+
+
+def _desk_parser(commands: argparse._SubParsersAction) -> None:
+    cmd = commands.add_parser("desk", help="the editor's board: drafts, schedule, embargoes, single-source stories, "
+                                           "recent corrections, passed dates to watch")
+    cmd.add_argument("--source", type=Path, default=Path("."), help="the site folder (with site.yaml)")
+    cmd.add_argument("--now", help="the desk's clock (default: SOURCE_DATE_EPOCH, else the wall clock)")
+    cmd.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    cmd.add_argument("--html", type=Path, metavar="DIR", help="write the board as DIR/index.html instead, a private "
+                                                              "page (never inside the site's sources or output)")
+
+
+def _relocate_parsers(commands: argparse._SubParsersAction) -> None:
+    rename = commands.add_parser("rename", help="give a story a new slug; its old URL redirects, and every link and "
+                                                "timeline reference to it follows")
+    rename.add_argument("story", help="the story's slug, YEAR/MONTH/slug or file path")
+    rename.add_argument("slug", metavar="new-slug", help="the new slug (a-z, 0-9 and '-')")
+    move = commands.add_parser("move", help="move a story to another month's folder, or give it another date (its "
+                                            "URL follows the date; the old one redirects)")
+    move.add_argument("story", help="the story's slug, YEAR/MONTH/slug or file path")
+    move.add_argument("--to", metavar="YEAR/MONTH", help="the folder under content/stories/, e.g. 2026/05")
+    move.add_argument("--date", help="the story's new date, e.g. 2026-05-12T08:00:00Z (the file follows it to its "
+                                     "month's folder)")
+    for cmd in (rename, move):
+        cmd.add_argument("--source", type=Path, default=Path("."), help="the site folder (with site.yaml)")
+        cmd.add_argument("--now", help="the clock `check` uses (default: SOURCE_DATE_EPOCH, else the wall clock)")
 
 
 def _new_parser(commands: argparse._SubParsersAction) -> None:
@@ -111,11 +148,13 @@ def _new_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
-    output = getattr(args, "output", None) or args.source / "public"
-    return BuildOptions(site_dir=args.source, output_dir=output, drafts=args.drafts, future=args.future,
-                        base_url=args.base_url, now=args.now, jobs=getattr(args, "jobs", 0),
+    preview = getattr(args, "preview", False)
+    output = getattr(args, "output", None) or args.source / ("preview" if preview else "public")
+    return BuildOptions(site_dir=args.source, output_dir=output, drafts=args.drafts or preview,
+                        future=args.future or preview, base_url=args.base_url, now=args.now,
+                        jobs=getattr(args, "jobs", 0), embargoed=preview, preview=preview, shared=preview,
                         cache=not getattr(args, "no_cache", False), cache_dir=getattr(args, "cache_dir", None),
-                        search=not getattr(args, "no_search", False),
+                        search=not (getattr(args, "no_search", False) or preview),
                         replace_output=getattr(args, "replace_output", False))
 
 
@@ -137,15 +176,19 @@ def run_build(args: argparse.Namespace) -> int:
         progress.close()
     if not args.quiet:  # a build that succeeds has no errors, and --quiet prints nothing else
         _report(result.diagnostics)
-        _summary(result, _options(args).output_dir)
+        _summary(result, _options(args).output_dir, args.preview)
+    if args.preview:
+        print(f"warning: {_options(args).output_dir}/ is a PREVIEW (drafts, scheduled and embargoed stories, "
+              "noindex, no feeds, sitemaps or search): share it with the newsroom, never publish it to the live "
+              "site", file=sys.stderr)
     return EXIT_OK
 
 
-def _summary(result: BuildResult, output: Path) -> None:
+def _summary(result: BuildResult, output: Path, preview: bool) -> None:
     print(f"Built {result.stories} stories, {result.pages} pages into {output}/ "
           f"in {result.seconds:.2f}s ({result.files_written} files written, {result.files_unchanged} unchanged, "
           f"{_warnings(result.diagnostics)}; clock {result.now:%Y-%m-%dT%H:%M:%SZ} from {result.clock})")
-    if result.next_embargo_lift:
+    if result.next_embargo_lift and not preview:
         print(f"next embargo lift {result.next_embargo_lift.isoformat()}: build again after it to publish")
 
 
@@ -234,12 +277,18 @@ def run_new(args: argparse.Namespace) -> int:
         return _new_correction(args, when, config) if args.kind == "correction" else _new_topic(args, config)
     try:
         if args.kind == "story":
-            made = scaffold.story(args.title, args.topic, when, config, args.slug)
+            made = scaffold.story(args.title, args.topic, when, config, args.slug, args.source)
         else:
-            made = (scaffold.term if args.kind == "term" else scaffold.page)(args.title, args.slug)
+            made = (scaffold.term if args.kind == "term" else scaffold.page)(args.title, config, args.slug,
+                                                                               args.source)
         path = scaffold.write(args.source, made)
     except scaffold.ScaffoldError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    except SkeletonError as exc:
+        _report(exc.problems)
+        print(f"error: nothing was written; fix the site's skeleton under {SKELETONS}/ (or delete it to use the "
+              "built-in one)", file=sys.stderr)
         return EXIT_CONTENT
     print(f"Created {path}")
     if args.kind == "story":
@@ -270,7 +319,73 @@ def _new_topic(args: argparse.Namespace, config: SiteConfig) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new}
+def run_desk(args: argparse.Namespace) -> int:
+    now, _ = resolve_now(args.now)
+    board = desk.read_board(args.source, now)
+    if args.html is None:
+        print(desk.as_json(board) if args.format == "json" else desk.as_text(board))
+        return EXIT_OK
+    config = load_config_with_topics(args.source)
+    try:
+        path = desk.write_html(desk.as_html(board, config), args.html, args.source)
+    except desk.DeskError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Wrote the desk to {path}: a private page, keep it out of the published site")
+    return EXIT_OK
+
+
+def run_relocate(args: argparse.Namespace) -> int:
+    if args.command == "move" and not (args.to or args.date):
+        print("error: say where the story goes: --to YEAR/MONTH (its folder), --date DATE (its date, which its URL "
+              "follows), or both", file=sys.stderr)
+        return EXIT_USAGE
+    config = load_config_with_topics(args.source)
+    try:
+        if args.command == "rename":
+            moved = relocate.rename(args.source, config, args.story, args.slug, args.now)
+        else:
+            moved = relocate.move(args.source, config, args.story, _folder(args.to), _new_date(args.date, config),
+                                  args.now)
+    except (relocate.RelocateError, CommitError) as exc:
+        _report(getattr(exc, "problems", []))
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    _print_moved(moved)
+    return EXIT_OK
+
+
+def _folder(text: str | None) -> str | None:
+    if text is not None and not re.fullmatch(r"\d{4}/(0[1-9]|1[0-2])", text.strip().strip("/")):
+        raise ConfigError([error("(command line)", 1, 1, "bad-folder", f"--to must be a year and month such as "
+                                                                       f"2026/05, got {text!r}")])
+    return text.strip().strip("/") if text else None
+
+
+def _new_date(text: str | None, config: SiteConfig) -> tuple[datetime, str] | None:
+    if text is None:
+        return None
+    try:
+        return scaffold.story_date(text, config), text.strip()
+    except scaffold.ScaffoldError as exc:
+        raise ConfigError([error("(command line)", 1, 1, "bad-date", str(exc))]) from None
+
+
+def _print_moved(moved: relocate.Moved) -> None:
+    if moved.new_file != moved.old_file:
+        print(f"Moved {moved.old_file} to {moved.new_file}")
+    if moved.new_url != moved.old_url:
+        print(f"Its URL {moved.old_url} is now {moved.new_url}; the old one redirects (added to its 'aliases:')")
+    else:
+        print(f"Its URL stays {moved.new_url} (it follows the story's date and slug, not its folder)")
+    links, references = moved.links, moved.references
+    where = f" in {', '.join(moved.files)}" if moved.files else ""
+    print(f"Updated {links} link{'s' * (links != 1)} and {references} timeline reference{'s' * (references != 1)}"
+          f"{where}")
+
+
+COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new, "desk": run_desk,
+            "rename": run_relocate, "move": run_relocate}
 
 
 def main(argv: list[str] | None = None) -> int:

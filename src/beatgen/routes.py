@@ -13,7 +13,10 @@ from beatgen.urls import page_path
 
 SITEMAP_LIMIT = 50_000
 """URLs one sitemap file may hold (sitemaps.org); slugs are capped, so that many stay far under its 50 MB."""
-NOT_IN_SITEMAP = frozenset({"not-found", "search"})
+NOT_IN_SITEMAP = frozenset({"not-found", "search", "redirect"})
+SYNDICATION = frozenset({"feed-atom", "feed-json", "entity-feed-atom", "entity-feed-json", "corrections-atom",
+                         "corrections-json", "sitemap", "sitemap-index", "sitemap-part", "news-sitemap"})
+"""What a preview to share leaves out: feeds and sitemaps would announce unpublished stories."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,22 @@ def trends_routes(site: Site) -> Iterator[Route]:
     yield Route("/trends/", "trends.html", "trends")
 
 
+def redirects(site: Site) -> list[tuple[str, str]]:
+    """(old path, URL) of every alias of a published story or page, by old path."""
+    moved = [(alias.path, story.path) for story in site.stories for alias in story.aliases]
+    moved += [(alias.path, f"/{page.slug}/") for page in site.pages for alias in page.aliases]
+    return sorted(moved)
+
+
+def redirect_routes(site: Site) -> Iterator[Route]:
+    """A redirect page at each old path, and `/_redirects`, the same list for hosts that read one."""
+    moved = redirects(site)
+    for old, new in moved:
+        yield Route(old, "redirect.html", "redirect", new)
+    if moved:
+        yield Route("/_redirects", "seo/redirects.txt", "redirects")
+
+
 def in_sitemap(route: Route) -> bool:
     """A public page, which the sitemap lists: the 404 page and the search form are not."""
     return route.template.endswith(".html") and route.kind not in NOT_IN_SITEMAP
@@ -113,6 +132,7 @@ def with_sitemap_index(routes: list[Route], limit: int) -> list[Route]:
 
 ROUTE_PLANNERS: tuple[Callable[[Site], Iterator[Route]], ...] = (
     home_routes, story_routes, taxonomy_routes, archive_routes, reference_routes, reader_routes, trends_routes,
+    redirect_routes,
 )
 
 

@@ -13,15 +13,14 @@ import json
 import os
 from dataclasses import dataclass
 from datetime import datetime
-from importlib.resources import files
 from pathlib import Path
-from string import Template
 from zoneinfo import ZoneInfo
 
 from beatgen.config import SiteConfig
 from beatgen.content.load import parse_file
 from beatgen.content.topics import TOPICS_FILE, declaration, parse_topics
 from beatgen.content.validate import to_datetime, undeclared
+from beatgen.skeletons import fill
 from beatgen.urls import is_slug, plain_slug, slugify
 
 TOPICS_HEADER = """\
@@ -40,10 +39,6 @@ class Scaffold:
     text: str
 
 
-def _skeleton(name: str, **values: str) -> str:
-    return Template(files("beatgen").joinpath("skeletons", f"{name}.md").read_text(encoding="utf-8")).substitute(values)
-
-
 def _quoted(text: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(text.strip(), ensure_ascii=False)
@@ -60,13 +55,14 @@ def story_date(text: str | None, config: SiteConfig, now: datetime | None = None
     return when
 
 
-def story(title: str, topics: list[str], when: datetime, config: SiteConfig, slug: str = "") -> Scaffold:
+def story(title: str, topics: list[str], when: datetime, config: SiteConfig, slug: str = "",
+          site_dir: Path | None = None) -> Scaffold:
     """A draft story; each `--topic` must be declared (by slug or name), and is written as its slug."""
     slug = _slug_of(title, "story title", slug)
-    date = when.isoformat().replace("+00:00", "Z")
-    text = _skeleton("story", title=_quoted(title), date=date, day=f"{when:%Y-%m-%d}", slug=slug,
-                     topics=json.dumps(_declared(topics, config), ensure_ascii=False))
-    return Scaffold(f"content/stories/{when:%Y}/{when:%m}/{slug}.md", text)
+    rel = f"content/stories/{when:%Y}/{when:%m}/{slug}.md"
+    values = {"title": _quoted(title), "date": when.isoformat().replace("+00:00", "Z"), "day": f"{when:%Y-%m-%d}",
+              "slug": slug, "topics": json.dumps(_declared(topics, config), ensure_ascii=False)}
+    return Scaffold(rel, fill(site_dir, "story", rel, config, values))
 
 
 def _declared(topics: list[str], config: SiteConfig) -> list[str]:
@@ -78,15 +74,17 @@ def _declared(topics: list[str], config: SiteConfig) -> list[str]:
     return list(dict.fromkeys(slugs))
 
 
-def term(name: str, slug: str = "") -> Scaffold:
+def term(name: str, config: SiteConfig, slug: str = "", site_dir: Path | None = None) -> Scaffold:
     slug = _slug_of(name, "term", slug)
-    return Scaffold(f"content/glossary/{slug}.md", _skeleton("term", term=_quoted(name), plain=name.strip(),
-                                                             slug=slug))
+    rel = f"content/glossary/{slug}.md"
+    return Scaffold(rel, fill(site_dir, "term", rel, config, {"term": _quoted(name), "plain": name.strip(),
+                                                              "slug": slug}))
 
 
-def page(title: str, slug: str = "") -> Scaffold:
+def page(title: str, config: SiteConfig, slug: str = "", site_dir: Path | None = None) -> Scaffold:
     slug = _slug_of(title, "page title", slug)
-    return Scaffold(f"content/pages/{slug}.md", _skeleton("page", title=_quoted(title), slug=slug))
+    rel = f"content/pages/{slug}.md"
+    return Scaffold(rel, fill(site_dir, "page", rel, config, {"title": _quoted(title), "slug": slug}))
 
 
 def _slug_of(text: str, what: str, given: str) -> str:

@@ -12,11 +12,13 @@ import re
 import unicodedata
 from datetime import datetime
 from posixpath import normpath
+from urllib.parse import urlsplit
 
 from anyascii import anyascii
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_ALIAS_CHAR = re.compile(r"[A-Za-z0-9._~/-]")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -66,6 +68,33 @@ def output_file(path: str) -> str:
     if path.endswith("/"):
         return f"{relative}/index.html" if relative else "index.html"
     return relative
+
+
+def alias_path(text: str) -> tuple[str, str]:
+    """An old address (`aliases:`) as the site path its redirect page is written at, and ""; or "" and what is
+    wrong with it. A folder (`/old/`, also written `/old` or `/old/index.html`) or an `.html` file are what
+    every static host serves as a page; anything else could not be answered by a file."""
+    parts = urlsplit(text)
+    if parts.scheme or text.startswith("//"):
+        return "", f"'{text}' is a full address; an alias is an old path of this site: write '{parts.path or '/'}'"
+    if not text.startswith("/"):
+        return "", (f"'{text}' does not start with '/'; an alias is an old path of this site: "
+                    f"write '/{text.lstrip('./')}'")
+    bad = next((char for char in text if not _ALIAS_CHAR.match(char)), None)
+    if bad is not None:
+        return "", (f"'{text}' holds {bad!r}; an alias may use only letters, digits, '-', '_', '.', '~' and '/' "
+                    "(the path as the address bar shows it, without a '?' or '#' part)")
+    segments = text.strip("/").split("/")
+    if "//" in text or any(segment in (".", "..") for segment in segments):
+        return "", f"'{text}' holds '//', '.' or '..' parts; write the path they lead to"
+    last = segments[-1]
+    if last == "index.html":
+        return text.removesuffix("index.html"), ""
+    extension = last.rpartition(".")[2] if "." in last else ""
+    if extension and extension != "html":
+        return "", (f"'{text}' ends in '.{extension}', which a static host cannot serve as a page; an alias is a "
+                    "folder ('/old/') or an '.html' file")
+    return (text if text.endswith("/") or extension else text + "/"), ""
 
 
 def page_path(base: str, page: int) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from beatgen.aliases import alias_conflicts
 from beatgen.build import patch
 from beatgen.build.assets import collect_assets
 from beatgen.build.cache import Cache, cache_folder
@@ -52,7 +53,7 @@ from beatgen.markdown import LinkTargets, make_markdown
 from beatgen.render.context import Context
 from beatgen.render.env import make_environment
 from beatgen.render.pages import check_templates
-from beatgen.routes import Route, plan_routes
+from beatgen.routes import SYNDICATION, Route, plan_routes
 from beatgen.site.index import Site, build_site
 
 GC_THRESHOLD = 100_000
@@ -70,6 +71,7 @@ class BuildOptions:
     embargoed: bool = False
     search: bool = True
     preview: bool = False  # `serve`: banners on stories a published build leaves out (draft, scheduled)
+    shared: bool = False  # `build --preview`: noindex and a Preview bar on every page; no feeds or sitemaps
     cache: bool = True  # load and save the persistent cache (`build` without an in-memory state)
     cache_dir: Path | None = None  # default: BEATGEN_CACHE_DIR, else SITE/.beatgen-cache
     replace_output: bool = False  # build into a folder that holds files beatgen did not write, replacing them
@@ -138,9 +140,12 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     problems += duplicate_terms(content.terms)
     site = _indexed_site(config, stories, content.terms, content.pages, state)
     routes = plan_routes(site)
+    problems += alias_conflicts(content.stories, content.pages, routes)
     assets = collect_assets(options.site_dir / "static")
     files = _file_targets(stories, content.terms, content.pages)
     paths = frozenset(route.path for route in routes)
+    if options.shared:
+        routes = [route for route in routes if route.kind not in SYNDICATION]
     targets = LinkTargets(files, paths, config.base_path, _held_targets(content.stories, held),
                           build_glossary(content.terms, config.base_path),
                           {name: hashed for name, (hashed, _) in assets.items()}, neighbourhoods([*files, *paths]),
@@ -311,7 +316,7 @@ def _inputs_token(options: BuildOptions, prepared: Prepared, state: BuildState, 
 def _options_token(options: BuildOptions) -> str:
     """The options that change what pages hold (the search index is beside the pages, not in them)."""
     return repr((str(options.output_dir.resolve()), options.drafts, options.future, options.embargoed,
-                 options.preview))
+                 options.preview, options.shared))
 
 
 def _intact(output: Path, pages: dict[str, PageRecord]) -> bool:
@@ -341,11 +346,11 @@ def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildSta
     env, tokens = templates
 
     def context(route: Route) -> Context:
-        return Context(site, prepared.html, route, options.preview, prepared.now)
+        return Context(site, prepared.html, route, options.preview, prepared.now, options.shared)
 
     return PageRenderer(env, options.site_dir / "layouts", options.site_dir, context,
                         Fingerprinter(site_chrome(token, site)), tokens,
-                        digest(token, repr(sorted(manifest.items())), repr(options.preview)),
+                        digest(token, repr(sorted(manifest.items())), repr((options.preview, options.shared))),
                         whole_site(token, site), previous.pages, Writer(options.output_dir, None), changed)
 
 

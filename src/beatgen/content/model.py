@@ -31,6 +31,15 @@ class Correction:
 
 
 @dataclass(frozen=True)
+class Alias:
+    """An old path of a story or page (`aliases:`), where a redirect page sends readers to its URL."""
+
+    path: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
 class Story:
     file: str
     slug: str
@@ -56,6 +65,7 @@ class Story:
     body: str
     body_line: int
     digest: str
+    aliases: tuple[Alias, ...] = ()
 
     @property
     def verification(self) -> int:
@@ -88,6 +98,7 @@ class Page:
     body: str
     body_line: int
     digest: str
+    aliases: tuple[Alias, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,18 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from beatgen.config import SENTIMENT_KEYS, SiteConfig, Topic
-from beatgen.content.model import Correction, Page, Source, Story, Term, TimelineEntry
+from beatgen.content.model import Alias, Correction, Page, Source, Story, Term, TimelineEntry
 from beatgen.content.placeholders import placeholders
 from beatgen.content.topics import TOPICS_FILE, words
 from beatgen.content.weburl import url_problem
 from beatgen.fields import Reader, closest, describe, near_miss, suggest
 from beatgen.spelling import did_you_mean
-from beatgen.urls import is_slug, plain_slug, slugify, story_path
+from beatgen.urls import alias_path, is_slug, plain_slug, slugify, story_path
 from beatgen.yamlsource import Path
 
 STORY_KEYS = ("title", "date", "updated", "slug", "summary", "takeaways", "key_facts", "impact", "sentiment",
               "affected", "topics", "region", "pullquote", "sources", "timeline", "watch", "draft",
-              "corrections", "embargo")
+              "corrections", "embargo", "aliases")
 SOURCE_KEYS = ("outlet", "title", "url", "date")
 TIMELINE_KEYS = ("date", "event", "story")
 CORRECTION_KEYS = ("date", "text")
@@ -155,7 +155,7 @@ def read_story(r: StoryReader, config: SiteConfig, body: str, body_line: int, fi
         affected=_names(r, "affected"), topics=_topics(r, config.topic_index()), region=r.text(("region",)),
         pullquote=r.text(("pullquote",)), sources=sources, timeline=timeline, watch=r.text(("watch",)),
         draft=r.flag(("draft",)), embargo=r.when(("embargo",), zone), corrections=corrections,
-        body=body, body_line=body_line, digest=digest,
+        body=body, body_line=body_line, digest=digest, aliases=old_paths(r),
     )
     if not story.draft:
         r.problems += placeholders(r, body, body_line, "the analysis", ", or keep 'draft: true' until the story "
@@ -261,6 +261,23 @@ def _corrections(r: StoryReader, zone: ZoneInfo, published: datetime | None) -> 
     return tuple(sorted(result, key=lambda c: c.date))
 
 
+def old_paths(r: Reader) -> tuple[Alias, ...]:
+    """`aliases:`, the old paths that redirect to this story or page, each one a redirect page can be written at."""
+    result = []
+    for index, text in enumerate(r.items(("aliases",), what="old paths")):
+        where = ("aliases", index)
+        if not isinstance(text, str):
+            r.fail(where, "wrong-type", f"each alias must be a path such as '/stories/2026/05/old-slug/', "
+                                        f"got {describe(text)}")
+            continue
+        path, problem = alias_path(text.strip())
+        if problem:
+            r.fail(where, "bad-alias", f"alias {problem}")
+        else:
+            result.append(Alias(path, *r.doc.where(where)))
+    return tuple(result)
+
+
 def read_term(r: Reader, body: str, body_line: int, file_stem: str, digest: str) -> Term | None:
     if not isinstance(r.doc.data, dict):
         r.fail((), "no-front-matter", f"front matter must be a mapping with 'term', got {describe(r.doc.data)}")
@@ -280,8 +297,9 @@ def read_page(r: Reader, body: str, body_line: int, file_stem: str, digest: str)
     if not isinstance(r.doc.data, dict):
         r.fail((), "no-front-matter", f"front matter must be a mapping with 'title', got {describe(r.doc.data)}")
         return None
-    r.unknown_keys((), ("title", "description", "slug"), as_error=False, what="page")
+    r.unknown_keys((), ("title", "description", "slug", "aliases"), as_error=False, what="page")
     title = r.text(("title",), required=True, max_len=200)
     r.problems += placeholders(r, body, body_line, "the page", " (a page goes out as soon as it is committed)")
     slug = r.text(("slug",)) or file_slug(r, file_stem)
-    return Page(r.file, slugify(slug), title, r.text(("description",)), body, body_line, digest) if title else None
+    return Page(r.file, slugify(slug), title, r.text(("description",)), body, body_line, digest,
+                old_paths(r)) if title else None

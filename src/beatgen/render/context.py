@@ -13,6 +13,7 @@ from beatgen.fragments import DocumentHtml, StoryHtml
 from beatgen.render.banners import story_banners
 from beatgen.render.corrections import corrections_atom_context, corrections_json_context, corrections_of
 from beatgen.render.feeds import atom_context, json_feed_context
+from beatgen.render.redirects import redirect_context, redirects_file_context
 from beatgen.render.related import related_cards
 from beatgen.render.seo import head_for
 from beatgen.render.sitemaps import (
@@ -71,6 +72,8 @@ class Context:
     route: Route
     preview: bool = False
     now: datetime | None = None
+    shared: bool = False
+    """`build --preview`: every page says it is a preview and asks not to be indexed; no feed is linked."""
 
 
 def signals(site: Site, story: Story) -> Signals:
@@ -163,7 +166,7 @@ def taxon_context(c: Context) -> dict[str, Any]:
         "stories": _slice(taxon.stories, route, site.config.per_page),
         "pagination": _pager(route, taxon.path),
         "sparkline": taxon_trend(site, taxon) if route.page == 1 else None,
-        "feed": f"{taxon.path}feed.xml",
+        "feed": None if c.shared else f"{taxon.path}feed.xml",
         "feed_label": "Atom feed of this topic" if topic else f"Atom feed of stories affecting {taxon.name}",
     }
 
@@ -284,6 +287,8 @@ CONTEXTS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "corrections-atom": corrections_atom_context,
     "corrections-json": corrections_json_context,
     "trends": trends_context,
+    "redirect": redirect_context,
+    "redirects": redirects_file_context,
 }
 
 
@@ -294,7 +299,7 @@ def context_for(c: Context) -> dict[str, Any]:
 def page_data(c: Context) -> dict[str, Any]:
     """A page's data but its head, which is a function of that data, the route and the site's chrome
     (so a page's fingerprint need not include it, nor an unchanged page compute it)."""
-    return {"site": c.site, **CONTEXTS[c.route.kind](c)}
+    return {"site": c.site, "preview_build": c.shared, **CONTEXTS[c.route.kind](c)}
 
 
 def with_head(c: Context, data: dict[str, Any]) -> dict[str, Any]:

@@ -71,6 +71,8 @@ def _opengraph(site: Site, page: PageInfo, url: str, story: Story | None) -> tup
 
 
 def _feed_links(c: Context) -> tuple[FeedLink, ...]:
+    if c.shared:
+        return ()
     config = c.site.config
     atom, json_path = feed_paths("/")
     links = [FeedLink(config.title, "application/atom+xml", atom),

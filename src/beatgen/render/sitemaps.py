@@ -118,4 +118,4 @@ def news_sitemap_context(c: Context) -> dict[str, Any]:
 
 def robots_context(c: Context) -> dict[str, Any]:
     base = c.site.config.base_url
-    return {"sitemaps": [base + "sitemap.xml", base + "news-sitemap.xml"]}
+    return {"sitemaps": [] if c.shared else [base + "sitemap.xml", base + "news-sitemap.xml"]}

@@ -15,6 +15,7 @@ import mimetypes
 import re
 import socket
 import threading
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
@@ -27,6 +28,7 @@ from beatgen.serve.live import LiveState
 PREFIX = "/__beatgen/"
 EVENTS = PREFIX + "events"
 CLIENT = PREFIX + "livereload.js"
+DESK = PREFIX + "desk"
 HEARTBEAT_SECONDS = 10.0
 TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -92,6 +94,7 @@ class PreviewServer(ThreadingHTTPServer):
         self.live = live
         self.hosts = hosts
         self.publishing = threading.Lock()
+        self.desk: Callable[[], bytes] | None = None  # the editor's board (`serve` sets it), never a file
         self.client_js = files("beatgen.serve").joinpath("livereload.js").read_bytes()
 
 
@@ -128,6 +131,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._events()
         elif path == CLIENT:
             self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", self.server.client_js, head)
+        elif path == DESK and self.server.desk is not None:
+            self._send(HTTPStatus.OK, TYPES[".html"], self.server.desk(), head)
         else:
             self._file(path, head)
 

@@ -23,6 +23,7 @@ from beatgen.build.output import OutputError
 from beatgen.build.pipeline import BuildOptions, BuildResult, build
 from beatgen.build.state import BuildState as WarmBuild
 from beatgen.config import load_config
+from beatgen.desk.live import LiveBoard
 from beatgen.diagnostics import BuildError, Diagnostic, error
 from beatgen.serve.handler import bind
 from beatgen.serve.hosts import AllowedHosts, is_loopback
@@ -147,6 +148,7 @@ def serve(options: ServeOptions, report: Report) -> None:
         output = Path(private) / "public"
         check_output(output, options.site_dir, cache_folder(options.site_dir, None), replace=False)
         server = bind(options.host, options.port, output, live, AllowedHosts.of(options.host, options.allowed_hosts))
+        server.desk = LiveBoard(options.site_dir, options.now).page
         port = server.server_address[1]
         build_options = BuildOptions(options.site_dir, output, drafts=options.drafts, future=options.future,
                                      base_url=f"http://{url_host(options.host)}:{port}/", now=options.now,

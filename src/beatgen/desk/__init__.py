@@ -1,0 +1,7 @@
+"""The editor's board: drafts, the schedule, embargoes, single-source stories, recent corrections and
+"what to watch" dates that have passed, read from the content as it is on disk."""
+
+from beatgen.desk.board import Board, read_board
+from beatgen.desk.output import DeskError, as_html, as_json, as_text, write_html
+
+__all__ = ["Board", "DeskError", "as_html", "as_json", "as_text", "read_board", "write_html"]
