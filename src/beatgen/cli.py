@@ -9,15 +9,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import signal
 import re
+import signal
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from beatgen import __version__, desk, relocate, scaffold
-from beatgen.build.guard import OutputRefused
 from beatgen.build.clock import resolve_now
+from beatgen.build.guard import OutputRefused
 from beatgen.build.output import OutputError
 from beatgen.build.pipeline import BuildOptions, BuildResult, build, check
 from beatgen.config import SiteConfig
