@@ -51,7 +51,7 @@ def make_parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--format", choices=("text", "json", "github"), default="text",
                            help="text (default), json (a list of objects) or github (Actions annotations)")
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check_cmd.add_argument("--quiet", action="store_true", help="no closing count of errors and warnings")
+    check_cmd.add_argument("--quiet", action="store_true", help="no notes and no closing count of errors and warnings")
     _serve_parser(commands)
     _new_parser(commands)
     return parser
@@ -128,8 +128,10 @@ def _summary(result: BuildResult, output: Path) -> None:
     print(f"Built {result.stories} stories, {result.pages} pages into {output}/ "
           f"in {result.seconds:.2f}s ({result.files_written} files written, {result.files_unchanged} unchanged, "
           f"{_warnings(result.diagnostics)}; clock {result.now:%Y-%m-%dT%H:%M:%SZ} from {result.clock})")
-    if result.next_embargo_lift:
-        print(f"next embargo lift {result.next_embargo_lift.isoformat()}: build again after it to publish")
+    due = result.next_publication
+    if due:
+        what = "its embargo lifts" if due.reason == "embargo" else "its date comes"
+        print(f"next publication {due.moment.isoformat()}: {due.file} ({what}); build again then to publish it")
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -139,7 +141,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(format_all(diagnostics, "json"))
     else:
-        _report(diagnostics, args.format)
+        _report([d for d in diagnostics if not (args.quiet and d.severity == "note")], args.format)
     if args.format == "text" and not args.quiet:
         errors = sum(d.severity == "error" for d in diagnostics)
         warnings = sum(d.severity == "warning" for d in diagnostics)

@@ -27,6 +27,9 @@ from beatgen.site.timeline import story_timeline
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
+CLOCK_KINDS = frozenset({"news-sitemap"})
+"""Pages whose data follow the build's clock (not only the preview's banners): a rebuild looks at their
+data again even when no story changed."""
 ACTION_ITEMS_ON_HOME = 5
 RELATED_SHOWN = 5
 USED_IN_SHOWN = 5
@@ -40,17 +43,6 @@ class PageInfo:
     description: str
     path: str
     kind: str
-
-
-@dataclass(frozen=True)
-class Signals:
-    verification: int
-    single_source: bool
-    impact: int
-    impact_label: str
-    action_item: bool
-    sentiment: str
-    sentiment_label: str
 
 
 @dataclass(frozen=True)
@@ -70,19 +62,6 @@ class Context:
     route: Route
     preview: bool = False
     now: datetime | None = None
-
-
-def signals(site: Site, story: Story) -> Signals:
-    rubric = site.config.rubric
-    return Signals(
-        verification=story.verification,
-        single_source=story.verification < 2,
-        impact=story.impact,
-        impact_label=rubric.impact_band(story.impact).label,
-        action_item=story.impact >= rubric.action_threshold,
-        sentiment=story.sentiment,
-        sentiment_label=rubric.sentiment(story.sentiment).label,
-    )
 
 
 def _pager(route: Route, base: str) -> Pager:
@@ -110,7 +89,7 @@ def story_context(c: Context) -> dict[str, Any]:
         "page": PageInfo(story.title, story.summary or story.takeaways[0], story.path, "story"),
         "story": story,
         "html": c.html[story.file],
-        "signals": signals(site, story),
+        "signals": site.signals[story.slug],
         "topics": [site.topic_of(name) for name in story.topics],
         "entities": [site.entity_of(name) for name in story.affected],
         "timeline": story_timeline(story, site.by_slug, site.related.get(story.slug, ())),
@@ -124,15 +103,25 @@ def story_context(c: Context) -> dict[str, Any]:
 def home_context(c: Context) -> dict[str, Any]:
     site, route = c.site, c.route
     stories = _slice(site.stories, route, site.config.per_page)
-    threshold = site.config.rubric.action_threshold
     first = route.page == 1
     return {
         "page": PageInfo(_titled(site.config.title, route), site.config.description, route.path, "home"),
         "lead": stories[0] if first and stories else None,
         "stories": stories[1:] if first else stories,
-        "action_items": [s for s in site.stories if s.impact >= threshold][:ACTION_ITEMS_ON_HOME] if first else [],
+        "action_items": _action_items(site) if first else [],
         "pagination": _pager(route, "/"),
     }
+
+
+def _action_items(site: Site) -> list[Story]:
+    """The newest stories the rubric marks as action items."""
+    found = []
+    for story in site.stories:
+        if site.signals[story.slug].action_item:
+            found.append(story)
+            if len(found) == ACTION_ITEMS_ON_HOME:
+                break
+    return found
 
 
 def taxon_context(c: Context) -> dict[str, Any]:

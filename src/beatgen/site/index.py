@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from beatgen.config import SiteConfig
 from beatgen.content.model import Page, Story, Term
 from beatgen.site.related import related_stories
+from beatgen.site.signals import Signals, signals_by_slug
 from beatgen.urls import slugify, term_path
 
 
@@ -39,6 +40,8 @@ class Site:
     entities: dict[str, Taxon] = field(default_factory=dict)
     archive: dict[str, dict[str, tuple[Story, ...]]] = field(default_factory=dict)
     related: dict[str, tuple[Story, ...]] = field(default_factory=dict)
+    signals: dict[str, Signals] = field(default_factory=dict)
+    """Each story's signals by slug: the one reading of the rubric that every page shows."""
 
     def older(self, story: Story) -> Story | None:
         index = self.position[story.slug] + 1
@@ -66,6 +69,7 @@ def build_site(config: SiteConfig, stories: list[Story], terms: list[Term], page
     site.topics = _taxonomy(ordered, lambda s: s.topics, config.permalink("topic"), _topic_name)
     site.entities = _taxonomy(ordered, lambda s: s.affected, config.permalink("entity"), lambda name: name)
     site.archive = _archive(ordered)
+    site.signals = signals_by_slug(ordered, config.rubric)
     if related is None:
         site.related = related_stories(ordered)
     else:
