@@ -265,3 +265,22 @@ def test_deep_nesting_neither_crashes_nor_hangs(nesting: str, expected: str, min
     assert result.returncode == 1, result.stderr[-2000:]
     assert f"content/stories/2026/03/deep.md:{expected}" in result.stderr.splitlines()
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("build", "--base-url", "/x/"), "(command line):1:1: error: --base-url must be an absolute http(s) URL such as "
+                                     "https://example.org/ or https://example.github.io/beat/, got '/x/' [bad-url]"),
+    (("check", "--base-url", ""), "(command line):1:1: error: --base-url must be an absolute http(s) URL such as "
+                                  "https://example.org/ or https://example.github.io/beat/, got '' [bad-url]"),
+    (("build", "--source", "no-such-folder"), "(command line):1:1: error: --source no-such-folder is not a folder; "
+                                              "name the site's folder, the one that holds site.yaml [no-config]"),
+], ids=["build-base-url", "check-empty-base-url", "missing-source"])
+def test_command_line_mistakes_name_the_command_line(args: tuple[str, ...], expected: str, mini_site: Path) -> None:
+    """Not site.yaml, which is fine: the real command in a child process, exit 2, nothing written."""
+    if "--source" not in args:
+        args = (*args, "--source", str(mini_site))
+    command = [sys.executable, "-m", "beatgen", *args, "--now", NOW]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, cwd=mini_site.parent)
+    assert result.returncode == 2
+    assert [line for line in result.stderr.splitlines() if "error:" in line] == [expected]
+    assert not (mini_site / "public").exists()

@@ -273,6 +273,9 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None) 
         return unchanged
     state = (cache.load() if cache else BuildState()) if state is None else state
     previous_files = {rel: stamp.digest for rel, stamp in state.files.items()}
+    # Until this build succeeds, a kept state's file stamps are newer than the pages it records: a failed
+    # build leaves no structure, so the next one looks at every page's data instead of trusting `changed`.
+    structure, state.structure = state.structure, ""
     progress("content", 0, 1)
     prepared = prepare(options, state)
     progress("content", 1, 1)
@@ -289,7 +292,7 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None) 
         outcomes = [Outcome(rel, CLEAN, record) for rel, record in state.pages.items()]
     else:
         changed = None
-        if in_place and state.structure == prepared.structure:
+        if in_place and structure == prepared.structure:
             changed = frozenset(s.file for s in prepared.site.stories if previous_files.get(s.file) != s.digest)
         templates = _templates(options, prepared, state, layouts)
         renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed, templates)
