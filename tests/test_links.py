@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sitekit import copy_site, soup, tree_bytes, write_story
 
-from beatgen.build.links import LinkScanner
+from beatgen.build.links import LinkScanner, split
 from beatgen.build.pipeline import BuildOptions, build
 from beatgen.build.state import BuildState
 from beatgen.diagnostics import BuildError
@@ -121,8 +121,8 @@ def test_unchanged_pages_are_checked_from_their_records(mini_site: Path, monkeyp
     options = BuildOptions(mini_site, mini_site / "public", now=NOW, search=False, jobs=1)
     build(options, state=state)
     record = state.pages["stories/2026/03/alpha/index.html"]
-    assert record.links is not None and "/stories/2025/06/zeta/#launch-window" in record.links
-    assert record.ids is not None and {"takeaways", "signals", "analysis"} <= set(record.ids)
+    assert "/stories/2025/06/zeta/#launch-window" in split(record.links)
+    assert {"takeaways", "signals", "analysis"} <= set(split(record.ids))
     before = tree_bytes(mini_site / "public")
     scanned: list[str] = []
     real = LinkScanner.scan
@@ -141,6 +141,10 @@ def test_unchanged_pages_are_checked_from_their_records(mini_site: Path, monkeyp
     assert soup(mini_site / "public" / "stories" / "2025" / "06" / "zeta" / "index.html").select_one("#launch-date")
     build(BuildOptions(mini_site, mini_site / "clean", now=NOW, search=False, cache=False))
     assert tree_bytes(mini_site / "public") == tree_bytes(mini_site / "clean")
+    edit(story, "/stories/2025/06/zeta/#launch-date", "/stories/2025/06/zeta/#launch-time")
+    with pytest.raises(BuildError) as again:
+        build(options, state=state)
+    assert [d.code for d in again.value.diagnostics] == ["broken-link"]
 
 
 def test_every_link_on_the_sample_site_resolves(tmp_path: Path) -> None:

@@ -197,7 +197,7 @@ class Cache:
 
     @staticmethod
     def _pages(db: sqlite3.Connection) -> dict[str, PageRecord]:
-        return {rel: PageRecord(key, size, mtime, bool(whole), _split(refs), template or "", _split(links), _split(ids))
+        return {rel: PageRecord(key, size, mtime, bool(whole), _split(refs), template or "", links, ids)
                 for rel, key, size, mtime, whole, refs, template, links, ids in db.execute("SELECT * FROM pages")}
 
     def _entry(self, blob: Any, length: int, checksum: str) -> Any:
@@ -235,7 +235,7 @@ class Cache:
         pages = _changed_rows(db, "pages", self.stored_pages, state.pages)
         db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        ((rel, p.key, p.size, p.mtime_ns, int(p.whole_site), _join(p.refs), p.template,
-                         _join(p.links), _join(p.ids)) for rel, p in pages.items()))
+                         p.links, p.ids) for rel, p in pages.items()))
         meta = {"token": self.token, "output": state.output, "inputs": state.inputs, "structure": state.structure}
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
         db.execute("COMMIT")

@@ -8,6 +8,7 @@ is one error at its line, not one per page.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,16 +67,20 @@ class LinkErrors:
         return None
 
     def _content(self, link: str, route: Route) -> Place | None:
-        needle = _needle(link)
-        for file in shown_documents(self.site, route):
+        """Where a page's content file wrote the link, trying what a writer may have typed; else the top of
+        the first file the page shows (a link no layout wrote comes from its content)."""
+        files = shown_documents(self.site, route)
+        for file in files:
             try:
                 text = (self.site_dir / file).read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 continue
-            at = text.find(needle)
-            if at >= 0:
-                return (file, *_position(text, at), "")
-        return None
+            for needle in _written(link, route.path):
+                at = text.find(f"]({needle}")
+                at = at + 2 if at >= 0 else text.find(needle)
+                if at >= 0:
+                    return (file, *_position(text, at), "")
+        return (files[0], 1, 1, "") if files else None
 
     @staticmethod
     def _fallback(route: Route) -> Place:
@@ -93,6 +98,13 @@ def shown_documents(site: Site, route: Route) -> list[str]:
     if route.kind == "corrections":
         return [story.file for story in site.stories if story.corrections]
     return []
+
+
+def _written(link: str, page: str) -> list[str]:
+    """The forms a writer may have given the link: its fragment, its path, or its path relative to the page."""
+    path, _, fragment = link.partition("#")
+    relative = posixpath.relpath(path, page) + ("/" if path.endswith("/") else "") if path.startswith("/") else ""
+    return [form for form in (f"#{fragment}" if fragment else "", urlsplit(path).path, relative) if form]
 
 
 def _needle(link: str) -> str:

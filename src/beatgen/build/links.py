@@ -28,6 +28,8 @@ NODE_ID = re.compile(rb'"@id":"(https?://[^"\\\s<>]*)"')
 ID = re.compile(rb' id="([^"]*)"')
 """One pattern per kind, each starting with a literal: the regular expression engine then skips to the
 next occurrence of that literal, about fifteen times faster than one pattern of alternatives."""
+SEP = "\x1f"
+"""Joins a page's links and ids in its record."""
 GENERATED_LATER = ("/pagefind/",)
 """Folders that the search indexer writes after the pages: links into them are not checked here."""
 
@@ -42,8 +44,9 @@ class LinkScanner:
     """The links of URLs that read the same on every page (most of a page's: the chrome, the stories it
     lists), so that a worker works each out once."""
 
-    def scan(self, page: str, data: bytes) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The links and ids of the page at site path `page`; links to its own ids are settled here."""
+    def scan(self, page: str, data: bytes) -> tuple[str, str]:
+        """The links and ids of the page at site path `page`, each sorted and joined by SEP; links to the
+        page itself and to its own ids are settled here."""
         ids = {_text(value) for value in ID.findall(data)}
         absolute = ABSOLUTE.findall(data)
         for node in NODE_ID.findall(data):
@@ -52,9 +55,9 @@ class LinkScanner:
         links = set()
         for url in {*HREF.findall(data), *SRC.findall(data), *LOC.findall(data), *absolute}:
             link = self.known[url] if url in self.known else self._link(url, page)
-            if link is not None and not (link.startswith(own) and link[len(own):] in ids):
+            if link is not None and link != page and not (link.startswith(own) and link[len(own):] in ids):
                 links.add(link)
-        return tuple(sorted(links)), tuple(sorted(ids))
+        return SEP.join(sorted(links)), SEP.join(sorted(ids))
 
     def _link(self, url: bytes, page: str) -> str | None:
         text = _text(url)
@@ -100,30 +103,49 @@ class Broken:
     pages: tuple[str, ...]
 
 
-def broken_links(checked: Mapping[str, PageRecord], records: Mapping[str, PageRecord], paths: Mapping[str, str],
-                 base_path: str) -> list[Broken]:
-    """Every link of the `checked` pages (by output file) that no page, feed or file of the build answers,
-    or whose fragment is no id of its page among `records`. `paths`: each site path → its output file.
-    Each distinct link is judged once; the pages are walked again only when some link is broken."""
-    links: set[str] = set().union(*(record.links for record in checked.values() if record.links))
-    verdicts = {link: why for link in links if (why := _why(link, records, paths, base_path))}
+def broken_links(checked: Iterable[tuple[str, PageRecord]], records: Mapping[str, PageRecord],
+                 paths: Mapping[str, str], base_path: str) -> list[Broken]:
+    """Every link of the `checked` pages (output file, record) that no page, feed or file of the build
+    answers, or whose fragment is no id of its page among `records`. `paths`: each site path → its output
+    file. Each distinct link is judged once, and each target's ids are split once."""
     holders: dict[str, list[str]] = {}
-    for rel, record in checked.items() if verdicts else ():
-        for link in verdicts.keys() & set(record.links or ()):
+    for rel, record in checked:
+        for link in split(record.links):
             holders.setdefault(link, []).append(rel)
-    return [Broken(link, verdicts[link], tuple(pages)) for link, pages in sorted(holders.items())]
+    ids: dict[str, frozenset[str] | None] = {}
+    found = []
+    for link, pages in sorted(holders.items()):
+        why = _why(link, records, paths, base_path, ids)
+        if why:
+            found.append(Broken(link, why, tuple(pages)))
+    return found
 
 
-def _why(link: str, records: Mapping[str, PageRecord], paths: Mapping[str, str], base_path: str) -> str:
+def _why(link: str, records: Mapping[str, PageRecord], paths: Mapping[str, str], base_path: str,
+         ids: dict[str, frozenset[str] | None]) -> str:
     if "://" in link:
         return f"it leaves the site's base path {base_path}; make the link with url() in layouts"
     path, _, fragment = link.partition("#")
     if path not in paths:
         return "no page, feed or file of this build has that address; link to one that exists"
-    ids = records[paths[path]].ids if paths[path] in records else None
-    if fragment and ids is not None and fragment not in ids:
+    if not fragment:
+        return ""
+    if path not in ids:
+        target = records.get(paths[path])
+        ids[path] = frozenset(split(target.ids)) if target is not None and target.ids is not None else None
+    if ids[path] is not None and fragment not in ids[path]:
         return f"{path} has no element with id '{fragment}'; link to an id it has, or give the section that id"
     return ""
+
+
+def split(joined: str | None) -> list[str]:
+    """A record's links or ids, one by one."""
+    return joined.split(SEP) if joined else []
+
+
+def kept_ids(before: PageRecord | None, after: PageRecord) -> bool:
+    """Whether a page rendered again still has every id it had (so no link to it can have broken)."""
+    return before is None or not before.ids or set(split(before.ids)) <= set(split(after.ids))
 
 
 def site_paths(routes: Iterable[str], files: Iterable[str]) -> dict[str, str]:

@@ -27,7 +27,7 @@ from beatgen.build.clock import resolve_now
 from beatgen.build.fingerprint import Fingerprinter, digest, site_chrome, whole_site
 from beatgen.build.layouts import RecordingEnvironment, TemplateTokens, layouts_token
 from beatgen.build.link_errors import LinkErrors, shown_documents
-from beatgen.build.links import LinkScanner, broken_links, site_paths
+from beatgen.build.links import LinkScanner, broken_links, kept_ids, site_paths
 from beatgen.build.markup import fragment_key, render_fragments
 from beatgen.build.output import OutputError, Staging, output_lock
 from beatgen.build.pages import (
@@ -220,22 +220,28 @@ def check(options: BuildOptions) -> list[Diagnostic]:
     renderer.writer = DryWriter(options.output_dir)
     outcomes = renderer.render_all(plan_work(prepared.routes, prepared.assets), options.jobs)
     failing = frozenset(d.file for d in prepared.diagnostics if d.severity is Severity.ERROR)
-    found = _verify(options, prepared, templates[1], outcomes, failing)
+    found = _verify(options, prepared, templates[1], outcomes, {}, failing)
     seen = {(d.file, d.line, d.code) for d in found}
     compiled = check_templates(templates[0], layouts, options.site_dir)
     return prepared.diagnostics + found + [d for d in compiled if (d.file, d.line, d.code) not in seen]
 
 
 def _verify(options: BuildOptions, prepared: Prepared, tokens: TemplateTokens, outcomes: list[Outcome],
-            failing: frozenset[str] = frozenset()) -> list[Diagnostic]:
-    """Every page's failure, once per distinct problem, and every broken link of the built site. Pages
-    whose content files already have errors (`failing`, in `check`) are not link-checked again."""
+            previous: dict[str, PageRecord], failing: frozenset[str] = frozenset()) -> list[Diagnostic]:
+    """Every page's failure, once per distinct problem, and every broken link of the built site.
+
+    `previous`: the records of the last build, whose links all resolved. While no page of it is gone and
+    no page rendered again lost an id, its unchanged pages' links still resolve: only the pages rendered
+    again are checked. Pages whose content files already have errors (`failing`, in `check`) are not
+    link-checked again."""
     paths = site_paths((route.path for route in prepared.routes), (name for name, _ in prepared.assets.values()))
     routes = {paths[route.path]: route for route in prepared.routes}
     records = {o.rel: o.record for o in outcomes if o.record is not None}
-    checked = records if not failing else {
-        rel: record for rel, record in records.items()
-        if rel not in routes or failing.isdisjoint(shown_documents(prepared.site, routes[rel]))}
+    fresh = [(o.rel, o.record) for o in outcomes if o.status != CLEAN and o.record is not None]
+    narrow = bool(previous) and previous.keys() <= records.keys() and all(
+        kept_ids(previous.get(rel), record) for rel, record in fresh)
+    checked = [(rel, record) for rel, record in (fresh if narrow else records.items())
+               if not failing or rel not in routes or failing.isdisjoint(shown_documents(prepared.site, routes[rel]))]
     broken = broken_links(checked, records, paths, prepared.config.base_path)
     errors = LinkErrors(options.site_dir, prepared.site, _scanner(prepared.config), routes, tokens)
     return page_problems(outcomes) + errors.diagnostics(broken)
@@ -299,7 +305,7 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None) 
         glob = story_glob(prepared.config.permalink("story"))
 
         def verify(outcomes: list[Outcome]) -> list[Diagnostic]:
-            return _verify(options, prepared, templates[1], outcomes)
+            return _verify(options, prepared, templates[1], outcomes, renderer.previous)
 
         outcomes = (_update_in_place(renderer, work, options, glob, verify) if in_place
                     else _stage(renderer, work, options, glob, verify))

@@ -54,26 +54,21 @@ class Signals:
                 f"Sentiment: {self.sentiment_label}.")
 
 
-def story_signals(story: Story, rubric: Rubric) -> Signals:
-    count = story.verification
-    if count >= rubric.verification_floor:
-        status, label = VERIFIED, f"Verified by {count} sources"
-    elif count == 1:
-        status, label = SINGLE, "Single source"
-    else:
-        status, label = UNVERIFIED, f"Unverified: {count} of {rubric.verification_floor} sources"
-    return Signals(
-        verification=count,
-        floor=rubric.verification_floor,
-        status=status,
-        sources_label=label,
-        impact=story.impact,
-        impact_label=rubric.impact_band(story.impact).label,
-        action_item=story.impact >= rubric.action_threshold,
-        sentiment=story.sentiment,
-        sentiment_label=rubric.sentiment(story.sentiment).label,
-    )
-
-
 def signals_by_slug(stories: Iterable[Story], rubric: Rubric) -> dict[str, Signals]:
-    return {story.slug: story_signals(story, rubric) for story in stories}
+    """Every story's signals; the rubric's labels are looked up by score and tier, not searched per story."""
+    impact = {score: band.label for band in rubric.impact for score in range(band.low, band.high + 1)}
+    sentiment = {tier.key: tier.label for tier in rubric.sentiments}
+    floor = rubric.verification_floor
+    return {story.slug: Signals(story.verification, floor, *_sources(story.verification, floor), story.impact,
+                                impact[story.impact], story.impact >= rubric.action_threshold, story.sentiment,
+                                sentiment[story.sentiment])
+            for story in stories}
+
+
+def _sources(count: int, floor: int) -> tuple[str, str]:
+    """The verification status and its badge for `count` independent outlets."""
+    if count >= floor:
+        return VERIFIED, f"Verified by {count} sources"
+    if count == 1:
+        return SINGLE, "Single source"
+    return UNVERIFIED, f"Unverified: {count} of {floor} sources"
