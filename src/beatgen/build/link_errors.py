@@ -30,6 +30,8 @@ CONFIG_LINKS = (("corrections_policy",), ("publisher", "url"), ("publisher", "lo
 
 @dataclass
 class LinkErrors:
+    """Turns the build's broken links into diagnostics; the places are looked for only when a link broke."""
+
     site_dir: Path
     site: Site
     scanner: LinkScanner

@@ -107,18 +107,17 @@ def broken_links(checked: Iterable[tuple[str, PageRecord]], records: Mapping[str
                  paths: Mapping[str, str], base_path: str) -> list[Broken]:
     """Every link of the `checked` pages (output file, record) that no page, feed or file of the build
     answers, or whose fragment is no id of its page among `records`. `paths`: each site path → its output
-    file. Each distinct link is judged once, and each target's ids are split once."""
-    holders: dict[str, list[str]] = {}
-    for rel, record in checked:
-        for link in split(record.links):
-            holders.setdefault(link, []).append(rel)
+    file. Each distinct link is judged once (each target's ids split once); the pages are walked again
+    only when some link is broken."""
+    checked = [(rel, record) for rel, record in checked if record.links]
+    links: set[str] = set().union(*(split(record.links) for _, record in checked))
     ids: dict[str, frozenset[str] | None] = {}
-    found = []
-    for link, pages in sorted(holders.items()):
-        why = _why(link, records, paths, base_path, ids)
-        if why:
-            found.append(Broken(link, why, tuple(pages)))
-    return found
+    verdicts = {link: why for link in sorted(links) if (why := _why(link, records, paths, base_path, ids))}
+    holders: dict[str, list[str]] = {link: [] for link in verdicts}
+    for rel, record in checked if verdicts else ():
+        for link in verdicts.keys() & set(split(record.links)):
+            holders[link].append(rel)
+    return [Broken(link, why, tuple(holders[link])) for link, why in verdicts.items()]
 
 
 def _why(link: str, records: Mapping[str, PageRecord], paths: Mapping[str, str], base_path: str,
