@@ -110,3 +110,15 @@ def test_a_text_edit_keeps_its_fast_path_while_the_window_moves(mini_site: Path,
     assert news(mini_site / "public") == []
     assert "as planned at" in (mini_site / "public" / "stories" / "2026" / "02" / "beta" / "index.html").read_text()
     assert edited.files_written >= 2
+
+
+def test_a_clock_set_back_is_no_unchanged_build(mini_site: Path) -> None:
+    """The no-change shortcut assumes a clock that moves forward: set back, the build is made again."""
+    build(options(mini_site, "2026-03-17T00:00:00Z"))
+    assert news(mini_site / "public") == []
+    earlier = build(options(mini_site, "2026-03-15T12:00:00Z"))
+    assert news(mini_site / "public") == [ALPHA]
+    assert earlier.files_written == 1
+    before_alpha = build(options(mini_site, "2026-03-14T09:00:00Z"))
+    assert news(mini_site / "public") == []
+    assert before_alpha.stories == 2 and not (mini_site / "public" / "stories" / "2026" / "03" / "alpha").exists()

@@ -313,7 +313,7 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None) 
     state.pages = {o.rel: o.record for o in outcomes if o.record is not None}
     state.output, state.inputs, state.structure = str(output), inputs, prepared.structure
     state.summary = Summary(stamp, len(prepared.site.stories), len(prepared.routes), tuple(prepared.diagnostics),
-                            prepared.next_due, prepared.valid_until)
+                            prepared.next_due, prepared.valid_until, prepared.now)
     if cache:
         cache.save(state)
     written = sum(o.status == WRITTEN for o in outcomes)

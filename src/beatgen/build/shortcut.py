@@ -38,9 +38,12 @@ class Summary:
     diagnostics: tuple[Diagnostic, ...]
     next_due: Due | None
     valid_until: datetime | None
+    valid_from: datetime
+    """The clock of that build: a clock set back before it may hold back or move out what it showed."""
 
     def still_valid(self, stamp: str, now: datetime) -> bool:
-        return stamp == self.stamp and (self.valid_until is None or now < self.valid_until)
+        return (stamp == self.stamp and self.valid_from <= now
+                and (self.valid_until is None or now < self.valid_until))
 
 
 def input_stamp(options: Any, code_token: str) -> str:
