@@ -107,6 +107,11 @@ def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
         print(format_all(diagnostics, fmt), file=sys.stderr if fmt == "text" else sys.stdout)
 
 
+def _shown(diagnostics: list[Diagnostic], quiet: bool) -> list[Diagnostic]:
+    """`--quiet` leaves out notes (embargoes, scheduled stories): they call for no action."""
+    return [d for d in diagnostics if not (quiet and d.severity == "note")]
+
+
 def _warnings(diagnostics: list[Diagnostic]) -> str:
     count = sum(d.severity == "warning" for d in diagnostics)
     return f"{count} warning{'s' * (count != 1)}"
@@ -118,7 +123,7 @@ def run_build(args: argparse.Namespace) -> int:
         result = build(_options(args), progress)
     finally:
         progress.close()
-    _report(result.diagnostics)
+    _report(_shown(result.diagnostics, args.quiet))
     if not args.quiet:
         _summary(result, _options(args).output_dir)
     return EXIT_OK
@@ -141,7 +146,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(format_all(diagnostics, "json"))
     else:
-        _report([d for d in diagnostics if not (args.quiet and d.severity == "note")], args.format)
+        _report(_shown(diagnostics, args.quiet), args.format)
     if args.format == "text" and not args.quiet:
         errors = sum(d.severity == "error" for d in diagnostics)
         warnings = sum(d.severity == "warning" for d in diagnostics)

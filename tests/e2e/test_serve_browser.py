@@ -29,7 +29,8 @@ def test_saving_a_story_reloads_the_open_tab_and_errors_show_in_an_overlay(tmp_p
         expect(page.locator("h1")).to_have_text("Alpha command doubles its IAMD order", timeout=5000)
 
         story.write_text(original.replace("\nimpact: 8\n", "\nimpact: [8\n"))
-        [problem] = check(BuildOptions(site, site / "unused", drafts=True, now=NOW))
+        checked = check(BuildOptions(site, site / "unused", drafts=True, now=NOW))
+        [problem] = [d for d in checked if d.severity == "error"]
         overlay = page.locator("#beatgen-overlay")
         expect(overlay).to_be_visible(timeout=5000)
         where = f"content/stories/2026/03/alpha.md:{problem.line}:{problem.column}"
