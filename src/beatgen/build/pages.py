@@ -192,8 +192,6 @@ def plan_work(routes: Sequence[Route], assets: dict[str, tuple[str, bytes]]) -> 
     return work + [Work(output_file(route.path), route) for route in routes]
 
 
-
-
 def page_problems(outcomes: Sequence[Outcome]) -> list[Diagnostic]:
     """Each problem once, however many pages it failed (a layout mistake fails every page that uses the
     layout), with the first of those pages and how many others."""
