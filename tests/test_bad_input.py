@@ -194,20 +194,56 @@ def test_site_yaml_errors_exit_2(text: str, expected: str, built_mini: Path, bea
     assert_refused(site, beatgen, expected, code=2)
 
 
-def test_template_errors_name_the_template_and_line(built_mini: Path, beatgen: Callable[..., Run]) -> None:
+def test_template_errors_name_the_template_line_and_column_once(built_mini: Path,
+                                                                beatgen: Callable[..., Run]) -> None:
+    """A typo in a macro every listing uses fails eleven pages: one error, at the typo, with a suggestion,
+    from `build` and from `check` alike (which renders every page without writing one)."""
     site = built_mini.parent
     macros = site / "layouts" / "partials" / "macros.html"
     macros.write_text(macros.read_text().replace("{{ story.title }}</a>", "{{ story.titel }}</a>", 1))
-    line = next(n for n, text in enumerate(macros.read_text().splitlines(), 1) if "story.titel" in text)
+    line, column = next((n, text.index("titel") + 1) for n, text in enumerate(macros.read_text().splitlines(), 1)
+                        if "story.titel" in text)
+    expected = (f"layouts/partials/macros.html:{line}:{column}: error: template error: 'Story' object has no "
+                "attribute 'titel'; did you mean 'title'? (on / and 10 other pages) [template-error]")
     public = tree_bytes(built_mini)
-    result = beatgen("build", "--source", site, "--now", NOW)
-    assert result.code == 1 and "Traceback" not in result.err
-    assert f"layouts/partials/macros.html:{line}:1: error: template error: 'beatgen.content.model.Story object' " \
-           "has no attribute 'titel'" in result.err
+    for command in ("build", "check"):
+        result = beatgen(command, "--source", site, "--now", NOW)
+        assert result.code == 1 and "Traceback" not in result.err
+        assert [text for text in result.err.splitlines() if "error:" in text] == [expected]
     assert tree_bytes(built_mini) == public
     macros.write_text("{% macro card(story) %}\n{{ story.title }\n{% endmacro %}\n")
     result = beatgen("check", "--source", site, "--now", NOW)
-    assert result.code == 1 and "layouts/partials/macros.html:2:1: error: template syntax error:" in result.err
+    assert result.code == 1
+    assert [text for text in result.err.splitlines() if "error:" in text] == [
+        "layouts/partials/macros.html:2:16: error: template syntax error: unexpected '}' (on / and 10 other pages) "
+        "[template-syntax]"]
+
+
+def test_an_undefined_variable_gets_the_nearest_name_the_page_has(mini_site: Path,
+                                                                  beatgen: Callable[..., Run]) -> None:
+    layout = mini_site / "layouts" / "story.html"
+    layout.write_text(layout.read_text().replace("{{ story.title }}</h1>", "{{ stroy.title }}</h1>", 1))
+    line = next(n for n, text in enumerate(layout.read_text().splitlines(), 1) if "stroy.title" in text)
+    column = layout.read_text().splitlines()[line - 1].index("stroy") + 1
+    result = beatgen("check", "--source", mini_site, "--now", NOW)
+    assert result.code == 1
+    assert [text for text in result.err.splitlines() if "error:" in text] == [
+        f"layouts/story.html:{line}:{column}: error: template error: 'stroy' is undefined; did you mean 'story'? "
+        "(on /stories/2026/03/alpha/ and 2 other pages) [template-error]"]
+
+
+def test_a_layout_that_fails_only_when_rendered_fails_check(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    """It compiles, so compiling every layout passes; rendering every page in memory finds it."""
+    layout = mini_site / "layouts" / "glossary.html"
+    layout.write_text(layout.read_text().replace("<h1>Glossary</h1>", "<h1>Glossary</h1><link rel=\"stylesheet\" "
+                                                 "href=\"{{ asset('css/glossary.css') }}\">", 1))
+    before = sorted(p.relative_to(mini_site) for p in mini_site.rglob("*"))
+    result = beatgen("check", "--source", mini_site, "--now", NOW)
+    assert result.code == 1
+    assert [text for text in result.err.splitlines() if "error:" in text] == [
+        "layouts/glossary.html:3:57: error: template error: no static file 'css/glossary.css' in static/ "
+        "(on /glossary/) [template-error]"]
+    assert sorted(p.relative_to(mini_site) for p in mini_site.rglob("*")) == before
 
 
 def test_unexpected_failure_reading_a_file_is_reported_not_raised(mini_site: Path, beatgen: Callable[..., Run],
@@ -240,3 +276,22 @@ def test_deep_nesting_neither_crashes_nor_hangs(nesting: str, expected: str, min
     assert result.returncode == 1, result.stderr[-2000:]
     assert f"content/stories/2026/03/deep.md:{expected}" in result.stderr.splitlines()
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("build", "--base-url", "/x/"), "(command line):1:1: error: --base-url must be an absolute http(s) URL such as "
+                                     "https://example.org/ or https://example.github.io/beat/, got '/x/' [bad-url]"),
+    (("check", "--base-url", ""), "(command line):1:1: error: --base-url must be an absolute http(s) URL such as "
+                                  "https://example.org/ or https://example.github.io/beat/, got '' [bad-url]"),
+    (("build", "--source", "no-such-folder"), "(command line):1:1: error: --source no-such-folder is not a folder; "
+                                              "name the site's folder, the one that holds site.yaml [no-config]"),
+], ids=["build-base-url", "check-empty-base-url", "missing-source"])
+def test_command_line_mistakes_name_the_command_line(args: tuple[str, ...], expected: str, mini_site: Path) -> None:
+    """Not site.yaml, which is fine: the real command in a child process, exit 2, nothing written."""
+    if "--source" not in args:
+        args = (*args, "--source", str(mini_site))
+    command = [sys.executable, "-m", "beatgen", *args, "--now", NOW]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, cwd=mini_site.parent)
+    assert result.returncode == 2
+    assert [line for line in result.stderr.splitlines() if "error:" in line] == [expected]
+    assert not (mini_site / "public").exists()

@@ -89,7 +89,8 @@ def test_template_error_names_template_and_line(mini_site: Path, beatgen: Callab
     layout.write_text(layout.read_text().replace("<h1>Page not found</h1>", "<h1>{{ missing_variable }}</h1>"))
     result = beatgen("build", "--source", mini_site, "--now", NOW)
     assert result.code == 1
-    assert "layouts/404.html:3:1: error: template error: 'missing_variable' is undefined" in result.err
+    assert ("layouts/404.html:3:8: error: template error: 'missing_variable' is undefined (on /404.html) "
+            "[template-error]") in result.err.splitlines()
     layout.write_text("{% extends 'base.html' %}\n{% block main %}\n{% if %}\n{% endblock %}\n")
     result = beatgen("check", "--source", mini_site, "--now", NOW)
     assert result.code == 1 and "layouts/404.html:3:1: error: template syntax error:" in result.err

@@ -44,7 +44,8 @@ def test_corrections_page_lists_newest_first(corrected_site: Path, beatgen: Call
     items = page.select(".corrections-list > li")
     assert [li.time["datetime"][:10] for li in items] == ["2026-03-20", "2026-03-16"]
     assert items[0].a["href"] == "/stories/2026/03/alpha/#corrections"
-    assert page.select_one("a[href='/methodology/#corrections-policy']") is not None
+    assert page.select_one("a[href='/corrections/#corrections-policy']") is not None
+    assert page.select_one("#corrections-policy h2").get_text() == "How we correct"
 
 
 def test_correction_dated_before_the_story_is_an_error(mini_site: Path, beatgen: Callable[..., Run]) -> None:
@@ -74,7 +75,7 @@ def test_corrections_feed_and_structured_data(corrected_site: Path, beatgen: Cal
     assert article["dateModified"].startswith("2026-03-20T10:00:00")
     assert [c["datePublished"][:10] for c in article["correction"]] == ["2026-03-16", "2026-03-20"]
     assert all(c["@type"] == "CorrectionComment" for c in article["correction"])
-    assert article["publisher"]["correctionsPolicy"] == "https://example.org/methodology/#corrections-policy"
+    assert article["publisher"]["correctionsPolicy"] == "https://example.org/corrections/#corrections-policy"
     corrections_page = soup(public / "corrections" / "index.html")
     assert corrections_page.select_one("link[type='application/atom+xml'][href='/corrections/feed.xml']")
 

@@ -68,7 +68,7 @@ def make_parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--format", choices=("text", "json", "github"), default="text",
                            help="text (default), json (a list of objects) or github (Actions annotations)")
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check_cmd.add_argument("--quiet", action="store_true", help="no closing count of errors and warnings")
+    check_cmd.add_argument("--quiet", action="store_true", help="no notes and no closing count of errors and warnings")
     _serve_parser(commands)
     _new_parser(commands)
     _desk_parser(commands)
@@ -163,6 +163,11 @@ def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
         print(format_all(diagnostics, fmt), file=sys.stderr if fmt == "text" else sys.stdout)
 
 
+def _shown(diagnostics: list[Diagnostic], quiet: bool) -> list[Diagnostic]:
+    """`--quiet` leaves out notes (embargoes, scheduled stories): they call for no action."""
+    return [d for d in diagnostics if not (quiet and d.severity == "note")]
+
+
 def _warnings(diagnostics: list[Diagnostic]) -> str:
     count = sum(d.severity == "warning" for d in diagnostics)
     return f"{count} warning{'s' * (count != 1)}"
@@ -174,8 +179,8 @@ def run_build(args: argparse.Namespace) -> int:
         result = build(_options(args), progress)
     finally:
         progress.close()
-    if not args.quiet:  # a build that succeeds has no errors, and --quiet prints nothing else
-        _report(result.diagnostics)
+    _report(_shown(result.diagnostics, args.quiet))
+    if not args.quiet:
         _summary(result, _options(args).output_dir, args.preview)
     if args.preview:
         print(f"warning: {_options(args).output_dir}/ is a PREVIEW (drafts, scheduled and embargoed stories, "
@@ -188,8 +193,10 @@ def _summary(result: BuildResult, output: Path, preview: bool) -> None:
     print(f"Built {result.stories} stories, {result.pages} pages into {output}/ "
           f"in {result.seconds:.2f}s ({result.files_written} files written, {result.files_unchanged} unchanged, "
           f"{_warnings(result.diagnostics)}; clock {result.now:%Y-%m-%dT%H:%M:%SZ} from {result.clock})")
-    if result.next_embargo_lift and not preview:
-        print(f"next embargo lift {result.next_embargo_lift.isoformat()}: build again after it to publish")
+    due = result.next_publication
+    if due and not preview:
+        what = "its embargo lifts" if due.reason == "embargo" else "its date comes"
+        print(f"next publication {due.moment.isoformat()}: {due.file} ({what}); build again then to publish it")
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -199,7 +206,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(format_all(diagnostics, "json"))
     else:
-        _report(diagnostics, args.format)
+        _report(_shown(diagnostics, args.quiet), args.format)
     if args.format == "text" and not args.quiet:
         errors = sum(d.severity == "error" for d in diagnostics)
         warnings = sum(d.severity == "warning" for d in diagnostics)

@@ -36,6 +36,8 @@ DEFAULT_PERMALINKS = {
     "topic": "/topics/{slug}/",
     "entity": "/affected/{slug}/",
 }
+DEFAULT_CORRECTIONS_POLICY = "/corrections/#corrections-policy"
+"""The section of the corrections page that every build writes, so the default policy link always resolves."""
 TOP_KEYS = ("title", "tagline", "description", "base_url", "language", "timezone", "permalinks", "per_page",
             "feed_entries", "publisher", "author", "max_file_size", "rubric", "corrections_policy",
             "action_window_days")
@@ -121,6 +123,9 @@ class SiteConfig:
 
 
 def load_config(site_dir: FsPath, name: str = "site.yaml", base_url: str | None = None) -> SiteConfig:
+    if not site_dir.is_dir():
+        message = f"--source {site_dir} is not a folder; name the site's folder, the one that holds {name}"
+        raise ConfigError([error("(command line)", 1, 1, "no-config", message)])
     path = site_dir / name
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -169,17 +174,23 @@ def _read(r: Reader, base_url_override: str | None) -> SiteConfig:
         author=r.text(("author",), default=publisher_name),
         max_file_size=r.integer(("max_file_size",), 1024, 1 << 30, default=4 << 20) or 4 << 20,
         rubric=_rubric(r),
-        corrections_policy=r.text(("corrections_policy",), default="/methodology/#corrections-policy"),
+        corrections_policy=r.text(("corrections_policy",), default=DEFAULT_CORRECTIONS_POLICY),
         action_window_days=r.integer(("action_window_days",), 1, 3660, default=30) or 30,
     )
 
 
 def _base_url(r: Reader, override: str | None) -> str:
-    url = override or r.text(("base_url",), required=True)
+    """site.yaml's base_url, or --base-url's, whose mistake is the command line's (not site.yaml's)."""
+    url = r.text(("base_url",), required=True) if override is None else override
     parts = urlsplit(url)
-    if url and (parts.scheme not in ("http", "https") or not parts.netloc):
-        r.fail(("base_url",), "bad-url", f"base_url must be an absolute http(s) URL such as "
-                                         f"https://example.org/ or https://example.github.io/beat/, got {url!r}")
+    if (url or override is not None) and (parts.scheme not in ("http", "https") or not parts.netloc):
+        what = "base_url" if override is None else "--base-url"
+        message = (f"{what} must be an absolute http(s) URL such as https://example.org/ or "
+                   f"https://example.github.io/beat/, got {url!r}")
+        if override is None:
+            r.fail(("base_url",), "bad-url", message)
+        else:
+            r.problems.append(error("(command line)", 1, 1, "bad-url", message))
     return url if url.endswith("/") else url + "/"
 
 

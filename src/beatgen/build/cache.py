@@ -25,7 +25,7 @@ from beatgen import __version__
 from beatgen.build.shortcut import Summary
 from beatgen.build.state import BuildState, FileStamp, PageRecord
 
-FORMAT = "4"
+FORMAT = "5"
 FILE_NAME = "build.sqlite"
 SEP = "\x1f"
 ENV_VAR = "BEATGEN_CACHE_DIR"
@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, mtime_ns I
 CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, length INTEGER, checksum TEXT, blob BLOB,
                                     PRIMARY KEY (kind, key));
 CREATE TABLE IF NOT EXISTS pages (rel TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER, whole INTEGER,
-                                  refs TEXT, template TEXT);
+                                  refs TEXT, template TEXT, links TEXT, ids TEXT);
 """
 
 
@@ -197,8 +197,8 @@ class Cache:
 
     @staticmethod
     def _pages(db: sqlite3.Connection) -> dict[str, PageRecord]:
-        return {rel: PageRecord(key, size, mtime, bool(whole), _split(refs), template or "")
-                for rel, key, size, mtime, whole, refs, template in db.execute("SELECT * FROM pages")}
+        return {rel: PageRecord(key, size, mtime, bool(whole), _split(refs), template or "", links, ids)
+                for rel, key, size, mtime, whole, refs, template, links, ids in db.execute("SELECT * FROM pages")}
 
     def _entry(self, blob: Any, length: int, checksum: str) -> Any:
         """The stored value if its length and checksum hold; damaged entries are counted and skipped."""
@@ -233,9 +233,9 @@ class Cache:
         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
                        ((rel, s.size, s.mtime_ns, s.inode, s.digest) for rel, s in files.items()))
         pages = _changed_rows(db, "pages", self.stored_pages, state.pages)
-        db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       ((rel, p.key, p.size, p.mtime_ns, int(p.whole_site), _join(p.refs), p.template)
-                        for rel, p in pages.items()))
+        db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       ((rel, p.key, p.size, p.mtime_ns, int(p.whole_site), _join(p.refs), p.template,
+                         p.links, p.ids) for rel, p in pages.items()))
         meta = {"token": self.token, "output": state.output, "inputs": state.inputs, "structure": state.structure}
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
         db.execute("COMMIT")

@@ -13,6 +13,10 @@ from beatgen.site.index import Site, Taxon
 
 SITE_CHROME = frozenset({"config", "pages", "terms"})
 """Attributes of `site` that every page may read; they are part of every page's key."""
+PER_STORY = frozenset({"signals"})
+"""Attributes of `site` that layouts read by a story the page already holds: a function of that story and
+the config, which the page's key covers."""
+OWN_KEY = SITE_CHROME | PER_STORY
 
 
 class RecordingEnvironment(Environment):
@@ -23,13 +27,13 @@ class RecordingEnvironment(Environment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         kind = obj.__class__
-        if (kind is Site and attribute not in SITE_CHROME) or (kind is Taxon and attribute == "stories"):
+        if (kind is Site and attribute not in OWN_KEY) or (kind is Taxon and attribute == "stories"):
             self.reached_site = True
         return Environment.getattr(self, obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         kind = obj.__class__
-        if (kind is Site and argument not in SITE_CHROME) or (kind is Taxon and argument == "stories"):
+        if (kind is Site and argument not in OWN_KEY) or (kind is Taxon and argument == "stories"):
             self.reached_site = True
         return Environment.getitem(self, obj, argument)
 
@@ -49,10 +53,11 @@ class TemplateTokens:
 
     def __call__(self, name: str) -> str:
         if name not in self.tokens:
-            self.tokens[name] = digest("layouts", *(f"{n}\x1e{s}" for n, s in sorted(self._closure(name).items())))
+            self.tokens[name] = digest("layouts", *(f"{n}\x1e{s}" for n, s in sorted(self.sources(name).items())))
         return self.tokens[name]
 
-    def _closure(self, name: str) -> dict[str, str]:
+    def sources(self, name: str) -> dict[str, str]:
+        """The source of a template and of every template it extends, includes or imports, by name."""
         sources: dict[str, str] = {}
         pending = [name]
         while pending:

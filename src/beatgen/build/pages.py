@@ -4,7 +4,8 @@ Each page gets a key: the digest of its route, its layouts (with everything they
 import), the config, the asset names, and the data its context holds. A page whose key and output file
 are what the last build recorded is neither rendered nor written. The others render in workers that
 write straight into the output (a staging folder, or temporary files beside the live ones) and send
-back only the file's record.
+back only the file's record, which carries the page's links and ids (`build/links.py`). `check` renders
+the same way with a writer that writes nothing.
 """
 
 from __future__ import annotations
@@ -17,17 +18,18 @@ from pathlib import Path
 
 from beatgen.build.fingerprint import Fingerprinter, digest
 from beatgen.build.layouts import RecordingEnvironment, TemplateTokens
+from beatgen.build.links import LinkScanner
 from beatgen.build.output import Staging, same_bytes
 from beatgen.build.parallel import fork_map
 from beatgen.build.patch import write_temp
 from beatgen.build.state import PageRecord
 from beatgen.diagnostics import BuildError, Diagnostic
-from beatgen.render.context import Context, page_data, with_head
+from beatgen.render.context import CLOCK_KINDS, Context, page_data, with_head
 from beatgen.render.pages import render_route, template_problem
 from beatgen.routes import Route
 from beatgen.urls import output_file
 
-CLEAN, UNCHANGED, WRITTEN = "clean", "unchanged", "written"
+CLEAN, UNCHANGED, WRITTEN, CHECKED = "clean", "unchanged", "written", "checked"
 PAGES_PER_WORKER = 64
 """A page renders in about 2 ms; forking a worker of a large build costs more than a few dozen of them."""
 
@@ -71,6 +73,16 @@ class Writer:
         return Outcome(rel, WRITTEN, _record(temp, made), temp=str(temp))
 
 
+class DryWriter(Writer):
+    """`check`: a page is rendered and scanned like a build's, and written nowhere."""
+
+    def __init__(self, output: Path) -> None:
+        super().__init__(output, None)
+
+    def write(self, rel: str, data: bytes, made: PageRecord) -> Outcome:
+        return Outcome(rel, CHECKED, replace(made, size=len(data)))
+
+
 def _record(path: Path, made: PageRecord) -> PageRecord:
     stat = os.stat(path)
     return replace(made, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
@@ -90,6 +102,7 @@ class PageRenderer:
     whole_token: str
     previous: dict[str, PageRecord]
     writer: Writer
+    scanner: LinkScanner
     changed: frozenset[str] | None = None
     """With the site's structure as the last build left it: the stories whose files changed since.
     A page that held none of them, with the same layouts, is then known clean without its context."""
@@ -132,14 +145,16 @@ class PageRenderer:
             with_head(context, data)
         page = render_route(self.env, context, self.layouts, self.site_dir, data)
         whole = self.env.reached_site
-        made = PageRecord(self._key(work.route, template, shown, whole), 0, 0, whole, refs, template)
+        links, ids = self.scanner.scan(work.route.path, page)
+        made = PageRecord(self._key(work.route, template, shown, whole), 0, 0, whole, refs, template, links, ids)
         return self.writer.write(work.rel, page, made)
 
     def _known_clean(self, work: Work) -> Outcome | None:
         """Clean without its context: the site kept its structure, and the page (same layouts, not
-        reading the site's whole story lists, file as left) held no story whose file changed."""
+        reading the site's whole story lists nor the clock, file as left) held no story whose file changed."""
         previous = self.previous.get(work.rel)
-        if (self.changed is None or work.route is None or previous is None or previous.refs is None
+        if (self.changed is None or work.route is None or work.route.kind in CLOCK_KINDS
+                or previous is None or previous.refs is None
                 or previous.whole_site or previous.template != self.templates(work.route.template)
                 or not self.changed.isdisjoint(previous.refs)):
             return None
@@ -177,3 +192,18 @@ def plan_work(routes: Sequence[Route], assets: dict[str, tuple[str, bytes]]) -> 
     return work + [Work(output_file(route.path), route) for route in routes]
 
 
+def page_problems(outcomes: Sequence[Outcome]) -> list[Diagnostic]:
+    """Each problem once, however many pages it failed (a layout mistake fails every page that uses the
+    layout), with the first of those pages and how many others."""
+    pages: dict[Diagnostic, list[str]] = {}
+    for outcome in outcomes:
+        for problem in outcome.problems:
+            pages.setdefault(problem, []).append(outcome.rel)
+    return [replace(problem, message=problem.message + on_pages(rels)) for problem, rels in pages.items()]
+
+
+def on_pages(rels: Sequence[str]) -> str:
+    """` (on /x/ and 3 other pages)`, from output files."""
+    first = "/" + rels[0].removesuffix("index.html")
+    others = len(rels) - 1
+    return f" (on {first})" if not others else f" (on {first} and {others} other page{'s' * (others != 1)})"

@@ -29,10 +29,23 @@ from beatgen.build.clock import resolve_now
 from beatgen.build.fingerprint import Fingerprinter, digest, site_chrome, whole_site
 from beatgen.build.guard import check_collisions, check_output
 from beatgen.build.layouts import RecordingEnvironment, TemplateTokens, layouts_token
+from beatgen.build.link_errors import LinkErrors, shown_documents
+from beatgen.build.links import LinkScanner, broken_links, kept_ids, site_paths
 from beatgen.build.marker import MARKER, foreign, listed, marker_bytes, write_marker
 from beatgen.build.markup import fragment_key, render_fragments
 from beatgen.build.output import Staging, output_lock, recover, replace_folder
-from beatgen.build.pages import CLEAN, WRITTEN, Outcome, PageRenderer, Work, Writer, left_as_recorded, plan_work
+from beatgen.build.pages import (
+    CLEAN,
+    WRITTEN,
+    DryWriter,
+    Outcome,
+    PageRenderer,
+    Work,
+    Writer,
+    left_as_recorded,
+    page_problems,
+    plan_work,
+)
 from beatgen.build.parallel import Background
 from beatgen.build.reading import read_content
 from beatgen.build.search import has_index, index_search, run_pagefind, story_glob
@@ -41,11 +54,18 @@ from beatgen.build.spare import claim, mirror, spare_folder
 from beatgen.build.state import BuildState, PageRecord
 from beatgen.build.structure import structure_token
 from beatgen.config import SiteConfig
-from beatgen.content.checks import duplicate_terms, duplicate_urls, embargo_notes, timeline_references, unread_names
+from beatgen.content.checks import (
+    duplicate_terms,
+    duplicate_urls,
+    embargo_notes,
+    schedule_notes,
+    timeline_references,
+    unread_names,
+)
 from beatgen.content.model import Page, Story, Term
-from beatgen.content.publication import Held, Visibility, next_lift, select
+from beatgen.content.publication import Due, Held, Visibility, next_publication, select
 from beatgen.content.topics import load_config_with_topics
-from beatgen.diagnostics import BuildError, Diagnostic, has_errors
+from beatgen.diagnostics import BuildError, Diagnostic, Severity, has_errors
 from beatgen.fragments import DocumentHtml, StoryHtml
 from beatgen.glossary_links import build_glossary
 from beatgen.link_hints import neighbourhoods
@@ -53,6 +73,7 @@ from beatgen.markdown import LinkTargets, make_markdown
 from beatgen.render.context import Context
 from beatgen.render.env import make_environment
 from beatgen.render.pages import check_templates
+from beatgen.render.sitemaps import news_stories
 from beatgen.routes import SYNDICATION, Route, plan_routes
 from beatgen.site.index import Site, build_site
 
@@ -95,11 +116,14 @@ class Prepared:
     now: datetime
     clock: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    next_lift: datetime | None = None
+    next_due: Due | None = None
     config_token: str = ""
     valid_until: datetime | None = None
     structure: str = ""
     clock_token: str = ""
+    news_token: str = ""
+    """The stories of the news sitemap's window, which the build's clock moves (not a part of the structure:
+    only that sitemap shows it, and its data is looked at on every build)."""
 
     @property
     def manifest(self) -> dict[str, str]:
@@ -117,7 +141,8 @@ class BuildResult:
     now: datetime
     clock: str
     diagnostics: list[Diagnostic]
-    next_embargo_lift: datetime | None = None
+    next_publication: Due | None = None
+    """When the next scheduled or embargoed story comes out: build again then."""
     pages_rendered: int = 0
 
 
@@ -137,6 +162,7 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     problems += duplicate_urls(content.stories)
     problems += timeline_references(stories, content.stories, held, unread_names(content.unread))
     problems += embargo_notes(content.stories, now)
+    problems += schedule_notes(content.stories, now, show)
     problems += duplicate_terms(content.terms)
     site = _indexed_site(config, stories, content.terms, content.pages, state)
     routes = plan_routes(site)
@@ -165,8 +191,10 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     base = digest(config_token, repr(sorted((k, v[0]) for k, v in assets.items())), _options_token(options),
                   clock_token)
     structure = structure_token(base, signatures, content.terms, content.pages, html, [r.path for r in routes])
-    return Prepared(config, site, routes, html, assets, now, clock, problems, next_lift(content.stories, now),
-                    config_token, valid_until(content.stories, now), structure, clock_token)
+    news = digest("news", *(story.file for story in news_stories(site, now)))
+    return Prepared(config, site, routes, html, assets, now, clock, problems,
+                    next_publication(content.stories, now, show), config_token, valid_until(content.stories, now),
+                    structure, clock_token, news)
 
 
 def _indexed_site(config: SiteConfig, stories: list[Story], terms: list[Term], pages: list[Page],
@@ -208,10 +236,44 @@ def _held_targets(stories: list[Story], held: dict[str, Held]) -> dict[str, str]
 
 
 def check(options: BuildOptions) -> list[Diagnostic]:
+    """What a build would report, and more: every page is rendered and its links checked in memory (in the
+    build's workers, on the build's path), writing nothing; every layout is compiled, used or not."""
     prepared = prepare(options)
     layouts = options.site_dir / "layouts"
-    env = make_environment(layouts, prepared.config, prepared.manifest)
-    return prepared.diagnostics + check_templates(env, layouts, options.site_dir)
+    templates = _templates(options, prepared, BuildState(), layouts_token(layouts))
+    renderer = _page_renderer(options, prepared, BuildState(), None, templates)
+    renderer.writer = DryWriter(options.output_dir)
+    outcomes = renderer.render_all(plan_work(prepared.routes, prepared.assets), options.jobs)
+    failing = frozenset(d.file for d in prepared.diagnostics if d.severity is Severity.ERROR)
+    found = _verify(options, prepared, templates[1], outcomes, {}, failing)
+    seen = {(d.file, d.line, d.code) for d in found}
+    compiled = check_templates(templates[0], layouts, options.site_dir)
+    return prepared.diagnostics + found + [d for d in compiled if (d.file, d.line, d.code) not in seen]
+
+
+def _verify(options: BuildOptions, prepared: Prepared, tokens: TemplateTokens, outcomes: list[Outcome],
+            previous: dict[str, PageRecord], failing: frozenset[str] = frozenset()) -> list[Diagnostic]:
+    """Every page's failure, once per distinct problem, and every broken link of the built site.
+
+    `previous`: the records of the last build, whose links all resolved. While no page of it is gone and
+    no page rendered again lost an id, its unchanged pages' links still resolve: only the pages rendered
+    again are checked. Pages whose content files already have errors (`failing`, in `check`) are not
+    link-checked again."""
+    paths = site_paths((route.path for route in prepared.routes), (name for name, _ in prepared.assets.values()))
+    routes = {paths[route.path]: route for route in prepared.routes}
+    records = {o.rel: o.record for o in outcomes if o.record is not None}
+    fresh = [(o.rel, o.record) for o in outcomes if o.status != CLEAN and o.record is not None]
+    narrow = bool(previous) and previous.keys() <= records.keys() and all(
+        kept_ids(previous.get(rel), record) for rel, record in fresh)
+    checked = [(rel, record) for rel, record in (fresh if narrow else records.items())
+               if not failing or rel not in routes or failing.isdisjoint(shown_documents(prepared.site, routes[rel]))]
+    broken = broken_links(checked, records, paths, prepared.config.base_path)
+    errors = LinkErrors(options.site_dir, prepared.site, _scanner(prepared.config), routes, tokens)
+    return page_problems(outcomes) + errors.diagnostics(broken)
+
+
+def _scanner(config: SiteConfig) -> LinkScanner:
+    return LinkScanner(config.base_url, config.base_path)
 
 
 def build(options: BuildOptions, progress: Progress = _no_progress, state: BuildState | None = None,
@@ -252,6 +314,9 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
         return unchanged
     state = (cache.load() if cache else BuildState()) if state is None else state
     previous_files = {rel: stamp.digest for rel, stamp in state.files.items()}
+    # Until this build succeeds, a kept state's file stamps are newer than the pages it records: a failed
+    # build leaves no structure, so the next one looks at every page's data instead of trusting `changed`.
+    structure, state.structure = state.structure, ""
     progress("content", 0, 1)
     prepared = prepare(options, state)
     progress("content", 1, 1)
@@ -267,26 +332,30 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
         outcomes = [Outcome(rel, CLEAN, record) for rel, record in state.pages.items()]
     else:
         changed = None
-        if in_place and state.structure == prepared.structure:
+        if in_place and structure == prepared.structure:
             changed = frozenset(s.file for s in prepared.site.stories if previous_files.get(s.file) != s.digest)
         if not options.replace_output:
             check_collisions(options.output_dir, (item.rel for item in work), options.search)
-        renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed,
-                                  _templates(options, prepared, state, layouts))
+        templates = _templates(options, prepared, state, layouts)
+        renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed, templates)
         glob = story_glob(prepared.config.permalink("story"))
-        outcomes = (_update_in_place(renderer, work, options, glob, serving) if in_place
-                    else _stage(renderer, work, options, glob, keep_spare=cache is not None))
+
+        def verify(outcomes: list[Outcome]) -> list[Diagnostic]:
+            return _verify(options, prepared, templates[1], outcomes, renderer.previous)
+
+        outcomes = (_update_in_place(renderer, work, options, glob, verify, serving) if in_place
+                    else _stage(renderer, work, options, glob, verify, keep_spare=cache is not None))
     progress("pages", len(work), len(work))
     state.pages = {o.rel: o.record for o in outcomes if o.record is not None}
     state.output, state.inputs, state.structure = str(output), inputs, prepared.structure
     state.summary = Summary(stamp, len(prepared.site.stories), len(prepared.routes), tuple(prepared.diagnostics),
-                            prepared.next_lift, prepared.valid_until)
+                            prepared.next_due, prepared.valid_until, prepared.now)
     if cache:
         cache.save(state)
     written = sum(o.status == WRITTEN for o in outcomes)
     return BuildResult(len(prepared.site.stories), len(prepared.routes), written, len(outcomes) - written,
                        time.perf_counter() - started, prepared.now, prepared.clock, prepared.diagnostics,
-                       prepared.next_lift, sum(o.status != "clean" for o in outcomes))
+                       prepared.next_due, sum(o.status != "clean" for o in outcomes))
 
 
 def _unchanged_build(options: BuildOptions, cache: Cache, stamp: str, started: float) -> BuildResult | None:
@@ -302,7 +371,7 @@ def _unchanged_build(options: BuildOptions, cache: Cache, stamp: str, started: f
     if options.search and not has_index(live):
         return None
     return BuildResult(summary.stories, summary.pages, 0, len(pages), time.perf_counter() - started, now, clock,
-                       list(summary.diagnostics), summary.next_lift)
+                       list(summary.diagnostics), summary.next_due)
 
 
 def _inputs_token(options: BuildOptions, prepared: Prepared, state: BuildState, layouts: str) -> str:
@@ -310,7 +379,7 @@ def _inputs_token(options: BuildOptions, prepared: Prepared, state: BuildState, 
     return digest(prepared.config_token, *sorted(state.parsed), *sorted(state.fragments),
                   *(route.path for route in prepared.routes), layouts,
                   repr(sorted(prepared.manifest.items())), _options_token(options),
-                  repr(options.search), prepared.clock_token)
+                  repr(options.search), prepared.clock_token, prepared.news_token)
 
 
 def _options_token(options: BuildOptions) -> str:
@@ -351,10 +420,15 @@ def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildSta
     return PageRenderer(env, options.site_dir / "layouts", options.site_dir, context,
                         Fingerprinter(site_chrome(token, site)), tokens,
                         digest(token, repr(sorted(manifest.items())), repr((options.preview, options.shared))),
-                        whole_site(token, site), previous.pages, Writer(options.output_dir, None), changed)
+                        whole_site(token, site), previous.pages, Writer(options.output_dir, None),
+                        _scanner(prepared.config), changed)
 
 
-def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob: str,
+Verify = Callable[[list[Outcome]], list[Diagnostic]]
+"""The problems of a build's rendered pages (`_verify`): any of them stops the build before it goes live."""
+
+
+def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob: str, verify: Verify,
            keep_spare: bool) -> list[Outcome]:
     """A first build (or one without a usable record of the output): everything into a staging folder.
 
@@ -363,7 +437,7 @@ def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob
     removed."""
     with Staging(options.output_dir) as staging:
         renderer.writer = Writer(options.output_dir, staging)
-        outcomes = _checked(renderer.render_all(work, options.jobs))
+        outcomes = _checked(renderer.render_all(work, options.jobs), verify)
         assert staging.root is not None
         if options.search:
             index_search(staging.root, staging.output, glob)
@@ -376,7 +450,7 @@ def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob
 
 
 def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob: str,
-                     serving: AbstractContextManager[object] | None) -> list[Outcome]:
+                     verify: Verify, serving: AbstractContextManager[object] | None) -> list[Outcome]:
     """A rebuild of a known output: its changed files go live only once every page has rendered. The
     spare is levelled with the live output by a worker while the pages render (the live folder is only read)."""
     output = options.output_dir.resolve()
@@ -385,7 +459,7 @@ def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpt
         spare = spare_folder(output)
         levelled = None if serving is not None else Background(lambda: mirror(output, spare), options.jobs)
         try:
-            outcomes = _checked(renderer.render_all(work, options.jobs))
+            outcomes = _checked(renderer.render_all(work, options.jobs), verify)
             temps = [(Path(o.temp), o.rel) for o in outcomes if o.temp]
             gone = sorted(set(renderer.previous) - {o.rel for o in outcomes})
             html_changed = any(rel.endswith(".html") for rel in (*(rel for _, rel in temps), *gone))
@@ -423,8 +497,8 @@ def _patch_live(output: Path, temps: list[tuple[Path, str]], gone: list[str], re
         run_pagefind(output, glob)
 
 
-def _checked(outcomes: list[Outcome]) -> list[Outcome]:
-    problems = [problem for outcome in outcomes for problem in outcome.problems]
+def _checked(outcomes: list[Outcome], verify: Verify) -> list[Outcome]:
+    problems = verify(outcomes)
     if problems:
         raise BuildError(problems)
     return outcomes

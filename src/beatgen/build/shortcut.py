@@ -4,7 +4,8 @@ it starts, without loading the parsed models, re-reading a file or rendering a p
 The stamp is that of every file under content/, data/, layouts/ and static/ (size, modification time, inode:
 the same test the reading stage applies to each file), the site's config file, the build options and
 beatgen's own code. The clock enters through `valid_until`: the earliest instant at which a held story
-(scheduled or embargoed) would be published, after which the shortcut no longer applies.
+(scheduled or embargoed) would be published or a story would leave the news sitemap, after which the
+shortcut no longer applies.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from beatgen.content.model import Story
+from beatgen.content.publication import Due
 from beatgen.diagnostics import Diagnostic
+from beatgen.render.sitemaps import NEWS_WINDOW
 
 STAMPED_FOLDERS = ("content", "data", "layouts", "static")
 IGNORED_OPTIONS = frozenset({"jobs", "cache", "cache_dir", "now"})
@@ -33,11 +36,14 @@ class Summary:
     stories: int
     pages: int
     diagnostics: tuple[Diagnostic, ...]
-    next_lift: datetime | None
+    next_due: Due | None
     valid_until: datetime | None
+    valid_from: datetime
+    """The clock of that build: a clock set back before it may hold back or move out what it showed."""
 
     def still_valid(self, stamp: str, now: datetime) -> bool:
-        return stamp == self.stamp and (self.valid_until is None or now < self.valid_until)
+        return (stamp == self.stamp and self.valid_from <= now
+                and (self.valid_until is None or now < self.valid_until))
 
 
 def input_stamp(options: Any, code_token: str) -> str:
@@ -71,7 +77,8 @@ def _stamp_file(h: Any, path: str, rel: str) -> None:
 
 
 def valid_until(stories: list[Story], now: datetime) -> datetime | None:
-    """The earliest instant after `now` at which a scheduled or embargoed story would come out."""
-    pending = [moment for story in stories for moment in (story.date, story.embargo)
+    """The earliest instant after `now` at which a scheduled or embargoed story would come out, or a story
+    would leave the news sitemap's window."""
+    pending = [moment for story in stories for moment in (story.date, story.embargo, story.date + NEWS_WINDOW)
                if moment is not None and moment > now]
     return min(pending, default=None)

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 
 from beatgen.content.model import Story, Term, Unread
-from beatgen.content.publication import Held
+from beatgen.content.publication import Held, Visibility
 from beatgen.content.references import QUALIFIED, StoryRefs, qualified
 from beatgen.diagnostics import Diagnostic, error, note
 from beatgen.spelling import did_you_mean
@@ -76,6 +76,16 @@ def embargo_notes(stories: Iterable[Story], now: datetime) -> list[Diagnostic]:
     return [note(story.file, 1, 1, "embargo",
                  f"embargoed until {story.embargo.isoformat()}: held back from every output until then")
             for story in stories if story.embargo is not None and story.embargo > now]
+
+
+def schedule_notes(stories: Iterable[Story], now: datetime, show: Visibility) -> list[Diagnostic]:
+    """Each story left out because its date is still to come, as a note: like an embargo, CI learns when
+    to build next (drafts are left out for another reason, which no clock lifts)."""
+    if show.future:
+        return []
+    return [note(story.file, 1, 1, "scheduled",
+                 f"scheduled for {story.date.isoformat()}: held back from every output until then")
+            for story in stories if story.date > now and not story.draft]
 
 
 def duplicate_terms(terms: Iterable[Term]) -> list[Diagnostic]:

@@ -53,7 +53,26 @@ def select(stories: Iterable[Story], now: datetime, show: Visibility) -> tuple[l
     return published, held
 
 
-def next_lift(stories: Iterable[Story], now: datetime) -> datetime | None:
-    """The earliest embargo still in force: CI schedules its next build for then."""
-    pending = [story.embargo for story in stories if story.embargo is not None and story.embargo > now]
-    return min(pending, default=None)
+@dataclass(frozen=True)
+class Due:
+    """The next held-back story to come out: when, which file, and what holds it until then."""
+
+    moment: datetime
+    file: str
+    reason: str
+
+
+def next_publication(stories: Iterable[Story], now: datetime, show: Visibility) -> Due | None:
+    """The earliest instant at which a story this build leaves out comes out by itself (the later of its
+    date and its embargo; drafts never do): CI schedules its next build for then."""
+    pending = []
+    for story in stories:
+        if story.draft and not show.drafts:
+            continue
+        holds = [(moment, reason) for moment, reason, shown in ((story.embargo, "embargo", show.embargoed),
+                                                                 (story.date, "scheduled", show.future))
+                 if moment is not None and moment > now and not shown]
+        if holds:
+            moment, reason = max(holds)
+            pending.append(Due(moment, story.file, reason))
+    return min(pending, key=lambda due: (due.moment, due.file), default=None)

@@ -30,6 +30,9 @@ from beatgen.site.timeline import story_timeline
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
+CLOCK_KINDS = frozenset({"news-sitemap"})
+"""Pages whose data follow the build's clock (not only the preview's banners): a rebuild looks at their
+data again even when no story changed."""
 ACTION_ITEMS_ON_HOME = 5
 USED_IN_SHOWN = 5
 
@@ -42,17 +45,6 @@ class PageInfo:
     description: str
     path: str
     kind: str
-
-
-@dataclass(frozen=True)
-class Signals:
-    verification: int
-    single_source: bool
-    impact: int
-    impact_label: str
-    action_item: bool
-    sentiment: str
-    sentiment_label: str
 
 
 @dataclass(frozen=True)
@@ -74,19 +66,6 @@ class Context:
     now: datetime | None = None
     shared: bool = False
     """`build --preview`: every page says it is a preview and asks not to be indexed; no feed is linked."""
-
-
-def signals(site: Site, story: Story) -> Signals:
-    rubric = site.config.rubric
-    return Signals(
-        verification=story.verification,
-        single_source=story.verification < 2,
-        impact=story.impact,
-        impact_label=rubric.impact_band(story.impact).label,
-        action_item=story.impact >= rubric.action_threshold,
-        sentiment=story.sentiment,
-        sentiment_label=rubric.sentiment(story.sentiment).label,
-    )
 
 
 def _pager(route: Route, base: str) -> Pager:
@@ -114,7 +93,7 @@ def story_context(c: Context) -> dict[str, Any]:
         "page": PageInfo(story.title, story.summary or story.takeaways[0], story.path, "story"),
         "story": story,
         "html": c.html[story.file],
-        "signals": signals(site, story),
+        "signals": site.signals[story.path],
         "topics": [site.topic_of(name) for name in story.topics],
         "entities": [site.entity_of(name) for name in story.affected],
         "timeline": story_timeline(story, site.story_named, site.named_by.get(story.path, ())),
@@ -148,7 +127,7 @@ def action_items(site: Site) -> tuple[Story, ...]:
     config = site.config
     since = site.stories[0].date - timedelta(days=config.action_window_days)
     recent = takewhile(lambda story: story.date > since, site.stories)
-    weighty = [story for story in recent if story.impact >= config.rubric.action_threshold]
+    weighty = [story for story in recent if site.signals[story.path].action_item]
     return tuple(sorted(weighty, key=lambda story: -story.impact)[:ACTION_ITEMS_ON_HOME])
 
 

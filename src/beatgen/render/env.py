@@ -6,12 +6,44 @@ prefix (`https://example.github.io/beat/`) and content-hashed assets work everyw
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.utils import missing
 
 from beatgen.config import SiteConfig
+from beatgen.fields import suggest
+
+SUGGESTION_LIMIT = 1000
+"""Names beyond which no "did you mean" is looked for (a mapping of every story by slug, say)."""
+
+
+class HintingUndefined(StrictUndefined):
+    """Strict undefined values whose message names the nearest attribute or key the object has:
+    `'Story' object has no attribute 'titel'; did you mean 'title'?`."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        obj, name = self._undefined_obj, self._undefined_name
+        if self._undefined_hint or obj is missing or not isinstance(name, str):
+            return super()._undefined_message
+        names = known_names(obj)
+        hint = suggest(name, names) if len(names) <= SUGGESTION_LIMIT else ""
+        return f"'{type(obj).__name__}' object has no attribute '{name}'{hint}"
+
+
+def known_names(obj: Any) -> list[str]:
+    """What a layout may read of an object: a mapping's keys, else its fields and public attributes."""
+    if isinstance(obj, dict):
+        return [key for key in obj if isinstance(key, str)]
+    fields = [f.name for f in dataclasses.fields(obj)] if dataclasses.is_dataclass(obj) else []
+    return fields + [name for name in dir(obj) if not name.startswith("_") and name not in fields]
 
 
 class SiteUrls:
@@ -27,6 +59,10 @@ class SiteUrls:
 
     def absolute(self, path: str) -> str:
         return self.base_url + path.lstrip("/")
+
+    def href(self, target: str) -> str:
+        """A link to a site path (`/methodology/#x`) or, as it is, to an address elsewhere (from site.yaml)."""
+        return target if urlsplit(target).scheme else self.url(target)
 
     def asset(self, name: str) -> str:
         """The URL of a static file under its content-hashed name; an unknown name is a template error."""
@@ -53,12 +89,12 @@ def make_environment(layouts: Path, config: SiteConfig, assets: dict[str, str],
     env = kind(
         loader=FileSystemLoader(str(layouts)),
         autoescape=select_autoescape(("html", "xml", "svg"), default_for_string=True),
-        undefined=StrictUndefined,
+        undefined=HintingUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     urls = SiteUrls(config, assets)
-    env.globals.update(url=urls.url, absolute=urls.absolute, asset=urls.asset, config=config)
+    env.globals.update(url=urls.url, absolute=urls.absolute, href=urls.href, asset=urls.asset, config=config)
     env.filters.update(long_date=long_date, iso=iso_date)
     return env

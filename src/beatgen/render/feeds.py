@@ -18,6 +18,7 @@ from markupsafe import escape
 from beatgen.config import SiteConfig
 from beatgen.content.model import Story
 from beatgen.fragments import StoryHtml
+from beatgen.site.signals import Signals
 
 if TYPE_CHECKING:
     from beatgen.render.context import Context
@@ -75,9 +76,10 @@ def absolutize(html: str, page_url: str, base_url: str) -> str:
     return _RELATIVE_URL.sub(fix, html)
 
 
-def entry_content(story: Story, html: StoryHtml) -> str:
-    """The story as a feed reader shows it: takeaways, key facts, analysis and what to watch."""
-    parts = ["<h2>Key Takeaways</h2><ul>", *(f"<li>{item}</li>" for item in html.takeaways), "</ul>"]
+def entry_content(story: Story, html: StoryHtml, signals: Signals) -> str:
+    """The story as a feed reader shows it: its signals, takeaways, key facts, analysis and what to watch."""
+    parts = [f'<p class="signals">{escape(signals.summary)}</p>', "<h2>Key Takeaways</h2><ul>",
+             *(f"<li>{item}</li>" for item in html.takeaways), "</ul>"]
     if html.key_facts:
         parts += ["<h2>Key Facts</h2><ol>", *(f"<li>{item}</li>" for item in html.key_facts), "</ol>"]
     parts += ["<h2>Analysis</h2>", html.body]
@@ -99,7 +101,7 @@ def make_entry(c: Context, story: Story, topic_names: tuple[str, ...]) -> FeedEn
         url=url,
         title=story.title,
         summary=story.summary or story.takeaways[0],
-        content_html=absolutize(entry_content(story, fragment), url, config.base_url),
+        content_html=absolutize(entry_content(story, fragment, c.site.signals[story.path]), url, config.base_url),
         published=story.date,
         updated=story.modified,
         tags=topic_names,

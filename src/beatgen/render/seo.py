@@ -121,6 +121,7 @@ def news_article(site: Site, story: Story, url: str) -> dict[str, Any]:
         "isAccessibleForFree": True,
         "keywords": topics,
         "about": [{"@type": "Thing", "name": name} for name in story.affected],
+        "backstory": site.signals[story.path].summary,
     }
     if topics:
         article["articleSection"] = topics[0]

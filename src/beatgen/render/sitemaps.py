@@ -3,11 +3,13 @@ all read off the page plan.
 
 `lastmod` is the newest publication, update or correction date among the stories a page shows,
 so it moves only when what a crawler would see has changed (never with the build's clock). A part's
-`lastmod` in the index is the newest of the pages it lists.
+`lastmod` in the index is the newest of the pages it lists. The news sitemap alone follows the build's
+clock: it lists the stories of the 48 hours before it, as Google News asks.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -100,18 +102,18 @@ def sitemap_index_context(c: Context) -> dict[str, Any]:
     return {"sitemaps": parts}
 
 
-def news_stories(site: Site) -> list[Story]:
-    """The stories of the two days up to the newest one, as Google News asks (1,000 at most)."""
-    if not site.stories:
-        return []
-    since = site.stories[0].date - NEWS_WINDOW
-    return [story for story in site.stories if story.date > since][:NEWS_LIMIT]
+def news_stories(site: Site, now: datetime) -> list[Story]:
+    """The stories published in the 48 hours up to the build's clock, newest first (1,000 at most). The
+    site's stories are in that order, so the walk stops at the window's far end."""
+    recent = itertools.takewhile(lambda story: story.date > now - NEWS_WINDOW, site.stories)
+    return list(itertools.islice((story for story in recent if story.date <= now), NEWS_LIMIT))
 
 
 def news_sitemap_context(c: Context) -> dict[str, Any]:
     site = c.site
+    assert c.now is not None
     items = [NewsItem(site.config.base_url + story.path.lstrip("/"), story.title, story.date, story)
-             for story in news_stories(site)]
+             for story in news_stories(site, c.now)]
     language = site.config.language.split("-")[0].lower()
     return {"items": items, "publication": site.config.publisher.name, "language": language}
 

@@ -163,7 +163,8 @@ def taxon_sparkline(slug: str, name: str, stories: Sequence[Story], newest: Stor
 def trends_view(site: Site) -> dict[str, Any]:
     """What layouts/trends.html lays out: the figures, their charts, and the pages of topics and entities."""
     zone = ZoneInfo(site.config.timezone)
-    trends = compute_trends(site.stories, zone, lambda name: site.topic_of(name).name)
+    trends = compute_trends(site.stories, zone, lambda name: site.topic_of(name).name,
+                            lambda story: site.signals[story.path].single_source)
     return {"trends": trends, "charts": trend_charts(trends, site.config),
             "topic_paths": {slug: taxon.path for slug, taxon in site.topics.items()},
             "entity_paths": {slug: taxon.path for slug, taxon in site.entities.items()}}

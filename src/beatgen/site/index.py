@@ -13,6 +13,7 @@ from beatgen.content.references import StoryRefs
 from beatgen.site.related import related_stories
 from beatgen.site.timeline import timeline_backlinks
 from beatgen.site.trends import SPARK_WEEKS, busiest_taxon_week
+from beatgen.site.signals import Signals, signals_by_path
 from beatgen.urls import slugify, term_path
 
 
@@ -51,6 +52,8 @@ class Site:
     spark_top: int = 0
     """The busiest week of any topic or entity in the sparklines' window: their common scale."""
     refs: StoryRefs = field(default_factory=lambda: StoryRefs(()))
+    signals: dict[str, Signals] = field(default_factory=dict)
+    """Each story's signals by URL path: the one reading of the rubric that every page shows."""
 
     def older(self, story: Story) -> Story | None:
         index = self.position[story.path] + 1
@@ -87,6 +90,7 @@ def build_site(config: SiteConfig, stories: list[Story], terms: list[Term], page
     site.archive = _archive(ordered)
     site.named_by = timeline_backlinks(ordered, site.story_named)
     site.spark_top = busiest_taxon_week(ordered, ZoneInfo(config.timezone), SPARK_WEEKS)
+    site.signals = signals_by_path(ordered, config.rubric)
     if related is None:
         site.related = related_stories(ordered)
     else:

@@ -147,18 +147,20 @@ def busiest_taxon_week(stories: Sequence[Story], zone: ZoneInfo, weeks: int) -> 
     return max(counts.values(), default=0)
 
 
-def monthly(stories: Iterable[Story], zone: ZoneInfo, newest: date, months: int) -> tuple[MonthMix, ...]:
-    """Sentiment mix and single-source count for `months` months ending with the newest story's month."""
+def monthly(stories: Iterable[Story], zone: ZoneInfo, newest: date, months: int,
+            single: Callable[[Story], bool]) -> tuple[MonthMix, ...]:
+    """Sentiment mix and single-source count (`single`: the story's signals say so) for `months` months
+    ending with the newest story's month."""
     last = month_start(newest)
     first = _month_back(last, months - 1)
     mix: dict[date, Counter[str]] = defaultdict(Counter)
-    single: Counter[date] = Counter()
+    single_count: Counter[date] = Counter()
     for story in stories:
         month = month_start(local_day(story, zone))
         if first <= month <= last:
             mix[month][story.sentiment] += 1
-            single[month] += story.verification < 2
-    return tuple(_mix(_month_back(last, months - 1 - i), mix[_month_back(last, months - 1 - i)], single)
+            single_count[month] += single(story)
+    return tuple(_mix(_month_back(last, months - 1 - i), mix[_month_back(last, months - 1 - i)], single_count)
                  for i in range(months))
 
 
@@ -222,12 +224,13 @@ def _level(count: int, peak: int) -> int:
     return 0 if not count or not peak else max(1, round(HEAT_LEVELS * count / peak))
 
 
-def compute_trends(stories: Sequence[Story], zone: ZoneInfo, display_topic: Callable[[str], str]) -> Trends:
-    """Every figure of the trends page, from the published stories alone."""
+def compute_trends(stories: Sequence[Story], zone: ZoneInfo, display_topic: Callable[[str], str],
+                   single: Callable[[Story], bool]) -> Trends:
+    """Every figure of the trends page, from the published stories alone (and their signals, for `single`)."""
     if not stories:
         return Trends(None, (), (), (), (), ())
     newest = max(local_day(story, zone) for story in stories)
-    months = monthly(stories, zone, newest, _span_months(stories, zone, newest))
+    months = monthly(stories, zone, newest, _span_months(stories, zone, newest), single)
     return Trends(
         newest=newest,
         weeks=weekly(stories, zone, newest, _span_weeks(stories, zone, newest)),
