@@ -196,7 +196,7 @@ def test_site_yaml_errors_exit_2(text: str, expected: str, built_mini: Path, bea
 
 def test_template_errors_name_the_template_line_and_column_once(built_mini: Path,
                                                                 beatgen: Callable[..., Run]) -> None:
-    """A typo in a macro every listing uses fails eleven pages: one error, at the typo, with a suggestion,
+    """A typo in a macro every listing uses fails ten pages: one error, at the typo, with a suggestion,
     from `build` and from `check` alike (which renders every page without writing one)."""
     site = built_mini.parent
     macros = site / "layouts" / "partials" / "macros.html"
@@ -204,7 +204,7 @@ def test_template_errors_name_the_template_line_and_column_once(built_mini: Path
     line, column = next((n, text.index("titel") + 1) for n, text in enumerate(macros.read_text().splitlines(), 1)
                         if "story.titel" in text)
     expected = (f"layouts/partials/macros.html:{line}:{column}: error: template error: 'Story' object has no "
-                "attribute 'titel'; did you mean 'title'? (on / and 10 other pages) [template-error]")
+                "attribute 'titel'; did you mean 'title'? (on / and 9 other pages) [template-error]")
     public = tree_bytes(built_mini)
     for command in ("build", "check"):
         result = beatgen(command, "--source", site, "--now", NOW)

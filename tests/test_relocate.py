@@ -46,7 +46,7 @@ def site(tmp_path: Path) -> Path:
     about.write_text(about.read_text() + "\nOur longest story: [beta](/stories/2026/02/beta/), "
                                          "[by file](../stories/2026/02/beta.md).\n")
     beta = site / STORIES / "2026/02/beta.md"
-    beta.write_text(beta.read_text() + "\nIt led to [alpha](../03/alpha.md).\n")
+    beta.write_text(beta.read_text() + "\n## What it changes\n\nIt led to [alpha](../03/alpha.md).\n")
     return site
 
 
@@ -69,7 +69,7 @@ def test_rename_updates_every_reference_and_the_old_url_redirects(site: Path) ->
                                                f"{STORIES}/2026/04/echo.md"]
     beta = (site / STORIES / "2026/02/beta-trials.md").read_text()
     assert beta.endswith("---\n\nThe beta trials concluded on schedule at the northern range.\n\nA second paragraph "
-                         "closes the story.\n\nIt led to [alpha](../03/alpha.md).\n")
+                         "closes the story.\n\n## What it changes\n\nIt led to [alpha](../03/alpha.md).\n")
     assert "    url: https://wire.example/c/4\naliases:\n  - /stories/2026/02/beta/\n---\n" in beta
     alpha = (site / STORIES / "2026/03/alpha.md").read_text()
     assert alpha.count("(../02/beta-trials.md)") == 2 and "(/stories/2026/02/beta-trials/)" in alpha

@@ -179,7 +179,7 @@ def run_build(args: argparse.Namespace) -> int:
         result = build(_options(args), progress)
     finally:
         progress.close()
-    _report(_shown(result.diagnostics, args.quiet))
+    _report([d for d in result.diagnostics if d.severity == "error"] if args.quiet else result.diagnostics)
     if not args.quiet:
         _summary(result, _options(args).output_dir, args.preview)
     if args.preview:

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from beatgen.build.layouts import TemplateTokens
-from beatgen.build.links import Broken, LinkScanner
+from beatgen.build.links import NO_ADDRESS, Broken, LinkScanner
 from beatgen.build.pages import on_pages
 from beatgen.diagnostics import Diagnostic, error
 from beatgen.routes import Route
@@ -47,6 +47,8 @@ class LinkErrors:
                 route = self.routes[rel]
                 if route.template not in places:
                     places[route.template] = self._config(item.link) or self._layout(item.link, route.template)
+                if places[route.template] is None and item.why == NO_ADDRESS and shown_documents(self.site, route):
+                    continue  # a content link to no page: the Markdown stage reports it, or leaves it to errors
                 place = places[route.template] or self._content(item.link, route) or self._fallback(route)
                 found.setdefault((place, item.link, item.why), []).append(rel)
         return [error(file, line, column, "broken-link", f"broken link '{link}'{what}: {why}{on_pages(rels)}")
@@ -92,7 +94,7 @@ class LinkErrors:
 def shown_documents(site: Site, route: Route) -> list[str]:
     """The content files whose text a page shows, where a link on it may have been written."""
     if route.kind == "story":
-        return [site.by_slug[route.key].file]
+        return [site.by_path[route.key].file]
     if route.kind == "page":
         return [page.file for page in site.pages if page.slug == route.key]
     if route.kind == "glossary":

@@ -94,6 +94,10 @@ def _text(value: bytes) -> str:
     return html.unescape(text) if "&" in text else text
 
 
+NO_ADDRESS = "no page, feed or file of this build has that address; link to one that exists"
+"""Why a link whose path no page answers is broken (content links of that kind are the Markdown stage's)."""
+
+
 @dataclass(frozen=True)
 class Broken:
     """One link that the site does not answer, why, and the pages (output files) that hold it."""
@@ -126,7 +130,7 @@ def _why(link: str, records: Mapping[str, PageRecord], paths: Mapping[str, str],
         return f"it leaves the site's base path {base_path}; make the link with url() in layouts"
     path, _, fragment = link.partition("#")
     if path not in paths:
-        return "no page, feed or file of this build has that address; link to one that exists"
+        return NO_ADDRESS
     if not fragment:
         return ""
     if path not in ids:

@@ -11,9 +11,9 @@ from beatgen.config import SiteConfig
 from beatgen.content.model import Page, Story, Term
 from beatgen.content.references import StoryRefs
 from beatgen.site.related import related_stories
+from beatgen.site.signals import Signals, signals_by_path
 from beatgen.site.timeline import timeline_backlinks
 from beatgen.site.trends import SPARK_WEEKS, busiest_taxon_week
-from beatgen.site.signals import Signals, signals_by_path
 from beatgen.urls import slugify, term_path
 
 
