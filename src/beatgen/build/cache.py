@@ -29,7 +29,7 @@ FORMAT = "4"
 FILE_NAME = "build.sqlite"
 SEP = "\x1f"
 ENV_VAR = "BEATGEN_CACHE_DIR"
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAML", "Pygments")
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAML", "Pygments", "pagefind-bin")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER, digest TEXT);
@@ -187,6 +187,8 @@ class Cache:
                     state.summary = value if isinstance(value, Summary) else None
                 elif kind == "related":
                     state.related = (key, value)
+                elif kind == "search":
+                    state.search = value if isinstance(value, dict) else {}
                 else:
                     (state.parsed if kind == "parsed" else state.fragments)[key] = value
         finally:
@@ -221,14 +223,15 @@ class Cache:
                 blob = pickle.dumps(table[key], protocol=pickle.HIGHEST_PROTOCOL)
                 rows.append((kind, key, len(blob), _checksum(blob), blob))
             db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
-        db.execute("DELETE FROM entries WHERE kind IN ('summary', 'related')")
+        db.execute("DELETE FROM entries WHERE kind IN ('summary', 'related', 'search')")
         if state.related is not None:
             blob = pickle.dumps(state.related[1], protocol=pickle.HIGHEST_PROTOCOL)
             db.execute("INSERT INTO entries VALUES ('related', ?, ?, ?, ?)",
                        (state.related[0], len(blob), _checksum(blob), blob))
-        if state.summary is not None:
-            blob = pickle.dumps(state.summary, protocol=pickle.HIGHEST_PROTOCOL)
-            db.execute("INSERT INTO entries VALUES ('summary', 'last', ?, ?, ?)", (len(blob), _checksum(blob), blob))
+        for kind, value in (("summary", state.summary), ("search", state.search or None)):
+            if value is not None:
+                blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                db.execute("INSERT INTO entries VALUES (?, 'last', ?, ?, ?)", (kind, len(blob), _checksum(blob), blob))
         files = _changed_rows(db, "files", self.stored_files, state.files)
         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
                        ((rel, s.size, s.mtime_ns, s.inode, s.digest) for rel, s in files.items()))

@@ -30,7 +30,9 @@ from beatgen.build.markup import fragment_key, render_fragments
 from beatgen.build.output import OutputError, Staging, output_lock
 from beatgen.build.pages import CLEAN, WRITTEN, Outcome, PageRenderer, Work, Writer, left_as_recorded, plan_work
 from beatgen.build.reading import read_content
-from beatgen.build.search import has_index, index_search, run_pagefind, story_glob
+from beatgen.build.search import IndexPatch, has_index, patch_index, stage_index
+from beatgen.build.search_bundle import bundle_token
+from beatgen.build.search_plan import Shard, plan_shards, search_order
 from beatgen.build.shortcut import Summary, input_stamp, valid_until
 from beatgen.build.state import BuildState, PageRecord
 from beatgen.build.structure import structure_token
@@ -244,9 +246,9 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None) 
             changed = frozenset(s.file for s in prepared.site.stories if previous_files.get(s.file) != s.digest)
         renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed,
                                   _templates(options, prepared, state, layouts))
-        glob = story_glob(prepared.config.permalink("story"))
-        outcomes = (_update_in_place(renderer, work, options, glob) if in_place
-                    else _stage(renderer, work, options, glob))
+        plan = _search_plan(prepared)
+        outcomes = (_update_in_place(renderer, work, options, state, plan) if in_place
+                    else _stage(renderer, work, options, state, plan))
     progress("pages", len(work), len(work))
     state.pages = {o.rel: o.record for o in outcomes if o.record is not None}
     state.output, state.inputs, state.structure = str(output), inputs, prepared.structure
@@ -325,20 +327,37 @@ def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildSta
                         whole_site(token, site), previous.pages, Writer(options.output_dir, None), changed)
 
 
-def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob: str) -> list[Outcome]:
-    """A first build (or one without a usable record of the output): everything into a staging folder."""
+def _search_plan(prepared: Prepared) -> Callable[[list[Outcome]], tuple[Shard, ...]]:
+    """The search shards of the story pages, once the outcomes give each page's key."""
+    pages = search_order(prepared.site.stories)
+
+    def plan(outcomes: list[Outcome]) -> tuple[Shard, ...]:
+        keys = {o.rel: o.record.key for o in outcomes if o.record is not None}
+        return plan_shards(pages, keys, prepared.config.search_shard_size, bundle_token())
+
+    return plan
+
+
+def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, state: BuildState,
+           plan: Callable[[list[Outcome]], tuple[Shard, ...]]) -> list[Outcome]:
+    """A first build (or one without a usable record of the output): everything into a staging folder,
+    the search index too."""
     with Staging(options.output_dir) as staging:
         renderer.writer = Writer(options.output_dir, staging)
         outcomes = _checked(renderer.render_all(work, options.jobs))
         assert staging.root is not None
-        if options.search:
-            index_search(staging.root, staging.output, glob)
+        state.search_plan = plan(outcomes)
+        index = (stage_index(state.search_plan, staging.root, staging.output, state.search, staging.write)
+                 if options.search else {})
         staging.commit()
+    state.search = index
     return outcomes
 
 
-def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob: str) -> list[Outcome]:
-    """A rebuild of a known output: changed files replace theirs only once every page has rendered."""
+def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions, state: BuildState,
+                     plan: Callable[[list[Outcome]], tuple[Shard, ...]]) -> list[Outcome]:
+    """A rebuild of a known output: changed files, and the search shards they change, replace theirs only
+    once every page has rendered and every shard has been indexed."""
     output = options.output_dir.resolve()
     with output_lock(output):
         patch.clear(output)
@@ -346,13 +365,14 @@ def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpt
             outcomes = renderer.render_all(work, options.jobs)
             _checked(outcomes)
             temps = [(Path(o.temp), o.rel) for o in outcomes if o.temp]
-            gone = set(renderer.previous) - {o.rel for o in outcomes}
-            patch.commit(output, temps, sorted(gone))
+            gone = sorted(set(renderer.previous) - {o.rel for o in outcomes})
+            state.search_plan = plan(outcomes)
+            index = (patch_index(state.search_plan, output, {rel: temp for temp, rel in temps}, state.search)
+                     if options.search else IndexPatch(state.search))
+            patch.commit(output, [*temps, *index.moves], [*gone, *index.removals])
+            state.search = index.record
         finally:
             patch.clear(output)
-        html_changed = any(rel.endswith(".html") for rel in (*(rel for _, rel in temps), *gone))
-        if options.search and (html_changed or not has_index(output)):
-            run_pagefind(output, glob)
     return outcomes
 
 

@@ -1,147 +1,166 @@
-"""Pagefind's search index, built inside the staging folder so it goes live with the pages it indexes.
+"""The search index beside the pages: one Pagefind bundle per shard, under `pagefind/<shard>/`, and the list of
+shards the search page merges, `pagefind/shards.json`.
 
-Pagefind always indexes the whole site, so a build whose HTML pages are all the previous output's
-files (hard-linked because their bytes did not change) reuses the previous index instead. Only story
-pages carry `data-pagefind-body`, so Pagefind is pointed at them alone (`story_glob`): the index is
-the same, and Pagefind neither reads nor holds the listing pages.
+A build re-indexes only the shards whose name (the digest of what goes into them, `search_plan`) is not
+in the output as the last build recorded it; the others are left untouched, or hard-linked into a
+staging folder. New shards and the list go live in the same step as the pages: inside the staging
+folder, or in the patch that replaces changed pages. `serve` refreshes its preview's index the same
+way, in the background, with `refresh_index`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
-import re
 import shutil
-import subprocess
 import tempfile
 import threading
-import time
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from beatgen.build.search_order import normalize_index
+from beatgen.build.output import same_bytes
+from beatgen.build.patch import patch_folder, write_temp
+from beatgen.build.search_bundle import index_shard
+from beatgen.build.search_plan import Shard, manifest
 
 INDEX_DIR = "pagefind"
-BACKGROUND_NICENESS = 10
-ALL_PAGES = "**/*.{html}"
-"""Pagefind's own default glob: every HTML page of the site."""
-_PLACEHOLDERS = re.compile(r"(?:\{[a-z]+\})+")
-_GLOB_SAFE = re.compile(r"[A-Za-z0-9._/-]*")
-_POLL_SECONDS = 0.05
+MANIFEST = f"{INDEX_DIR}/shards.json"
 
-
-class SearchIndexError(Exception):
-    """Pagefind failed: the build publishes nothing rather than pages without a working search."""
-
-
-class SearchIndexCancelled(SearchIndexError):
-    """The caller asked Pagefind to stop; it was killed and the previous index left as it was."""
+FileStat = tuple[str, int, int]
+"""An index file as a build left it: its output-relative name, size and modification time."""
+IndexRecord = dict[str, tuple[FileStat, ...]]
+"""The files of each shard folder in the output, by shard name."""
 
 
 @dataclass(frozen=True)
-class SearchIndex:
-    reused: bool
-    seconds: float
+class IndexPatch:
+    """What a rebuild in place changes in the index: files to move in (the list last), files to remove,
+    and the record of the index once they are."""
+
+    record: IndexRecord
+    moves: list[tuple[Path, str]] = field(default_factory=list)
+    removals: list[str] = field(default_factory=list)
 
 
 def has_index(root: Path) -> bool:
-    return (root / INDEX_DIR / "pagefind-entry.json").is_file()
+    return (root / MANIFEST).is_file()
 
 
-def html_pages(root: Path) -> set[Path]:
-    if not root.is_dir():
-        return set()
-    return {path.relative_to(root) for path in root.rglob("*.html") if path.relative_to(root).parts[0] != INDEX_DIR}
+def listed_shards(root: Path) -> list[str]:
+    """The shards the output's list names (none when there is no readable list)."""
+    try:
+        return list(json.loads((root / MANIFEST).read_text(encoding="utf-8"))["shards"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
 
 
-def html_unchanged(staged: Path, previous: Path) -> bool:
-    """True when the previous output has an index and every staged page is its previous file, untouched."""
-    if not has_index(previous):
-        return False
-    pages = html_pages(staged)
-    if pages != html_pages(previous):
-        return False
-    return all(os.path.samefile(staged / page, previous / page) for page in pages)
+def _stats(root: Path, name: str) -> tuple[FileStat, ...]:
+    folder = root / INDEX_DIR / name
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        stat = path.stat()
+        found.append((path.relative_to(root).as_posix(), stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
 
 
-def reuse_index(staged: Path, previous: Path) -> None:
-    """Hard-link the previous index into the staged output (no bytes copied)."""
-    source = previous / INDEX_DIR
+def _intact(root: Path, files: Iterable[FileStat]) -> bool:
+    """Every file is there with the size and modification time it was left with."""
+    for rel, size, mtime in files:
+        try:
+            stat = (root / rel).stat()
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+            return False
+    return True
+
+
+def _reusable(shard: Shard, root: Path, known: Mapping[str, tuple[FileStat, ...]]) -> bool:
+    return shard.name in known and _intact(root, known[shard.name])
+
+
+def stage_index(shards: Sequence[Shard], staged: Path, previous: Path, known: IndexRecord,
+                write: Callable[[str, bytes], None]) -> IndexRecord:
+    """Give a staging folder its index: each shard the previous output holds as recorded is hard-linked in
+    (no Pagefind run, same files and times), the others are built from the staged pages; then the list,
+    through `write` (the staging folder's writer, which keeps an unchanged file's time)."""
+    record: IndexRecord = {}
+    for shard in shards:
+        folder = staged / INDEX_DIR / shard.name
+        if _reusable(shard, previous, known):
+            _link_tree(previous / INDEX_DIR / shard.name, folder)
+        else:
+            index_shard([(page, staged / page) for page in shard.pages], folder)
+        record[shard.name] = _stats(staged, shard.name)
+    write(MANIFEST, manifest(shards))
+    return record
+
+
+def _link_tree(source: Path, target: Path) -> None:
     for folder, _dirs, files in os.walk(source):
-        target = staged / Path(folder).relative_to(previous)
-        target.mkdir(parents=True, exist_ok=True)
+        into = target / Path(folder).relative_to(source)
+        into.mkdir(parents=True, exist_ok=True)
         for name in files:
-            os.link(Path(folder, name), target / name)
+            os.link(Path(folder, name), into / name)
 
 
-def pagefind_executable() -> str:
-    import pagefind_bin
+def patch_index(shards: Sequence[Shard], output: Path, sources: Mapping[str, Path], known: IndexRecord) -> IndexPatch:
+    """For a rebuild in place: build the shards the output lacks into the patch folder, reading each page
+    from `sources` (the pages this build rewrote) or else from the output."""
+    record: IndexRecord = {}
+    moves: list[tuple[Path, str]] = []
+    patch = patch_folder(output)
+    for shard in shards:
+        if _reusable(shard, output, known):
+            record[shard.name] = known[shard.name]
+            continue
+        index_shard([(page, sources.get(page, output / page)) for page in shard.pages], patch / INDEX_DIR / shard.name)
+        record[shard.name] = _stats(patch, shard.name)
+        moves += [(patch / rel, rel) for rel, _size, _mtime in record[shard.name]]
+    data = manifest(shards)
+    if not same_bytes(output / MANIFEST, data):
+        moves.append((write_temp(output, MANIFEST, data), MANIFEST))
+    kept = {rel for files in record.values() for rel, _size, _mtime in files}
+    gone = sorted({rel for files in known.values() for rel, _size, _mtime in files} - kept)
+    return IndexPatch(record, moves, gone)
 
+
+def refresh_index(shards: Sequence[Shard], output: Path, stop: threading.Event | None = None) -> int:
+    """Bring a live output's index up to `shards`, for `serve`: each missing shard is built beside the output
+    and renamed into place whole, then the list is replaced, then the shards it no longer names are
+    removed. Returns how many shards were built; a stopped or failed run leaves the last list as it was."""
+    listed = listed_shards(output)
+    present = {name for name in listed if (output / INDEX_DIR / name).is_dir()}
+    built = 0
+    for shard in shards:
+        if shard.name not in present:
+            _build_beside(shard, output, stop)
+            built += 1
+    _replace(output / MANIFEST, manifest(shards))
+    for name in set(listed) - {shard.name for shard in shards}:
+        shutil.rmtree(output / INDEX_DIR / name, ignore_errors=True)
+    return built
+
+
+def _build_beside(shard: Shard, output: Path, stop: threading.Event | None) -> None:
+    target = output / INDEX_DIR / shard.name
+    with tempfile.TemporaryDirectory(prefix=f".{output.name}.shard-", dir=output.parent) as work:
+        fresh = Path(work, shard.name)
+        index_shard([(page, output / page) for page in shard.pages], fresh, stop, background=True)
+        shutil.rmtree(target, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(fresh, target)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    if same_bytes(path, data):
+        return
+    temporary = path.with_name(f".{path.name}.tmp")
     try:
-        return str(pagefind_bin.get_executable())
-    except FileNotFoundError as exc:
-        raise SearchIndexError("the Pagefind binary is missing: reinstall beatgen (pip install beatgen) "
-                               "so that its pagefind[bin] dependency is installed") from exc
-
-
-def story_glob(pattern: str) -> str:
-    """The pages a story permalink pattern makes, as a Pagefind glob (`/stories/{year}/{month}/{slug}/` gives
-    `stories/*/*/*/index.html`); every page when the pattern holds characters a glob would read as syntax."""
-    literals = _PLACEHOLDERS.split(pattern.strip("/"))
-    if not all(_GLOB_SAFE.fullmatch(text) for text in literals):
-        return ALL_PAGES
-    return _PLACEHOLDERS.sub("*", pattern.strip("/")) + "/index.html"
-
-
-def run_pagefind(site: Path, glob: str = ALL_PAGES, stop: threading.Event | None = None,
-                 background: bool = False) -> None:
-    """Index the pages of `site` that `glob` matches into a fresh folder, then swap it in for `site/pagefind`.
-
-    Pagefind never deletes files of an earlier index, so indexing in place would leave stale pages behind.
-    Setting `stop` kills Pagefind and raises `SearchIndexCancelled`, so no indexer outlives its caller.
-    `background` runs it at a low CPU priority (`nice`), so that it does not slow the rebuilds beside it.
-    """
-    fresh = Path(tempfile.mkdtemp(prefix=".pagefind-new-", dir=site))
-    retired = site / f".{INDEX_DIR}-old"
-    try:
-        command = [pagefind_executable(), "--site", str(site), "--output-path", str(fresh), "--glob", glob,
-                   "--silent"]
-        if background and shutil.which("nice"):
-            command = ["nice", "-n", str(BACKGROUND_NICENESS), *command]
-        returncode, output = _run(command, stop)
-        if returncode != 0:
-            detail = output.strip().splitlines()
-            raise SearchIndexError(f"Pagefind could not index the site: {detail[-1] if detail else returncode}")
-        normalize_index(fresh)
-        os.chmod(fresh, 0o755)
-        index = site / INDEX_DIR
-        if index.exists():
-            os.rename(index, retired)
-        os.rename(fresh, index)
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
     finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-        shutil.rmtree(retired, ignore_errors=True)
-
-
-def _run(command: list[str], stop: threading.Event | None) -> tuple[int, str]:
-    """Run Pagefind to its end, or until `stop` is set; its exit code and what it printed (errors first)."""
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
-        while True:
-            try:
-                out, err = process.communicate(timeout=None if stop is None else _POLL_SECONDS)
-                return process.returncode, err or out
-            except subprocess.TimeoutExpired:
-                if stop is not None and stop.is_set():
-                    process.kill()
-                    process.communicate()
-                    raise SearchIndexCancelled("the search index was not refreshed: stopped") from None
-
-
-def index_search(staged: Path, previous: Path, glob: str = ALL_PAGES) -> SearchIndex:
-    """Give the staged output a search index: the previous one if no page changed, else a fresh one."""
-    started = time.perf_counter()
-    reused = html_unchanged(staged, previous)
-    if reused and not (staged / INDEX_DIR).exists():
-        reuse_index(staged, previous)
-    elif not reused:
-        run_pagefind(staged, glob)
-    return SearchIndex(reused, time.perf_counter() - started)
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()

@@ -2,9 +2,9 @@
 
 The server never stops on a content or template error: the tabs show it over the last good
 build until a save fixes it. Only the first build makes the search index in line; later ones reload
-the tabs as soon as their pages are written and leave the index to a background `SearchIndexer`, so
-search lags a save by one Pagefind run while pages never wait for it. The library reports what
-happens through events; the CLI prints them.
+the tabs as soon as their pages are written and leave the search shards they changed to a background
+`SearchIndexer`, so search lags a save by a shard's Pagefind run while pages never wait for it. The
+library reports what happens through events; the CLI prints them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from beatgen.build.state import BuildState as WarmBuild
 from beatgen.config import load_config
 from beatgen.diagnostics import BuildError, Diagnostic, error
 from beatgen.serve.handler import bind
-from beatgen.serve.indexer import Indexed, SearchIndexer, html_changed
+from beatgen.serve.indexer import Indexed, SearchIndexer
 from beatgen.serve.live import LiveState
 from beatgen.serve.watch import Changes, watch
 
@@ -91,12 +91,13 @@ def rebuild(options: BuildOptions, live: LiveState, changed: tuple[str, ...], re
 
 def rebuild_then_index(options: BuildOptions, live: LiveState, changed: tuple[str, ...], report: Report,
                        warm: WarmBuild, indexer: SearchIndexer) -> None:
-    """Build with the search index until a build succeeds; after that without, then wake the indexer."""
+    """Build with the search index until a build succeeds; after that without, then hand the indexer the
+    build's search shards when they changed."""
     first = not warm.pages
-    before = dict(warm.pages)
+    before = warm.search_plan
     result = rebuild(replace(options, search=first), live, changed, report, warm)
-    if result is not None and not first and html_changed(before, warm.pages):
-        indexer.refresh()
+    if result is not None and not first and warm.search_plan != before:
+        indexer.refresh(warm.search_plan)
 
 
 def _rebuild_on_change(changes: Changes, stop: threading.Event, options: BuildOptions, live: LiveState,
@@ -131,7 +132,7 @@ def serve(options: ServeOptions, report: Report) -> None:
                                      preview=True, embargoed=True)
         observer = watch(options.site_dir, changes)
         warm = WarmBuild()
-        indexer = SearchIndexer(options.site_dir, output, report)
+        indexer = SearchIndexer(output, report)
         builder = threading.Thread(target=_rebuild_on_change,
                                    args=(changes, stop, build_options, live, report, warm, indexer),
                                    name="beatgen-rebuild", daemon=True)
