@@ -187,8 +187,8 @@ class Cache:
                     state.summary = value if isinstance(value, Summary) else None
                 elif kind == "related":
                     state.related = (key, value)
-                elif kind == "search":
-                    state.search = value if isinstance(value, dict) else {}
+                elif kind in ("search", "search_pages"):
+                    setattr(state, kind, value if isinstance(value, dict) else {})
                 else:
                     (state.parsed if kind == "parsed" else state.fragments)[key] = value
         finally:
@@ -223,12 +223,13 @@ class Cache:
                 blob = pickle.dumps(table[key], protocol=pickle.HIGHEST_PROTOCOL)
                 rows.append((kind, key, len(blob), _checksum(blob), blob))
             db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
-        db.execute("DELETE FROM entries WHERE kind IN ('summary', 'related', 'search')")
+        db.execute("DELETE FROM entries WHERE kind IN ('summary', 'related', 'search', 'search_pages')")
         if state.related is not None:
             blob = pickle.dumps(state.related[1], protocol=pickle.HIGHEST_PROTOCOL)
             db.execute("INSERT INTO entries VALUES ('related', ?, ?, ?, ?)",
                        (state.related[0], len(blob), _checksum(blob), blob))
-        for kind, value in (("summary", state.summary), ("search", state.search or None)):
+        for kind, value in (("summary", state.summary), ("search", state.search or None),
+                            ("search_pages", state.search_pages or None)):
             if value is not None:
                 blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
                 db.execute("INSERT INTO entries VALUES (?, 'last', ?, ?, ?)", (kind, len(blob), _checksum(blob), blob))

@@ -30,7 +30,7 @@ from beatgen.build.markup import fragment_key, render_fragments
 from beatgen.build.output import OutputError, Staging, output_lock
 from beatgen.build.pages import CLEAN, WRITTEN, Outcome, PageRenderer, Work, Writer, left_as_recorded, plan_work
 from beatgen.build.reading import read_content
-from beatgen.build.search import IndexPatch, has_index, patch_index, stage_index
+from beatgen.build.search import IndexPatch, has_index, page_digests, patch_index, stage_index
 from beatgen.build.search_bundle import bundle_token
 from beatgen.build.search_plan import Shard, plan_shards, search_order
 from beatgen.build.shortcut import Summary, input_stamp, valid_until
@@ -246,7 +246,7 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None) 
             changed = frozenset(s.file for s in prepared.site.stories if previous_files.get(s.file) != s.digest)
         renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed,
                                   _templates(options, prepared, state, layouts))
-        plan = _search_plan(prepared)
+        plan = _search_plan(options, prepared, state)
         outcomes = (_update_in_place(renderer, work, options, state, plan) if in_place
                     else _stage(renderer, work, options, state, plan))
     progress("pages", len(work), len(work))
@@ -327,26 +327,36 @@ def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildSta
                         whole_site(token, site), previous.pages, Writer(options.output_dir, None), changed)
 
 
-def _search_plan(prepared: Prepared) -> Callable[[list[Outcome]], tuple[Shard, ...]]:
-    """The search shards of the story pages, once the outcomes give each page's key."""
+Planner = Callable[[list[Outcome], Callable[[str], Path]], tuple[Shard, ...]]
+"""Given the outcomes and where each page's bytes now are, the search shards (`build/search_plan.py`)."""
+
+
+def _search_plan(options: BuildOptions, prepared: Prepared, state: BuildState) -> Planner:
+    """The search shards of the story pages: for a build with the index, and for `serve`, which indexes in
+    the background; none otherwise (a page's digest costs a read)."""
     pages = search_order(prepared.site.stories)
 
-    def plan(outcomes: list[Outcome]) -> tuple[Shard, ...]:
+    def plan(outcomes: list[Outcome], source: Callable[[str], Path]) -> tuple[Shard, ...]:
+        if not (options.search or options.preview):
+            return ()
         keys = {o.rel: o.record.key for o in outcomes if o.record is not None}
-        return plan_shards(pages, keys, prepared.config.search_shard_size, bundle_token())
+        state.search_pages = page_digests(pages, keys, source, state.search_pages)
+        digests = {page: content for page, (_key, content) in state.search_pages.items()}
+        return plan_shards(pages, digests, prepared.config.search_shard_size, bundle_token())
 
     return plan
 
 
 def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, state: BuildState,
-           plan: Callable[[list[Outcome]], tuple[Shard, ...]]) -> list[Outcome]:
+           plan: Planner) -> list[Outcome]:
     """A first build (or one without a usable record of the output): everything into a staging folder,
     the search index too."""
     with Staging(options.output_dir) as staging:
         renderer.writer = Writer(options.output_dir, staging)
         outcomes = _checked(renderer.render_all(work, options.jobs))
         assert staging.root is not None
-        state.search_plan = plan(outcomes)
+        root = staging.root
+        state.search_plan = plan(outcomes, lambda page: root / page)
         index = (stage_index(state.search_plan, staging.root, staging.output, state.search, staging.write)
                  if options.search else {})
         staging.commit()
@@ -355,7 +365,7 @@ def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, stat
 
 
 def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions, state: BuildState,
-                     plan: Callable[[list[Outcome]], tuple[Shard, ...]]) -> list[Outcome]:
+                     plan: Planner) -> list[Outcome]:
     """A rebuild of a known output: changed files, and the search shards they change, replace theirs only
     once every page has rendered and every shard has been indexed."""
     output = options.output_dir.resolve()
@@ -366,8 +376,9 @@ def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpt
             _checked(outcomes)
             temps = [(Path(o.temp), o.rel) for o in outcomes if o.temp]
             gone = sorted(set(renderer.previous) - {o.rel for o in outcomes})
-            state.search_plan = plan(outcomes)
-            index = (patch_index(state.search_plan, output, {rel: temp for temp, rel in temps}, state.search)
+            sources = {rel: temp for temp, rel in temps}
+            state.search_plan = plan(outcomes, lambda page: sources.get(page, output / page))
+            index = (patch_index(state.search_plan, output, sources, state.search)
                      if options.search else IndexPatch(state.search))
             patch.commit(output, [*temps, *index.moves], [*gone, *index.removals])
             state.search = index.record

@@ -11,6 +11,7 @@ way, in the background, with `refresh_index`.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -54,6 +55,20 @@ def listed_shards(root: Path) -> list[str]:
         return list(json.loads((root / MANIFEST).read_text(encoding="utf-8"))["shards"])
     except (OSError, ValueError, KeyError, TypeError):
         return []
+
+
+def page_digests(pages: Iterable[str], keys: Mapping[str, str], source: Callable[[str], Path],
+                 known: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """Each story page's key and the digest of its bytes, read again only where the key changed since `known`
+    (equal keys, equal bytes). Keys alone cannot name a shard: they also change with what the cache held."""
+    found = {}
+    for page in pages:
+        cached = known.get(page)
+        if cached is not None and cached[0] == keys[page]:
+            found[page] = cached
+        else:
+            found[page] = (keys[page], hashlib.blake2b(source(page).read_bytes(), digest_size=16).hexdigest())
+    return found
 
 
 def _stats(root: Path, name: str) -> tuple[FileStat, ...]:

@@ -8,8 +8,8 @@ whose URL hashes to zero once the run is three quarters of `size` long, and at o
 adding, removing or re-dating an older story changes its own shard (rarely its neighbour), never
 every shard after it.
 
-A shard's name is the digest of exactly what goes into it: each page's name and the key of its inputs
-(which decides its bytes), and the Pagefind release and chunk size. Equal names, equal files.
+A shard's name is the digest of exactly what goes into it: each page's name and bytes, and the Pagefind
+release and chunk size. Equal names, equal files, whatever the output folder or the cache held.
 """
 
 from __future__ import annotations
@@ -60,9 +60,9 @@ def runs(pages: Sequence[str], size: int) -> list[tuple[str, ...]]:
     return found
 
 
-def plan_shards(pages: Sequence[str], keys: Mapping[str, str], size: int, token: str) -> tuple[Shard, ...]:
-    """The shards of the story `pages` (in date order), named after each page's input key and `token`."""
-    return tuple(Shard(digest("shard", token, *(f"{page}\x1e{keys[page]}" for page in run))[:NAME_LENGTH], run)
+def plan_shards(pages: Sequence[str], digests: Mapping[str, str], size: int, token: str) -> tuple[Shard, ...]:
+    """The shards of the story `pages` (in date order), named after each page's name and content digest."""
+    return tuple(Shard(digest("shard", token, *(f"{page}\x1e{digests[page]}" for page in run))[:NAME_LENGTH], run)
                  for run in runs(pages, size))
 
 

@@ -79,6 +79,8 @@ class BuildState:
     """The search shards of the last build's pages, indexed or not (`serve` indexes them in the background)."""
     search: dict[str, tuple[tuple[str, int, int], ...]] = field(default_factory=dict)
     """The files (name, size, time) of each search shard in the output, as the last build left them."""
+    search_pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Each story page's key and the digest of its bytes (what a shard's name is made of)."""
 
     def keep_only(self, parsed: set[str], fragments: set[str]) -> None:
         """Forget entries this build did not use, so the state tracks the site and does not grow forever."""
