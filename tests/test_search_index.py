@@ -13,8 +13,9 @@ import pytest
 from sitekit import Run, copy_site, tree_bytes, write_story
 
 from beatgen.build.pipeline import BuildOptions, build
-from beatgen.build.search import INDEX_DIR, listed_shards
+from beatgen.build.search import INDEX_DIR, listed_shards, read_manifest
 from beatgen.build.search_chunks import ranges, rechunk
+from beatgen.build.search_lexicon import lexicon_words
 from beatgen.build.search_order import read_pf
 from beatgen.build.search_plan import runs
 from beatgen.build.state import BuildState
@@ -25,9 +26,10 @@ NOW = "2026-06-01T00:00:00Z"
 def fragments(public: Path) -> dict[str, dict]:
     """Pagefind's per-page records (gzip'd JSON behind a signature) of every shard, by page URL."""
     records = {}
-    for path in (public / INDEX_DIR).glob("*/fragment/*.pf_fragment"):
-        record = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
-        records[record["url"]] = record
+    for name in listed_shards(public):
+        for path in (public / INDEX_DIR / name / "fragment").iterdir():
+            record = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+            records[record["url"]] = record
     return records
 
 
@@ -72,6 +74,19 @@ def test_stories_are_cut_into_shards_in_date_order(mini_site: Path, beatgen: Cal
     assert sorted(url for shard in shards for url in shard) == sorted(fragments(site / "public"))
     assert shards[0] == ["/stories/2026/02/beta/", "/stories/2026/03/alpha/", "/stories/2026/03/escape/"]
     assert shards[-1] == [f"/stories/2026/04/extra-{day}/" for day in (7, 8, 9)]
+
+
+def test_the_lexicon_holds_the_words_of_each_shard(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    site = sharded(mini_site, 4)
+    for day in range(1, 4):
+        write_story(site, f"extra-{day}", f"2026-04-0{day}", body="About quokkas." if day == 2 else "Other news.")
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    public = site / "public"
+    shards, lexicon = read_manifest(public)
+    words = lexicon_words(public / INDEX_DIR / lexicon)
+    assert sorted(words) == sorted(shards) and len(shards) == 2
+    assert "quokkas." in words[shards[1]].split() and "quokkas." not in words[shards[0]]
+    assert "iamd" in words[shards[0]].split() and "alpha" in words[shards[0]].split()
 
 
 def test_a_story_edit_re_indexes_its_shard_only(mini_site: Path, beatgen: Callable[..., Run]) -> None:
@@ -127,7 +142,7 @@ def test_a_site_without_stories_lists_no_shards(tmp_path: Path, beatgen: Callabl
     for story in (site / "content" / "stories").rglob("*.md"):
         story.unlink()
     assert beatgen("build", "--source", site, "--now", NOW).code == 0
-    assert json.loads((site / "public" / INDEX_DIR / "shards.json").read_text()) == {"shards": []}
+    assert json.loads((site / "public" / INDEX_DIR / "shards.json").read_text()) == {"shards": [], "lexicon": ""}
 
 
 def test_shard_ends_depend_on_the_stories_at_the_edge_only() -> None:

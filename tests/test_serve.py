@@ -20,7 +20,7 @@ from test_search_index import fragments
 from watchdog.events import DirModifiedEvent, DirMovedEvent, FileClosedNoWriteEvent, FileModifiedEvent, FileMovedEvent
 
 from beatgen.build.pipeline import BuildOptions, build
-from beatgen.build.search_plan import Shard
+from beatgen.build.search_plan import SearchPlan, Shard
 from beatgen.build.state import BuildState
 from beatgen.serve.handler import CLIENT, inject, resolve
 from beatgen.serve.indexer import Indexed, SearchIndexer
@@ -192,14 +192,15 @@ def _waited(events: list[Indexed], count: int, seconds: float = 10.0) -> list[In
 
 
 @pytest.fixture
-def mini_plan(mini_site: Path) -> tuple[Path, tuple[Shard, ...]]:
+def mini_plan(mini_site: Path) -> tuple[Path, SearchPlan]:
     """The mini site built with its index, and its search shards."""
     state = BuildState()
     build(BuildOptions(mini_site, mini_site / "public", now=NOW), state=state)
+    assert state.search_plan is not None
     return mini_site / "public", state.search_plan
 
 
-def test_refreshes_asked_during_a_run_fold_into_one_more_run(mini_plan: tuple[Path, tuple[Shard, ...]]) -> None:
+def test_refreshes_asked_during_a_run_fold_into_one_more_run(mini_plan: tuple[Path, SearchPlan]) -> None:
     public, plan = mini_plan
     shutil.rmtree(public / "pagefind")
     events: list[Indexed] = []
@@ -220,7 +221,7 @@ def test_refreshes_asked_during_a_run_fold_into_one_more_run(mini_plan: tuple[Pa
         indexer.stop()
 
 
-def test_a_failed_refresh_is_reported_and_the_indexer_goes_on(mini_plan: tuple[Path, tuple[Shard, ...]]) -> None:
+def test_a_failed_refresh_is_reported_and_the_indexer_goes_on(mini_plan: tuple[Path, SearchPlan]) -> None:
     built_mini, plan = mini_plan
     events: list[Indexed] = []
     public = built_mini.rename(built_mini.with_name("elsewhere"))
@@ -269,7 +270,7 @@ def test_stopping_the_indexer_kills_pagefind_and_keeps_the_last_index(built_samp
     indexer = SearchIndexer(output, events.append)
     indexer.start()
     pages = sorted(page.relative_to(output).as_posix() for page in (output / "stories").glob("*/*/*/index.html"))
-    indexer.refresh([Shard("0123456789abcdef", tuple(pages))])
+    indexer.refresh(SearchPlan((Shard("0123456789abcdef", tuple(pages)),), "en", "fedcba9876543210"))
     deadline, child = time.monotonic() + 10, None
     while child is None and time.monotonic() < deadline:
         child = _pagefind_child()

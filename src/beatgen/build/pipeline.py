@@ -32,7 +32,7 @@ from beatgen.build.pages import CLEAN, WRITTEN, Outcome, PageRenderer, Work, Wri
 from beatgen.build.reading import read_content
 from beatgen.build.search import IndexPatch, has_index, page_digests, patch_index, stage_index
 from beatgen.build.search_bundle import bundle_token
-from beatgen.build.search_plan import Shard, plan_shards, search_order
+from beatgen.build.search_plan import SearchPlan, plan_shards, search_order
 from beatgen.build.shortcut import Summary, input_stamp, valid_until
 from beatgen.build.state import BuildState, PageRecord
 from beatgen.build.structure import structure_token
@@ -327,7 +327,7 @@ def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildSta
                         whole_site(token, site), previous.pages, Writer(options.output_dir, None), changed)
 
 
-Planner = Callable[[list[Outcome], Callable[[str], Path]], tuple[Shard, ...]]
+Planner = Callable[[list[Outcome], Callable[[str], Path]], SearchPlan | None]
 """Given the outcomes and where each page's bytes now are, the search shards (`build/search_plan.py`)."""
 
 
@@ -336,13 +336,14 @@ def _search_plan(options: BuildOptions, prepared: Prepared, state: BuildState) -
     the background; none otherwise (a page's digest costs a read)."""
     pages = search_order(prepared.site.stories)
 
-    def plan(outcomes: list[Outcome], source: Callable[[str], Path]) -> tuple[Shard, ...]:
+    def plan(outcomes: list[Outcome], source: Callable[[str], Path]) -> SearchPlan | None:
         if not (options.search or options.preview):
-            return ()
+            return None
         keys = {o.rel: o.record.key for o in outcomes if o.record is not None}
         state.search_pages = page_digests(pages, keys, source, state.search_pages)
         digests = {page: content for page, (_key, content) in state.search_pages.items()}
-        return plan_shards(pages, digests, prepared.config.search_shard_size, bundle_token())
+        config = prepared.config
+        return plan_shards(pages, digests, config.search_shard_size, config.language, bundle_token())
 
     return plan
 
@@ -358,7 +359,7 @@ def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, stat
         root = staging.root
         state.search_plan = plan(outcomes, lambda page: root / page)
         index = (stage_index(state.search_plan, staging.root, staging.output, state.search, staging.write)
-                 if options.search else {})
+                 if options.search and state.search_plan is not None else {})
         staging.commit()
     state.search = index
     return outcomes
@@ -379,7 +380,7 @@ def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpt
             sources = {rel: temp for temp, rel in temps}
             state.search_plan = plan(outcomes, lambda page: sources.get(page, output / page))
             index = (patch_index(state.search_plan, output, sources, state.search)
-                     if options.search else IndexPatch(state.search))
+                     if options.search and state.search_plan is not None else IndexPatch(state.search))
             patch.commit(output, [*temps, *index.moves], [*gone, *index.removals])
             state.search = index.record
         finally:

@@ -1,9 +1,9 @@
-"""The search index beside the pages: one Pagefind bundle per shard, under `pagefind/<shard>/`, and the list of
-shards the search page merges, `pagefind/shards.json`.
+"""The search index beside the pages: one Pagefind bundle per shard and the lexicon (`search_lexicon`), each
+in a folder under `pagefind/`, and `pagefind/shards.json`, which lists them for the search page.
 
-A build re-indexes only the shards whose name (the digest of what goes into them, `search_plan`) is not
-in the output as the last build recorded it; the others are left untouched, or hard-linked into a
-staging folder. New shards and the list go live in the same step as the pages: inside the staging
+A build indexes only the folders whose name (the digest of what goes into them, `search_plan`) the
+output does not hold as the last build recorded it; the others are left untouched, or hard-linked into
+a staging folder. New folders and the list go live in the same step as the pages: inside the staging
 folder, or in the patch that replaces changed pages. `serve` refreshes its preview's index the same
 way, in the background, with `refresh_index`.
 """
@@ -17,14 +17,15 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from beatgen.build.output import same_bytes
 from beatgen.build.patch import patch_folder, write_temp
 from beatgen.build.search_bundle import index_shard
-from beatgen.build.search_plan import Shard, manifest
+from beatgen.build.search_lexicon import build_lexicon, lexicon_words, shard_words
+from beatgen.build.search_plan import SearchPlan, manifest
 
 INDEX_DIR = "pagefind"
 MANIFEST = f"{INDEX_DIR}/shards.json"
@@ -32,7 +33,9 @@ MANIFEST = f"{INDEX_DIR}/shards.json"
 FileStat = tuple[str, int, int]
 """An index file as a build left it: its output-relative name, size and modification time."""
 IndexRecord = dict[str, tuple[FileStat, ...]]
-"""The files of each shard folder in the output, by shard name."""
+"""The files of each folder of the index in the output, by folder name."""
+Part = tuple[str, Callable[[Path], None]]
+"""A folder of the index: its name, and how to make it in a new folder."""
 
 
 @dataclass(frozen=True)
@@ -49,12 +52,17 @@ def has_index(root: Path) -> bool:
     return (root / MANIFEST).is_file()
 
 
-def listed_shards(root: Path) -> list[str]:
-    """The shards the output's list names (none when there is no readable list)."""
+def read_manifest(root: Path) -> tuple[list[str], str]:
+    """The shards and the lexicon the output's list names (none when there is no readable list)."""
     try:
-        return list(json.loads((root / MANIFEST).read_text(encoding="utf-8"))["shards"])
+        listing = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        return list(listing["shards"]), str(listing["lexicon"])
     except (OSError, ValueError, KeyError, TypeError):
-        return []
+        return [], ""
+
+
+def listed_shards(root: Path) -> list[str]:
+    return read_manifest(root)[0]
 
 
 def page_digests(pages: Iterable[str], keys: Mapping[str, str], source: Callable[[str], Path],
@@ -69,6 +77,22 @@ def page_digests(pages: Iterable[str], keys: Mapping[str, str], source: Callable
         else:
             found[page] = (keys[page], hashlib.blake2b(source(page).read_bytes(), digest_size=16).hexdigest())
     return found
+
+
+def _parts(plan: SearchPlan, page_at: Callable[[str], Path], folder_of: Callable[[str], Path],
+           previous_lexicon: Path | None, stop: threading.Event | None = None, background: bool = False) -> list[Part]:
+    """The shards, then the lexicon, which reads the shards' words where `folder_of` finds them (or, for
+    the shards it already held, from the previous lexicon)."""
+    def shard_maker(pages: tuple[str, ...]) -> Callable[[Path], None]:
+        return lambda into: index_shard([(page, page_at(page)) for page in pages], into, stop, background)
+
+    def make_lexicon(into: Path) -> None:
+        known = lexicon_words(previous_lexicon) if previous_lexicon is not None else {}
+        words = [(s.name, known.get(s.name) or shard_words(folder_of(s.name))) for s in plan.shards]
+        build_lexicon(words, plan.language, into)
+
+    parts: list[Part] = [(shard.name, shard_maker(shard.pages)) for shard in plan.shards]
+    return [*parts, (plan.lexicon, make_lexicon)] if plan.lexicon else parts
 
 
 def _stats(root: Path, name: str) -> tuple[FileStat, ...]:
@@ -92,24 +116,30 @@ def _intact(root: Path, files: Iterable[FileStat]) -> bool:
     return True
 
 
-def _reusable(shard: Shard, root: Path, known: Mapping[str, tuple[FileStat, ...]]) -> bool:
-    return shard.name in known and _intact(root, known[shard.name])
+def _reusable(name: str, root: Path, known: Mapping[str, tuple[FileStat, ...]]) -> bool:
+    return name in known and _intact(root, known[name])
 
 
-def stage_index(shards: Sequence[Shard], staged: Path, previous: Path, known: IndexRecord,
+def _previous_lexicon(root: Path, known: IndexRecord) -> Path | None:
+    """The lexicon the output holds as recorded, whose words spare reading the shards it names."""
+    name = read_manifest(root)[1]
+    return root / INDEX_DIR / name if name and _reusable(name, root, known) else None
+
+
+def stage_index(plan: SearchPlan, staged: Path, previous: Path, known: IndexRecord,
                 write: Callable[[str, bytes], None]) -> IndexRecord:
-    """Give a staging folder its index: each shard the previous output holds as recorded is hard-linked in
+    """Give a staging folder its index: each folder the previous output holds as recorded is hard-linked in
     (no Pagefind run, same files and times), the others are built from the staged pages; then the list,
     through `write` (the staging folder's writer, which keeps an unchanged file's time)."""
     record: IndexRecord = {}
-    for shard in shards:
-        folder = staged / INDEX_DIR / shard.name
-        if _reusable(shard, previous, known):
-            _link_tree(previous / INDEX_DIR / shard.name, folder)
+    for name, make in _parts(plan, lambda page: staged / page, lambda shard: staged / INDEX_DIR / shard,
+                             _previous_lexicon(previous, known)):
+        if _reusable(name, previous, known):
+            _link_tree(previous / INDEX_DIR / name, staged / INDEX_DIR / name)
         else:
-            index_shard([(page, staged / page) for page in shard.pages], folder)
-        record[shard.name] = _stats(staged, shard.name)
-    write(MANIFEST, manifest(shards))
+            make(staged / INDEX_DIR / name)
+        record[name] = _stats(staged, name)
+    write(MANIFEST, manifest(plan))
     return record
 
 
@@ -121,20 +151,26 @@ def _link_tree(source: Path, target: Path) -> None:
             os.link(Path(folder, name), into / name)
 
 
-def patch_index(shards: Sequence[Shard], output: Path, sources: Mapping[str, Path], known: IndexRecord) -> IndexPatch:
-    """For a rebuild in place: build the shards the output lacks into the patch folder, reading each page
+def patch_index(plan: SearchPlan, output: Path, sources: Mapping[str, Path], known: IndexRecord) -> IndexPatch:
+    """For a rebuild in place: build the folders the output lacks into the patch folder, reading each page
     from `sources` (the pages this build rewrote) or else from the output."""
+    patch = patch_folder(output)
     record: IndexRecord = {}
     moves: list[tuple[Path, str]] = []
-    patch = patch_folder(output)
-    for shard in shards:
-        if _reusable(shard, output, known):
-            record[shard.name] = known[shard.name]
+
+    def folder_of(name: str) -> Path:
+        made = patch / INDEX_DIR / name
+        return made if made.is_dir() else output / INDEX_DIR / name
+
+    for name, make in _parts(plan, lambda page: sources.get(page, output / page), folder_of,
+                             _previous_lexicon(output, known)):
+        if _reusable(name, output, known):
+            record[name] = known[name]
             continue
-        index_shard([(page, sources.get(page, output / page)) for page in shard.pages], patch / INDEX_DIR / shard.name)
-        record[shard.name] = _stats(patch, shard.name)
-        moves += [(patch / rel, rel) for rel, _size, _mtime in record[shard.name]]
-    data = manifest(shards)
+        make(patch / INDEX_DIR / name)
+        record[name] = _stats(patch, name)
+        moves += [(patch / rel, rel) for rel, _size, _mtime in record[name]]
+    data = manifest(plan)
     if not same_bytes(output / MANIFEST, data):
         moves.append((write_temp(output, MANIFEST, data), MANIFEST))
     kept = {rel for files in record.values() for rel, _size, _mtime in files}
@@ -142,36 +178,39 @@ def patch_index(shards: Sequence[Shard], output: Path, sources: Mapping[str, Pat
     return IndexPatch(record, moves, gone)
 
 
-def refresh_index(shards: Sequence[Shard], output: Path, stop: threading.Event | None = None) -> int:
-    """Bring a live output's index up to `shards`, for `serve`: each missing shard is built beside the output
-    and renamed into place whole, then the list is replaced, then the shards it no longer names are
+def refresh_index(plan: SearchPlan, output: Path, stop: threading.Event | None = None) -> int:
+    """Bring a live output's index up to `plan`, for `serve`: each missing folder is built beside the output
+    and renamed into place whole, then the list is replaced, then the folders it no longer names are
     removed. Returns how many shards were built; a stopped or failed run leaves the last list as it was."""
-    listed = listed_shards(output)
+    shards, lexicon = read_manifest(output)
+    listed = [*shards, lexicon] if lexicon else shards
     present = {name for name in listed if (output / INDEX_DIR / name).is_dir()}
+    previous = output / INDEX_DIR / lexicon if lexicon in present else None
     built = 0
-    for shard in shards:
-        if shard.name not in present:
-            _build_beside(shard, output, stop)
-            built += 1
-    _replace(output / MANIFEST, manifest(shards))
-    for name in set(listed) - {shard.name for shard in shards}:
+    for name, make in _parts(plan, lambda page: output / page, lambda shard: output / INDEX_DIR / shard, previous,
+                             stop, background=True):
+        if name not in present:
+            _build_beside(name, make, output)
+            built += name != plan.lexicon
+    _replace(output / MANIFEST, manifest(plan))
+    for name in set(listed) - {plan.lexicon, *(shard.name for shard in plan.shards)}:
         shutil.rmtree(output / INDEX_DIR / name, ignore_errors=True)
     return built
 
 
-def _build_beside(shard: Shard, output: Path, stop: threading.Event | None) -> None:
-    target = output / INDEX_DIR / shard.name
+def _build_beside(name: str, make: Callable[[Path], None], output: Path) -> None:
+    target = output / INDEX_DIR / name
     with tempfile.TemporaryDirectory(prefix=f".{output.name}.shard-", dir=output.parent) as work:
-        fresh = Path(work, shard.name)
-        index_shard([(page, output / page) for page in shard.pages], fresh, stop, background=True)
+        make(Path(work, name))
         shutil.rmtree(target, ignore_errors=True)
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(fresh, target)
+        os.rename(Path(work, name), target)
 
 
 def _replace(path: Path, data: bytes) -> None:
     if same_bytes(path, data):
         return
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         temporary.write_bytes(data)

@@ -9,7 +9,8 @@ adding, removing or re-dating an older story changes its own shard (rarely its n
 every shard after it.
 
 A shard's name is the digest of exactly what goes into it: each page's name and bytes, and the Pagefind
-release and chunk size. Equal names, equal files, whatever the output folder or the cache held.
+release and chunk size. Equal names, equal files, whatever the output folder or the cache held. The
+plan also names the lexicon (`search_lexicon`), made of every shard's words.
 """
 
 from __future__ import annotations
@@ -60,12 +61,25 @@ def runs(pages: Sequence[str], size: int) -> list[tuple[str, ...]]:
     return found
 
 
-def plan_shards(pages: Sequence[str], digests: Mapping[str, str], size: int, token: str) -> tuple[Shard, ...]:
+@dataclass(frozen=True)
+class SearchPlan:
+    shards: tuple[Shard, ...]
+    language: str
+    """The site's language: the lexicon's words are stemmed as the stories' are."""
+    lexicon: str
+    """The lexicon's folder under `pagefind/` (none without shards): a digest of the shard names."""
+
+
+def plan_shards(pages: Sequence[str], digests: Mapping[str, str], size: int, language: str,
+                token: str) -> SearchPlan:
     """The shards of the story `pages` (in date order), named after each page's name and content digest."""
-    return tuple(Shard(digest("shard", token, *(f"{page}\x1e{digests[page]}" for page in run))[:NAME_LENGTH], run)
-                 for run in runs(pages, size))
+    shards = tuple(Shard(digest("shard", token, *(f"{page}\x1e{digests[page]}" for page in run))[:NAME_LENGTH], run)
+                   for run in runs(pages, size))
+    lexicon = digest("lexicon", token, language, *(s.name for s in shards))[:NAME_LENGTH] if shards else ""
+    return SearchPlan(shards, language, lexicon)
 
 
-def manifest(shards: Sequence[Shard]) -> bytes:
-    """`pagefind/shards.json`: the shard folders in date order, which the search page loads and merges."""
-    return json.dumps({"shards": [shard.name for shard in shards]}, separators=(",", ":")).encode("utf-8") + b"\n"
+def manifest(plan: SearchPlan) -> bytes:
+    """`pagefind/shards.json`: the shard folders in date order and the lexicon, which the search page loads."""
+    listing = {"shards": [shard.name for shard in plan.shards], "lexicon": plan.lexicon}
+    return json.dumps(listing, separators=(",", ":")).encode("utf-8") + b"\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from beatgen.build.search_plan import Shard
+from beatgen.build.search_plan import SearchPlan
 from beatgen.build.shortcut import Summary
 from beatgen.diagnostics import Diagnostic
 from beatgen.fragments import DocumentHtml, StoryHtml
@@ -75,7 +75,7 @@ class BuildState:
     """The Jinja environment and template digests of the last build, under their key (in memory only)."""
     summary: Summary | None = None
     """The last successful build's report and input stamp (`build/shortcut.py`)."""
-    search_plan: tuple[Shard, ...] = ()
+    search_plan: SearchPlan | None = None
     """The search shards of the last build's pages, indexed or not (`serve` indexes them in the background)."""
     search: dict[str, tuple[tuple[str, int, int], ...]] = field(default_factory=dict)
     """The files (name, size, time) of each search shard in the output, as the last build left them."""

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from beatgen.build.search import refresh_index
 from beatgen.build.search_bundle import SearchIndexCancelled, SearchIndexError
-from beatgen.build.search_plan import Shard
+from beatgen.build.search_plan import SearchPlan
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,17 @@ class SearchIndexer:
     def __init__(self, output: Path, report: Callable[[Indexed], None]) -> None:
         self.output, self.report = output, report
         self._wake = threading.Condition()
-        self._plan: Sequence[Shard] | None = None
+        self._plan: SearchPlan | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="beatgen-search-index", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
-    def refresh(self, plan: Sequence[Shard]) -> None:
+    def refresh(self, plan: SearchPlan) -> None:
         """Ask for a run over `plan`: at once when idle, else once more after the current one."""
         with self._wake:
-            self._plan = tuple(plan)
+            self._plan = plan
             self._wake.notify()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -57,7 +57,7 @@ class SearchIndexer:
         if self._thread.is_alive():
             self._thread.join(timeout)
 
-    def _next(self) -> Sequence[Shard] | None:
+    def _next(self) -> SearchPlan | None:
         """Wait for a plan; None once stopped."""
         with self._wake:
             self._wake.wait_for(lambda: self._plan is not None or self._stop.is_set())
@@ -76,4 +76,4 @@ class SearchIndexer:
             except Exception as exc:  # noqa: BLE001 - a failed index leaves the last one; serving goes on
                 self.report(Indexed(time.perf_counter() - started, f"{type(exc).__name__}: {exc}"))
             else:
-                self.report(Indexed(time.perf_counter() - started, built=built, shards=len(plan)))
+                self.report(Indexed(time.perf_counter() - started, built=built, shards=len(plan.shards)))

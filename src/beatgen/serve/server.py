@@ -96,7 +96,7 @@ def rebuild_then_index(options: BuildOptions, live: LiveState, changed: tuple[st
     first = not warm.pages
     before = warm.search_plan
     result = rebuild(replace(options, search=first), live, changed, report, warm)
-    if result is not None and not first and warm.search_plan != before:
+    if result is not None and not first and warm.search_plan is not None and warm.search_plan != before:
         indexer.refresh(warm.search_plan)
 
 
