@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -110,6 +111,22 @@ def test_a_story_edit_re_indexes_its_shard_only(mini_site: Path, beatgen: Callab
     assert "quokka" in fragments(public)["/stories/2026/02/beta/"]["content"]
 
 
+def test_a_damaged_index_is_made_whole_again(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    site = sharded(mini_site, 4)
+    for day in range(1, 5):
+        write_story(site, f"extra-{day}", f"2026-04-0{day}", body=f"Extra body {day}.")
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    public = site / "public"
+    whole = tree_bytes(public / INDEX_DIR)
+    name = listed_shards(public)[1]
+    next((public / INDEX_DIR / name / "fragment").iterdir()).unlink()
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    assert tree_bytes(public / INDEX_DIR) == whole
+    shutil.rmtree(public / INDEX_DIR)
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    assert tree_bytes(public / INDEX_DIR) == whole
+
+
 def test_incremental_shards_are_the_bytes_of_a_clean_build(mini_site: Path, beatgen: Callable[..., Run]) -> None:
     site = sharded(mini_site, 4)
     for day in range(1, 6):
@@ -159,8 +176,6 @@ def test_shard_ends_depend_on_the_stories_at_the_edge_only() -> None:
 
 
 def test_rechunking_keeps_every_word_and_gives_ranges_pagefind_can_look_up(built_sample: Path, tmp_path: Path) -> None:
-    import shutil
-
     [name] = listed_shards(built_sample)
     bundle = shutil.copytree(built_sample / INDEX_DIR / name, tmp_path / "bundle")
 

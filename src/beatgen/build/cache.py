@@ -113,22 +113,30 @@ class Cache:
             self._remove()
             return BuildState()
 
-    def peek(self) -> tuple[Summary, dict[str, PageRecord], str] | None:
-        """Only what the no-change shortcut needs (the last summary, the page records and the output
-        folder), without unpickling a single model; None when the cache has no usable summary."""
+    def peek(self) -> tuple[Summary, dict[str, PageRecord], str, dict[str, Any]] | None:
+        """Only what the no-change shortcut needs (the last summary, the page and search index records and
+        the output folder), without unpickling a single model; None when the cache has no usable summary."""
         try:
             with self._connect() as db:
                 meta = self._meta(db)
                 if meta.get("token") != self.token:
                     return None
-                row = db.execute("SELECT length, checksum, blob FROM entries WHERE kind = 'summary'").fetchone()
-                summary = self._entry(row[2], row[0], row[1]) if row else None
+                found = dict(self._kinds(db, "summary", "search"))
+                summary = found.get("summary")
                 if not isinstance(summary, Summary):
                     return None
                 self.stored_pages = self._pages(db)
-                return summary, self.stored_pages, meta.get("output", "")
+                search = found.get("search")
+                return summary, self.stored_pages, meta.get("output", ""), search if isinstance(search, dict) else {}
         except (sqlite3.DatabaseError, OSError):
             return None
+
+    def _kinds(self, db: sqlite3.Connection, *kinds: str) -> Iterator[tuple[str, Any]]:
+        """The stored entries of these kinds that pass their checks (one each: summary, search...)."""
+        marks = ", ".join("?" * len(kinds))
+        for kind, length, checksum, blob in db.execute(
+                f"SELECT kind, length, checksum, blob FROM entries WHERE kind IN ({marks})", kinds):  # noqa: S608
+            yield kind, self._entry(blob, length, checksum)
 
     def save(self, state: BuildState) -> None:
         """Store the state; a cache that cannot be written is skipped (the build itself succeeded)."""

@@ -30,7 +30,7 @@ from beatgen.build.markup import fragment_key, render_fragments
 from beatgen.build.output import OutputError, Staging, output_lock
 from beatgen.build.pages import CLEAN, WRITTEN, Outcome, PageRenderer, Work, Writer, left_as_recorded, plan_work
 from beatgen.build.reading import read_content
-from beatgen.build.search import IndexPatch, has_index, page_digests, patch_index, stage_index
+from beatgen.build.search import IndexPatch, index_intact, page_digests, patch_index, stage_index
 from beatgen.build.search_bundle import bundle_token
 from beatgen.build.search_plan import SearchPlan, plan_shards, search_order
 from beatgen.build.shortcut import Summary, input_stamp, valid_until
@@ -238,7 +238,8 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None) 
     inputs = _inputs_token(options, prepared, state, layouts)
     work = plan_work(prepared.routes, prepared.assets)
     progress("pages", 0, len(work))
-    if in_place and inputs == state.inputs and _intact(output, state.pages):
+    if (in_place and inputs == state.inputs and _intact(output, state.pages)
+            and (not options.search or index_intact(output, state.search))):
         outcomes = [Outcome(rel, CLEAN, record) for rel, record in state.pages.items()]
     else:
         changed = None
@@ -267,12 +268,12 @@ def _unchanged_build(options: BuildOptions, cache: Cache, stamp: str, started: f
     found = cache.peek()
     if found is None:
         return None
-    summary, pages, output = found
+    summary, pages, output, search = found
     now, clock = resolve_now(options.now)
     live = options.output_dir.resolve()
     if output != str(live) or not summary.still_valid(stamp, now) or not _intact(live, pages):
         return None
-    if options.search and not has_index(live):
+    if options.search and not index_intact(live, search):
         return None
     return BuildResult(summary.stories, summary.pages, 0, len(pages), time.perf_counter() - started, now, clock,
                        list(summary.diagnostics), summary.next_lift)

@@ -48,8 +48,9 @@ class IndexPatch:
     removals: list[str] = field(default_factory=list)
 
 
-def has_index(root: Path) -> bool:
-    return (root / MANIFEST).is_file()
+def index_intact(root: Path, known: IndexRecord) -> bool:
+    """The output holds the list and every file of the index as the last build left them."""
+    return (root / MANIFEST).is_file() and all(_intact(root, files) for files in known.values())
 
 
 def read_manifest(root: Path) -> tuple[list[str], str]:

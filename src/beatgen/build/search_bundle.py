@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
-from beatgen.build.search_chunks import CHUNK_BYTES, rechunk
+from beatgen.build.search_chunks import CHUNK_SIZE, rechunk
 from beatgen.build.search_order import normalize_index
 
 BACKGROUND_NICENESS = 10
@@ -36,7 +36,7 @@ class SearchIndexCancelled(SearchIndexError):
 
 def bundle_token() -> str:
     """What shapes a shard's files besides its pages: the Pagefind release and the chunk size."""
-    return f"pagefind-{metadata.version('pagefind-bin')}:chunks-{CHUNK_BYTES}"
+    return f"pagefind-{metadata.version('pagefind-bin')}:chunks-{CHUNK_SIZE}"
 
 
 def pagefind_executable() -> str:

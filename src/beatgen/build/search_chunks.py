@@ -3,9 +3,9 @@
 A reader's browser fetches, for each word typed, the one chunk of each shard whose word range holds it.
 Pagefind closes a chunk only once it holds 20,000 word positions, so a rare word costs a ~30 KB chunk
 in every shard, and a word beside a very common one (every story says "said") over 100 KB. Regrouping
-the same words into chunks of about `CHUNK_BYTES` (a word that is larger on its own gets a chunk of its
-own) makes a search over ten shards fetch about what it fetches from a single index; the metadata
-grows by one short range per chunk. Words are only regrouped, never changed: each keeps its own
+the same words into chunks of about `CHUNK_SIZE` positions (a word that is larger on its own gets a
+chunk of its own) makes a search over ten shards fetch about what it fetches from a single index; the
+metadata grows by one short range per chunk. Words are only regrouped, never changed: each keeps its own
 page numbers, so the chunks decode as Pagefind wrote them, and the ranges are drawn exactly as Pagefind
 draws them (the shortest prefixes that tell neighbouring chunks apart).
 """
@@ -16,13 +16,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import cbor2
-
 from beatgen.build.search_order import read_pf, rewrite_meta, write_pf
 
-CHUNK_BYTES = 4096
-"""Measured on the 10,000-story bench corpus: the first query over ten shards fetches 1.1-1.2x what one
-Pagefind index does at 4 KB, 1.2-1.3x at 16 KB (larger chunks), 1.15-1.25x at 2 KB (larger metadata)."""
+CHUNK_SIZE = 2000
+"""Word positions per chunk, counted as Pagefind counts them (one per position, and one per page). Measured
+on the 10,000-story bench corpus over ten shards: the first search fetches 1.1-1.2x what one Pagefind
+index does at about 4 KB a chunk, 1.2-1.3x at 16 KB (larger chunks), 1.15-1.25x at 2 KB (more ranges)."""
 META_CHUNKS = 2
 """The position of the chunk list (`[from, to, file]` each) in a Pagefind 1.5 metadata file."""
 
@@ -30,12 +29,17 @@ Word = list[Any]
 """One word of a chunk as Pagefind encodes it: `[word, pages, variants]`."""
 
 
+def positions(word: Word) -> int:
+    """A word's size as Pagefind measures chunks: its positions in text and metadata, and one per page."""
+    return sum(len(page[1]) + len(page[2]) + 1 for page in word[1])
+
+
 def regroup(words: Sequence[Word], target: int) -> Iterator[list[Word]]:
-    """Consecutive runs of words of about `target` encoded bytes; a run never ends inside a word."""
+    """Consecutive runs of words of about `target` positions; a run never ends inside a word."""
     run: list[Word] = []
     size = 0
     for word in words:
-        length = len(cbor2.dumps(word))
+        length = positions(word)
         if run and size + length > target:
             yield run
             run, size = [], 0
@@ -67,7 +71,7 @@ def ranges(runs: Sequence[list[Word]]) -> list[list[str]]:
     return bounds
 
 
-def rechunk(index: Path, target: int = CHUNK_BYTES) -> None:
+def rechunk(index: Path, target: int = CHUNK_SIZE) -> None:
     """Regroup every language's word chunks of a bundle into chunks of about `target` bytes."""
     def regrouped(language: str, meta: list[Any]) -> None:
         words: list[Word] = []
