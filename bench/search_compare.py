@@ -2,15 +2,18 @@
 
     python bench/search_compare.py [--stories 10000] [--runs 1] [--queries bench/search_queries.txt] [--work DIR]
 
-The corpus's pages are built once (`beatgen build --no-search`), then indexed two ways:
+The corpus's pages are built once (`beatgen build --no-search`), then indexed three ways:
 - shards: `beatgen build`, which, the pages being built already, only indexes them (its shards and
   lexicon): cold, then after one story's text is edited (the newest story, then one two years old);
-- one index: Pagefind's CLI over every story page into `pagefind/`, as beatgen built it before shards,
-  served with a search page that queries it as the search page did then.
-Printed: the time and peak memory (largest process, and summed over the build's processes) of each;
-for each search of the queries file, the bytes Chromium fetches for that first search on a fresh search
-page (Debian's /usr/bin/chromium through Playwright, never a downloaded browser), the stories each
-index finds (the same set, and the same order by date) and the overlap of their top ten by relevance.
+- one plain index: Pagefind's CLI over every story page into `pagefind/`, as beatgen built it before
+  shards, served with a search page that queries it as the search page did then;
+- one bundle: every story in one shard (`search: shard_size` past the story count), chunked as shards
+  are, so that what differs from the shards is the split alone.
+Printed: the time and peak memory (largest process, and summed over the build's processes) of the
+shards and the plain index; for each search of the queries file, the bytes Chromium fetches for that
+first search on a fresh search page, plain index against shards (Debian's /usr/bin/chromium through
+Playwright, never a downloaded browser), and whether the shards find the stories each other index
+finds, in the same order by date, with the overlap of their top ten by relevance.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import shutil
 import statistics
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -99,6 +103,19 @@ def one_index(site: Path, root: Path) -> tuple[float, int]:
     page.write_text(re.sub(r'src="/static/js/search\.[0-9a-f]+\.js"', 'src="/one-index.js"', html), encoding="utf-8")
     (root / "one-index.js").write_text(ONE_INDEX_SCRIPT, encoding="utf-8")
     return sample.seconds, sample.largest_kb
+
+
+def one_bundle(site: Path, root: Path) -> None:
+    """Every story in one shard (`search: shard_size` past the story count), built into `root`."""
+    config = site / "site.yaml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original + "search:\n  shard_size: 1000000\n", encoding="utf-8")
+    try:
+        shutil.rmtree(root, ignore_errors=True)
+        measure([sys.executable, "-m", "beatgen", "build", "--source", str(site), "--output", str(root), "--now", NOW,
+                 "--quiet", "--no-cache"])
+    finally:
+        config.write_text(original, encoding="utf-8")
 
 
 def shard_index(site: Path, runs: int) -> list[tuple[str, float, int, int]]:
@@ -179,46 +196,78 @@ def found_ids(browser: object, server: http.server.ThreadingHTTPServer, script: 
     return ids
 
 
-def compare(site: Path, one: Path, queries: list[str]) -> list[tuple[str, int, int, int, int, bool, bool, float]]:
+@dataclass
+class Searched:
+    """One search of the queries file, on the three indexes."""
+
+    query: str
+    before: tuple[int, int]
+    """Bytes of the first search with one plain Pagefind index (Chromium's count, the server's)."""
+    after: tuple[int, int]
+    """The same with the shards."""
+    found: int
+    as_bundle: tuple[bool, bool, float]
+    """Against one bundle chunked as the shards are: the same stories, the same date order, the top-ten overlap."""
+    as_before: tuple[bool, bool, float]
+    """Against one plain Pagefind index."""
+
+
+def agreement(ours: tuple[list[str], list[str]], theirs: tuple[list[str], list[str]]) -> tuple[bool, bool, float]:
+    """Two indexes' (date order, relevance order) results: same set, same date order, top-ten overlap."""
+    top = min(10, len(theirs[1])) or 1
+    return set(ours[1]) == set(theirs[1]), ours[0] == theirs[0], len(set(ours[1][:10]) & set(theirs[1][:10])) / top
+
+
+def compare(site: Path, plain: Path, bundle: Path, queries: list[str]) -> list[Searched]:
     from playwright.sync_api import sync_playwright
 
-    loader = re.search(r'data-index="([^"]+)"', (site / "public" / "search" / "index.html").read_text()).group(1)
-    single, shards = serve(one), serve(site / "public")
+    servers = {"plain": serve(plain), "bundle": serve(bundle), "shards": serve(site / "public")}
+    loaders = {name: re.search(r'data-index="([^"]+)"', (root / "search" / "index.html").read_text()).group(1)
+               for name, root in (("bundle", bundle), ("shards", site / "public"))}
     rows = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+
+        def ids(name: str, words: str | None, filters: dict[str, str]) -> tuple[list[str], list[str]]:
+            script, args = (ONE_INDEX_IDS, []) if name == "plain" else (SHARDS_IDS, [loaders[name]])
+            return tuple(found_ids(browser, servers[name], script, [*args, words, filters, newest])  # type: ignore[return-value]
+                         for newest in (True, False))
+
         for query in queries:
             words, filters = parse(query)
-            sizes = (*first_search_bytes(browser, single, query), *first_search_bytes(browser, shards, query))
-            by_date = [found_ids(browser, single, ONE_INDEX_IDS, [words, filters, True]),
-                       found_ids(browser, shards, SHARDS_IDS, [loader, words, filters, True])]
-            ranked = [found_ids(browser, single, ONE_INDEX_IDS, [words, filters, False]),
-                      found_ids(browser, shards, SHARDS_IDS, [loader, words, filters, False])]
-            top = min(10, len(ranked[0])) or 1
-            overlap = len(set(ranked[0][:10]) & set(ranked[1][:10])) / top
-            rows.append((query, *sizes, len(by_date[0]), set(ranked[0]) == set(ranked[1]), by_date[0] == by_date[1],
-                         overlap))
+            found = {name: ids(name, words, filters) for name in servers}
+            ours = found["shards"]
+            rows.append(Searched(query, first_search_bytes(browser, servers["plain"], query),
+                                 first_search_bytes(browser, servers["shards"], query), len(ours[0]),
+                                 agreement(ours, found["bundle"]), agreement(ours, found["plain"])))
         browser.close()
     return rows
 
 
-def report(index: tuple[float, int], shards: list[tuple[str, float, int, int]], rows: list) -> None:
-    print(f"\nOne Pagefind index, cold: {index[0]:.1f} s, Pagefind's peak {index[1] / 1024:.0f} MB "
+def report(index: tuple[float, int], shards: list[tuple[str, float, int, int]], rows: list[Searched]) -> None:
+    print(f"\nOne plain Pagefind index, cold: {index[0]:.1f} s, Pagefind's peak {index[1] / 1024:.0f} MB "
           f"(an edit re-indexes every story: the same again)")
     print(f"{'shards (beatgen build over built pages)':<44}{'wall s':>8}{'largest MB':>12}{'summed MB':>11}")
     for label in dict.fromkeys(row[0] for row in shards):
         seconds, largest, summed = (statistics.median(row[n] for row in shards if row[0] == label) for n in (1, 2, 3))
         print(f"{label:<44}{seconds:>8.2f}{largest / 1024:>12.0f}{summed / 1024:>11.0f}")
-    print(f"\n{'first search (kB: Chromium / server)':<54}{'one index':>14}{'shards':>14}{'ratio':>7}"
-          f"{'found':>7}{'same':>6}{'date order':>11}{'top 10':>7}")
-    for query, one_c, one_s, many_c, many_s, count, same, ordered, overlap in rows:
-        print(f"{query[:53]:<54}{one_c / 1024:>7.0f}/{one_s / 1024:<6.0f}{many_c / 1024:>7.0f}/{many_s / 1024:<6.0f}"
-              f"{many_c / one_c:>7.2f}{count:>7}{_yes(same):>6}{_yes(ordered):>11}{overlap:>7.0%}")
-    ratios = [row[3] / row[1] for row in rows]
-    print(f"\nbytes, shards / one index (Chromium's count): median {statistics.median(ratios):.2f}, "
-          f"max {max(ratios):.2f}; same stories in {sum(r[6] for r in rows)}/{len(rows)} searches, same date order "
-          f"in {sum(r[7] for r in rows)}/{len(rows)}; top-10 overlap by relevance: mean "
-          f"{statistics.mean(r[8] for r in rows):.0%}, lowest {min(r[8] for r in rows):.0%}")
+    print(f"\n{'':<46}{'first search, kB':^28}{'':>6}{'as one bundle':^19}{'as one plain index':^19}")
+    print(f"{'search':<46}{'plain index':>14}{'shards':>14}{'ratio':>6}{'found':>7}{'set':>5}{'date':>5}{'top10':>7}"
+          f"{'set':>5}{'date':>5}{'top10':>7}")
+    for row in rows:
+        print(f"{row.query[:45]:<46}{row.before[0] / 1024:>7.0f}/{row.before[1] / 1024:<6.0f}"
+              f"{row.after[0] / 1024:>7.0f}/{row.after[1] / 1024:<6.0f}{row.after[0] / row.before[0]:>6.2f}"
+              f"{row.found:>7}"
+              + "".join(f"{_yes(same):>5}{_yes(ordered):>5}{overlap:>7.0%}"
+                        for same, ordered, overlap in (row.as_bundle, row.as_before)))
+    ratios = [row.after[0] / row.before[0] for row in rows]
+    print(f"\nfirst-search bytes, shards / plain index (Chromium's count; the server's adds the worker script): "
+          f"median {statistics.median(ratios):.2f}, max {max(ratios):.2f}")
+    for label, pick in (("one bundle", lambda r: r.as_bundle), ("one plain index", lambda r: r.as_before)):
+        agree = [pick(row) for row in rows]
+        print(f"as {label}: same stories in {sum(a[0] for a in agree)}/{len(rows)} searches, same date order in "
+              f"{sum(a[1] for a in agree)}/{len(rows)}; top-10 overlap by relevance: mean "
+              f"{statistics.mean(a[2] for a in agree):.0%}, lowest {min(a[2] for a in agree):.0%}")
 
 
 def _yes(ok: bool) -> str:
@@ -238,9 +287,10 @@ def main() -> None:
     sys.path.insert(0, str(snapshot(args.work)))
     site = prepare_site(args.work, args.stories)
     shards = shard_index(site, args.runs)
-    one = args.work / f"corpus{args.stories}-one-index"
-    index = one_index(site, one)
-    report(index, shards, compare(site, one, queries))
+    plain, bundle = args.work / f"corpus{args.stories}-one-index", args.work / f"corpus{args.stories}-one-bundle"
+    index = one_index(site, plain)
+    one_bundle(site, bundle)
+    report(index, shards, compare(site, plain, bundle, queries))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from sitekit import Run, copy_site, tree_bytes, write_story
 
 from beatgen.build.pipeline import BuildOptions, build
 from beatgen.build.search import INDEX_DIR, listed_shards, read_manifest
-from beatgen.build.search_chunks import ranges, rechunk
+from beatgen.build.search_chunks import ranges, rechunk, regroup
 from beatgen.build.search_lexicon import lexicon_words
 from beatgen.build.search_order import read_pf
 from beatgen.build.search_plan import runs
@@ -127,6 +127,19 @@ def test_a_damaged_index_is_made_whole_again(mini_site: Path, beatgen: Callable[
     assert tree_bytes(public / INDEX_DIR) == whole
 
 
+def test_a_moved_output_keeps_its_shards_without_indexing_them_again(mini_site: Path,
+                                                                   beatgen: Callable[..., Run]) -> None:
+    site = sharded(mini_site, 4)
+    for day in range(1, 5):
+        write_story(site, f"extra-{day}", f"2026-04-0{day}", body=f"Extra body {day}.")
+    assert beatgen("build", "--source", site, "--now", NOW, "--output", site / "first").code == 0
+    inodes = {p.relative_to(site / "first"): p.stat().st_ino for p in (site / "first" / INDEX_DIR).rglob("*.*")}
+    (site / "first").rename(site / "moved")
+    assert beatgen("build", "--source", site, "--now", NOW, "--output", site / "moved").code == 0
+    moved = {p.relative_to(site / "moved"): p.stat().st_ino for p in (site / "moved" / INDEX_DIR).rglob("*.*")}
+    assert moved == inodes, "every index file is the same file, hard-linked into the new output"
+
+
 def test_incremental_shards_are_the_bytes_of_a_clean_build(mini_site: Path, beatgen: Callable[..., Run]) -> None:
     site = sharded(mini_site, 4)
     for day in range(1, 6):
@@ -194,6 +207,17 @@ def test_rechunking_keeps_every_word_and_gives_ranges_pagefind_can_look_up(built
     assert after == before and len(chunks) > 20
     assert ranges([[["a2ad"], ["acceler"]], [["accord"]], [["ad"]]]) == [["a2ad", "acce"], ["acco", "accord"],
                                                                          ["ad", "ad"]]
+
+
+def test_a_word_and_the_words_that_begin_with_it_share_a_chunk() -> None:
+    def word(text: str, size: int = 5) -> list:
+        return [text, [[0, list(range(size - 1)), []]], []]
+
+    words = [word("rea"), word("red"), word("reduc"), word("redund"), word("ref"), word("sea"), word("sead", 30),
+             word("seal"), word("seb")]
+    runs = [[w[0] for w in run] for run in regroup(words, 10)]
+    assert runs == [["rea", "red", "reduc", "redund"], ["ref", "sea", "sead", "seal"], ["seb"]]
+    assert [[w[0] for w in run] for run in regroup([word("a"), word("ab"), word("ac")], 5)] == [["a"], ["ab"], ["ac"]]
 
 
 @pytest.mark.parametrize("size", [0, 1, "many"])

@@ -8,6 +8,10 @@ chunk of its own) makes a search over ten shards fetch about what it fetches fro
 metadata grows by one short range per chunk. Words are only regrouped, never changed: each keeps its own
 page numbers, so the chunks decode as Pagefind wrote them, and the ranges are drawn exactly as Pagefind
 draws them (the shortest prefixes that tell neighbouring chunks apart).
+
+Pagefind finds a term's longer forms ("sea" finds "sead") only in the one chunk it loads for the term, so
+a chunk never ends between a word and the words that begin with it (up to `GROUP_LIMIT` chunks' worth):
+searching a word finds all its longer forms in every shard, wherever the shard's chunks end.
 """
 
 from __future__ import annotations
@@ -22,6 +26,10 @@ CHUNK_SIZE = 2000
 """Word positions per chunk, counted as Pagefind counts them (one per position, and one per page). Measured
 on the 10,000-story bench corpus over ten shards: the first search fetches 1.1-1.2x what one Pagefind
 index does at about 4 KB a chunk, 1.2-1.3x at 16 KB (larger chunks), 1.15-1.25x at 2 KB (more ranges)."""
+GROUP_LIMIT = 8
+"""How many chunks' worth of words may stay together because they begin with one word (words of three
+letters or more: "a" begins a quarter of the vocabulary)."""
+SHORTEST_STEM = 3
 META_CHUNKS = 2
 """The position of the chunk list (`[from, to, file]` each) in a Pagefind 1.5 metadata file."""
 
@@ -35,16 +43,23 @@ def positions(word: Word) -> int:
 
 
 def regroup(words: Sequence[Word], target: int) -> Iterator[list[Word]]:
-    """Consecutive runs of words of about `target` positions; a run never ends inside a word."""
+    """Consecutive runs of words (in Pagefind's order) of about `target` positions, each word whole, and
+    each word of the run with the words that begin with it."""
     run: list[Word] = []
     size = 0
+    stems: list[str] = []
+    """The words of the run that the current word begins with, shortest first."""
     for word in words:
+        while stems and not word[0].startswith(stems[-1]):
+            stems.pop()
         length = positions(word)
-        if run and size + length > target:
+        if run and size + length > target * (GROUP_LIMIT if stems else 1):
             yield run
-            run, size = [], 0
+            run, size, stems = [], 0, []
         run.append(word)
         size += length
+        if len(word[0]) >= SHORTEST_STEM:
+            stems.append(word[0])
     if run:
         yield run
 
