@@ -17,7 +17,8 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,8 @@ IndexRecord = dict[str, tuple[FileStat, ...]]
 """The files of each folder of the index in the output, by folder name."""
 Part = tuple[str, Callable[[Path], None]]
 """A folder of the index: its name, and how to make it in a new folder."""
+SHARD_WORKERS = 2
+"""Shards indexed side by side: while one Pagefind runs, the bundle of another is regrouped in Python."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,16 @@ def _parts(plan: SearchPlan, page_at: Callable[[str], Path], folder_of: Callable
     return [*parts, (plan.lexicon, make_lexicon)] if plan.lexicon else parts
 
 
+def _make_all(jobs: Sequence[tuple[str, Callable[[Path], None], Path]], lexicon: str, workers: int) -> None:
+    """Make each folder (name, maker, where): the shards `workers` at a time, then the lexicon, which reads them."""
+    with ThreadPoolExecutor(workers) as pool:
+        for made in [pool.submit(make, into) for name, make, into in jobs if name != lexicon]:
+            made.result()
+    for name, make, into in jobs:
+        if name == lexicon:
+            make(into)
+
+
 def _stats(root: Path, name: str) -> tuple[FileStat, ...]:
     folder = root / INDEX_DIR / name
     found = []
@@ -132,16 +145,16 @@ def stage_index(plan: SearchPlan, staged: Path, previous: Path, known: IndexReco
     """Give a staging folder its index: each folder the previous output holds as recorded is hard-linked in
     (no Pagefind run, same files and times), the others are built from the staged pages; then the list,
     through `write` (the staging folder's writer, which keeps an unchanged file's time)."""
-    record: IndexRecord = {}
+    jobs = []
     for name, make in _parts(plan, lambda page: staged / page, lambda shard: staged / INDEX_DIR / shard,
                              _previous_lexicon(previous, known)):
         if _reusable(name, previous, known):
             _link_tree(previous / INDEX_DIR / name, staged / INDEX_DIR / name)
         else:
-            make(staged / INDEX_DIR / name)
-        record[name] = _stats(staged, name)
+            jobs.append((name, make, staged / INDEX_DIR / name))
+    _make_all(jobs, plan.lexicon, SHARD_WORKERS)
     write(MANIFEST, manifest(plan))
-    return record
+    return {name: _stats(staged, name) for name in (*(shard.name for shard in plan.shards), plan.lexicon) if name}
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -163,12 +176,15 @@ def patch_index(plan: SearchPlan, output: Path, sources: Mapping[str, Path], kno
         made = patch / INDEX_DIR / name
         return made if made.is_dir() else output / INDEX_DIR / name
 
+    jobs = []
     for name, make in _parts(plan, lambda page: sources.get(page, output / page), folder_of,
                              _previous_lexicon(output, known)):
         if _reusable(name, output, known):
             record[name] = known[name]
-            continue
-        make(patch / INDEX_DIR / name)
+        else:
+            jobs.append((name, make, patch / INDEX_DIR / name))
+    _make_all(jobs, plan.lexicon, SHARD_WORKERS)
+    for name, _make, _into in jobs:
         record[name] = _stats(patch, name)
         moves += [(patch / rel, rel) for rel, _size, _mtime in record[name]]
     data = manifest(plan)
@@ -187,25 +203,26 @@ def refresh_index(plan: SearchPlan, output: Path, stop: threading.Event | None =
     listed = [*shards, lexicon] if lexicon else shards
     present = {name for name in listed if (output / INDEX_DIR / name).is_dir()}
     previous = output / INDEX_DIR / lexicon if lexicon in present else None
-    built = 0
-    for name, make in _parts(plan, lambda page: output / page, lambda shard: output / INDEX_DIR / shard, previous,
-                             stop, background=True):
-        if name not in present:
-            _build_beside(name, make, output)
-            built += name != plan.lexicon
+    jobs = [(name, _beside(make, output), output / INDEX_DIR / name)
+            for name, make in _parts(plan, lambda page: output / page, lambda shard: output / INDEX_DIR / shard,
+                                     previous, stop, background=True) if name not in present]
+    _make_all(jobs, plan.lexicon, 1)
     _replace(output / MANIFEST, manifest(plan))
     for name in set(listed) - {plan.lexicon, *(shard.name for shard in plan.shards)}:
         shutil.rmtree(output / INDEX_DIR / name, ignore_errors=True)
-    return built
+    return sum(name != plan.lexicon for name, _make, _into in jobs)
 
 
-def _build_beside(name: str, make: Callable[[Path], None], output: Path) -> None:
-    target = output / INDEX_DIR / name
-    with tempfile.TemporaryDirectory(prefix=f".{output.name}.shard-", dir=output.parent) as work:
-        make(Path(work, name))
-        shutil.rmtree(target, ignore_errors=True)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(Path(work, name), target)
+def _beside(make: Callable[[Path], None], output: Path) -> Callable[[Path], None]:
+    """`make`, building beside the live output and then renaming the finished folder into place whole."""
+    def made(target: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix=f".{output.name}.shard-", dir=output.parent) as work:
+            make(Path(work, target.name))
+            shutil.rmtree(target, ignore_errors=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(Path(work, target.name), target)
+
+    return made
 
 
 def _replace(path: Path, data: bytes) -> None:
