@@ -287,7 +287,8 @@ def main() -> None:
     sys.path.insert(0, str(snapshot(args.work)))
     site = prepare_site(args.work, args.stories)
     shards = shard_index(site, args.runs)
-    plain, bundle = args.work / f"corpus{args.stories}-one-index", args.work / f"corpus{args.stories}-one-bundle"
+    others = args.work / f"corpus{args.stories}-search"
+    plain, bundle = others / "plain", others / "bundle"
     index = one_index(site, plain)
     one_bundle(site, bundle)
     report(index, shards, compare(site, plain, bundle, queries))

@@ -215,9 +215,12 @@ def test_a_word_and_the_words_that_begin_with_it_share_a_chunk() -> None:
 
     words = [word("rea"), word("red"), word("reduc"), word("redund"), word("ref"), word("sea"), word("sead", 30),
              word("seal"), word("seb")]
-    runs = [[w[0] for w in run] for run in regroup(words, 10)]
+    runs = [[w[0] for w in run] for run in regroup(words, 10, pages=8)]
     assert runs == [["rea", "red", "reduc", "redund"], ["ref", "sea", "sead", "seal"], ["seb"]]
-    assert [[w[0] for w in run] for run in regroup([word("a"), word("ab"), word("ac")], 5)] == [["a"], ["ab"], ["ac"]]
+    assert [[w[0] for w in run] for run in regroup(words, 10, pages=4)] == [
+        ["rea", "red"], ["reduc", "redund"], ["ref", "sea"], ["sead"], ["seal", "seb"]], "words on every page"
+    short = [[w[0] for w in run] for run in regroup([word("a"), word("ab"), word("ac")], 5, 8)]
+    assert short == [["a"], ["ab"], ["ac"]]
 
 
 @pytest.mark.parametrize("size", [0, 1, "many"])

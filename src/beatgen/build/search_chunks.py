@@ -10,8 +10,10 @@ page numbers, so the chunks decode as Pagefind wrote them, and the ranges are dr
 draws them (the shortest prefixes that tell neighbouring chunks apart).
 
 Pagefind finds a term's longer forms ("sea" finds "sead") only in the one chunk it loads for the term, so
-a chunk never ends between a word and the words that begin with it (up to `GROUP_LIMIT` chunks' worth):
-searching a word finds all its longer forms in every shard, wherever the shard's chunks end.
+a chunk does not end between a word and the words that begin with it (up to `GROUP_LIMIT` chunks' worth):
+searching a word finds its longer forms in every shard, wherever the shard's chunks end. Words in a
+quarter of the pages or more ("and", whose longer forms include "anduril") are let alone: keeping them
+with their longer forms would make every search for one of those fetch the common word's chunk.
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ CHUNK_SIZE = 2000
 on the 10,000-story bench corpus over ten shards: the first search fetches 1.1-1.2x what one Pagefind
 index does at about 4 KB a chunk, 1.2-1.3x at 16 KB (larger chunks), 1.15-1.25x at 2 KB (more ranges)."""
 GROUP_LIMIT = 8
-"""How many chunks' worth of words may stay together because they begin with one word (words of three
-letters or more: "a" begins a quarter of the vocabulary)."""
+"""How many chunks' worth of words may stay together because they begin with one word (of three letters
+or more: "a" begins a quarter of the vocabulary)."""
 SHORTEST_STEM = 3
-META_CHUNKS = 2
-"""The position of the chunk list (`[from, to, file]` each) in a Pagefind 1.5 metadata file."""
+COMMON = 4
+"""A word on one page in `COMMON` or more keeps no longer forms with it."""
+META_PAGES, META_CHUNKS = 1, 2
+"""The positions of the page list and the chunk list (`[from, to, file]` each) in a Pagefind 1.5 metadata file."""
 
 Word = list[Any]
 """One word of a chunk as Pagefind encodes it: `[word, pages, variants]`."""
@@ -42,9 +46,9 @@ def positions(word: Word) -> int:
     return sum(len(page[1]) + len(page[2]) + 1 for page in word[1])
 
 
-def regroup(words: Sequence[Word], target: int) -> Iterator[list[Word]]:
+def regroup(words: Sequence[Word], target: int, pages: int) -> Iterator[list[Word]]:
     """Consecutive runs of words (in Pagefind's order) of about `target` positions, each word whole, and
-    each word of the run with the words that begin with it."""
+    each word of the run (but the common ones, of `pages`) with the words that begin with it."""
     run: list[Word] = []
     size = 0
     stems: list[str] = []
@@ -58,7 +62,7 @@ def regroup(words: Sequence[Word], target: int) -> Iterator[list[Word]]:
             run, size, stems = [], 0, []
         run.append(word)
         size += length
-        if len(word[0]) >= SHORTEST_STEM:
+        if len(word[0]) >= SHORTEST_STEM and len(word[1]) * COMMON < pages:
             stems.append(word[0])
     if run:
         yield run
@@ -94,7 +98,7 @@ def rechunk(index: Path, target: int = CHUNK_SIZE) -> None:
             path = index / "index" / f"{name}.pf_index"
             words += read_pf(path)[0]
             path.unlink()
-        runs = list(regroup(words, target))
+        runs = list(regroup(words, target, len(meta[META_PAGES])))
         names = [write_pf(index / "index", language, [run], "{}.pf_index", 10) for run in runs]
         meta[META_CHUNKS] = [[*bounds, name] for bounds, name in zip(ranges(runs), names, strict=True)]
 
