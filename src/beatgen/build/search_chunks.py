@@ -10,10 +10,12 @@ page numbers, so the chunks decode as Pagefind wrote them, and the ranges are dr
 draws them (the shortest prefixes that tell neighbouring chunks apart).
 
 Pagefind finds a term's longer forms ("sea" finds "sead") only in the one chunk it loads for the term, so
-a chunk does not end between a word and the words that begin with it (up to `GROUP_LIMIT` chunks' worth):
-searching a word finds its longer forms in every shard, wherever the shard's chunks end. Words in a
-quarter of the pages or more ("and", whose longer forms include "anduril") are let alone: keeping them
-with their longer forms would make every search for one of those fetch the common word's chunk.
+a chunk does not end between a word and the words that begin with it: searching a word finds its longer
+forms in every shard, wherever the shard's chunks end, as it does in one index over every story. Words
+on a quarter of the pages or more ("and", whose longer forms include "anduril") are let alone, or every
+search for one of their longer forms would fetch the common word's chunk; and a group stops at
+`GROUP_LIMIT` chunks or a `GROUP_SHARE` of the index, whichever is larger (a share, so that a shard and
+one index over every story keep the same words together).
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ on the 10,000-story bench corpus over ten shards: the first search fetches 1.1-1
 index does at about 4 KB a chunk, 1.2-1.3x at 16 KB (larger chunks), 1.15-1.25x at 2 KB (more ranges)."""
 GROUP_LIMIT = 8
 """How many chunks' worth of words may stay together because they begin with one word (of three letters
-or more: "a" begins a quarter of the vocabulary)."""
+or more: "a" begins a quarter of the vocabulary)..."""
+GROUP_SHARE = 64
+"""...or, in a large index, what share of its positions (1/64)."""
 SHORTEST_STEM = 3
 COMMON = 4
 """A word on one page in `COMMON` or more keeps no longer forms with it."""
@@ -49,6 +53,7 @@ def positions(word: Word) -> int:
 def regroup(words: Sequence[Word], target: int, pages: int) -> Iterator[list[Word]]:
     """Consecutive runs of words (in Pagefind's order) of about `target` positions, each word whole, and
     each word of the run (but the common ones, of `pages`) with the words that begin with it."""
+    group = max(target * GROUP_LIMIT, sum(map(positions, words)) // GROUP_SHARE)
     run: list[Word] = []
     size = 0
     stems: list[str] = []
@@ -57,7 +62,7 @@ def regroup(words: Sequence[Word], target: int, pages: int) -> Iterator[list[Wor
         while stems and not word[0].startswith(stems[-1]):
             stems.pop()
         length = positions(word)
-        if run and size + length > target * (GROUP_LIMIT if stems else 1):
+        if run and size + length > (group if stems else target):
             yield run
             run, size, stems = [], 0, []
         run.append(word)
