@@ -1,6 +1,7 @@
 """The sharded search index against one Pagefind index over every story, on the generated bench corpus.
 
     python bench/search_compare.py [--stories 10000] [--runs 1] [--queries bench/search_queries.txt] [--work DIR]
+                                   [--timings-only]
 
 The corpus's pages are built once (`beatgen build --no-search`), then indexed three ways:
 - shards: `beatgen build`, which, the pages being built already, only indexes them (its shards and
@@ -251,6 +252,8 @@ def report(index: tuple[float, int], shards: list[tuple[str, float, int, int]], 
     for label in dict.fromkeys(row[0] for row in shards):
         seconds, largest, summed = (statistics.median(row[n] for row in shards if row[0] == label) for n in (1, 2, 3))
         print(f"{label:<44}{seconds:>8.2f}{largest / 1024:>12.0f}{summed / 1024:>11.0f}")
+    if not rows:
+        return
     print(f"\n{'':<46}{'first search, kB':^28}{'':>6}{'as one bundle':^19}{'as one plain index':^19}")
     print(f"{'search':<46}{'plain index':>14}{'shards':>14}{'ratio':>6}{'found':>7}{'set':>5}{'date':>5}{'top10':>7}"
           f"{'set':>5}{'date':>5}{'top10':>7}")
@@ -280,6 +283,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="runs of each timing (medians are shown)")
     parser.add_argument("--queries", type=Path, default=REPO / "bench" / "search_queries.txt")
     parser.add_argument("--work", type=Path, default=REPO / "bench")
+    parser.add_argument("--timings-only", action="store_true", help="time the indexes; search nothing in Chromium")
     args = parser.parse_args()
     queries = [line.strip() for line in args.queries.read_text(encoding="utf-8").splitlines()
                if line.strip() and not line.startswith("#")]
@@ -290,8 +294,9 @@ def main() -> None:
     others = args.work / f"corpus{args.stories}-search"
     plain, bundle = others / "plain", others / "bundle"
     index = one_index(site, plain)
-    one_bundle(site, bundle)
-    report(index, shards, compare(site, plain, bundle, queries))
+    if not args.timings_only:
+        one_bundle(site, bundle)
+    report(index, shards, [] if args.timings_only else compare(site, plain, bundle, queries))
 
 
 if __name__ == "__main__":
