@@ -37,7 +37,7 @@ from run import NOW, measure, snapshot
 
 STORY_GLOB = "stories/*/*/*/index.html"
 FACETS = ("topic", "sentiment", "impact", "year")
-CHROMIUM = os.environ.get("BEATGEN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("BEATGEN_CHROMIUM") or shutil.which("chromium") or "chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
 ONE_INDEX_SCRIPT = """// The search page before shards: one Pagefind index, its first 30 results loaded.
