@@ -124,6 +124,10 @@ def test_the_s3_recipe_uploads_assets_immutable_and_the_rest_revalidated() -> No
     [script] = [block for block in _blocks("sh") if "aws s3 sync" in block]
     commands = [" ".join(line.split()) for line in script.replace("\\\n", " ").splitlines() if line.strip()]
     syncs = [c for c in commands if c.startswith("aws s3 sync")]
-    assert all(("immutable" in c) == c.startswith("aws s3 sync public/static ") for c in syncs)
-    assert any('--exclude "static/*"' in c and "--delete" in c for c in syncs)
+    named_by_content = ("aws s3 sync public/static ", "aws s3 sync public/pagefind ")
+    assert all(("immutable" in c) == c.startswith(named_by_content) for c in syncs)
+    assert all("--exclude shards.json" in c for c in syncs if c.startswith("aws s3 sync public/pagefind "))
+    first_shards = next(n for n, c in enumerate(syncs) if c.startswith("aws s3 sync public/pagefind "))
+    pages = next(n for n, c in enumerate(syncs) if '--exclude "static/*"' in c and "--delete" in c)
+    assert first_shards < pages and '--exclude "pagefind/*/*"' in syncs[pages], "shards go up before their list"
     assert commands[0].startswith("beatgen build --output public")

@@ -1,32 +1,54 @@
-"""The Pagefind index: built inside the build transaction, stories only, reused when no page changed;
-pointing Pagefind at the story pages alone gives the same index."""
+"""The search index: Pagefind bundles of story shards, built inside the build transaction, re-indexed only
+where their stories changed, reproducible, and equal in content to one index over every story."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import random
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from sitekit import Run, tree_bytes
+import pytest
+from sitekit import Run, copy_site, tree_bytes, write_story
 
-from beatgen.build.search import ALL_PAGES, INDEX_DIR, run_pagefind, story_glob
-from beatgen.config import DEFAULT_PERMALINKS, load_config
+from beatgen.build.pipeline import BuildOptions, build
+from beatgen.build.search import INDEX_DIR, listed_shards, read_manifest
+from beatgen.build.search_chunks import ranges, rechunk, regroup
+from beatgen.build.search_lexicon import lexicon_words
+from beatgen.build.search_order import read_pf
+from beatgen.build.search_plan import runs
+from beatgen.build.state import BuildState
 
 NOW = "2026-06-01T00:00:00Z"
 
 
 def fragments(public: Path) -> dict[str, dict]:
-    """Pagefind's per-page records (gzip'd JSON behind a signature), by page URL."""
+    """Pagefind's per-page records (gzip'd JSON behind a signature) of every shard, by page URL."""
     records = {}
-    for path in (public / "pagefind" / "fragment").iterdir():
-        record = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
-        records[record["url"]] = record
+    for name in listed_shards(public):
+        for path in (public / INDEX_DIR / name / "fragment").iterdir():
+            record = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+            records[record["url"]] = record
     return records
 
 
+def shard_urls(public: Path) -> list[list[str]]:
+    """The story URLs of each shard, in the list's order."""
+    return [sorted(json.loads(gzip.decompress(p.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+                   for p in (public / INDEX_DIR / name / "fragment").iterdir()) for name in listed_shards(public)]
+
+
+def sharded(site: Path, size: int) -> Path:
+    config = site / "site.yaml"
+    config.write_text(config.read_text() + f"search:\n  shard_size: {size}\n")
+    return site
+
+
 def test_only_story_bodies_and_key_facts_are_indexed(built_mini: Path) -> None:
-    entry = json.loads((built_mini / "pagefind" / "pagefind-entry.json").read_text())
+    [name] = listed_shards(built_mini)
+    entry = json.loads((built_mini / INDEX_DIR / name / "pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == 3
     records = fragments(built_mini)
     assert set(records) == {"/stories/2026/03/alpha/", "/stories/2026/03/escape/", "/stories/2026/02/beta/"}
@@ -38,42 +60,173 @@ def test_only_story_bodies_and_key_facts_are_indexed(built_mini: Path) -> None:
     assert "statement of intent" in alpha["content"]
     for word in ("Skip to content", "Methodology", "Key Takeaways", "Sources", "How we covered"):
         assert word not in alpha["content"], word
+    served = {path.name for path in (built_mini / INDEX_DIR / name).iterdir()}
+    assert {"pagefind.js", "pagefind-worker.js", "wasm.en.pagefind", "index", "filter", "fragment"} <= served
+    assert not [n for n in served if "-ui" in n or "highlight" in n], "Pagefind's unused UI files are not published"
 
 
-def test_index_is_reused_when_no_page_changed_and_rebuilt_when_one_did(
-        mini_site: Path, beatgen: Callable[..., Run]) -> None:
-    public = mini_site / "public"
-    assert beatgen("build", "--source", mini_site, "--now", NOW).code == 0
-    entry = public / "pagefind" / "pagefind-entry.json"
-    first = entry.stat().st_ino
-    assert beatgen("build", "--source", mini_site, "--now", NOW).code == 0
-    assert entry.stat().st_ino == first
-    beta = mini_site / "content" / "stories" / "2026" / "02" / "beta.md"
+def test_stories_are_cut_into_shards_in_date_order(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    site = sharded(mini_site, 4)
+    for day in range(1, 10):
+        write_story(site, f"extra-{day}", f"2026-04-0{day}", body=f"Extra body {day}.")
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    shards = shard_urls(site / "public")
+    assert [len(shard) for shard in shards] == [3, 3, 3, 3]
+    assert sorted(url for shard in shards for url in shard) == sorted(fragments(site / "public"))
+    assert shards[0] == ["/stories/2026/02/beta/", "/stories/2026/03/alpha/", "/stories/2026/03/escape/"]
+    assert shards[-1] == [f"/stories/2026/04/extra-{day}/" for day in (7, 8, 9)]
+
+
+def test_the_lexicon_holds_the_words_of_each_shard(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    site = sharded(mini_site, 4)
+    for day in range(1, 4):
+        write_story(site, f"extra-{day}", f"2026-04-0{day}", body="About quokkas." if day == 2 else "Other news.")
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    public = site / "public"
+    shards, lexicon = read_manifest(public)
+    words = lexicon_words(public / INDEX_DIR / lexicon)
+    assert sorted(words) == sorted(shards) and len(shards) == 2
+    assert "quokkas." in words[shards[1]].split() and "quokkas." not in words[shards[0]]
+    assert "iamd" in words[shards[0]].split() and "alpha" in words[shards[0]].split()
+
+
+def test_a_story_edit_re_indexes_its_shard_only(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    site = sharded(mini_site, 4)
+    for day in range(1, 8):
+        write_story(site, f"extra-{day}", f"2026-04-0{day}", body=f"Extra body {day}.")
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    public = site / "public"
+    before = {path: (path.stat().st_ino, path.stat().st_mtime_ns, path.read_bytes())
+              for path in (public / INDEX_DIR).rglob("*") if path.is_file()}
+    names = listed_shards(public)
+    beta = site / "content" / "stories" / "2026" / "02" / "beta.md"
     beta.write_text(beta.read_text().replace("on schedule at", "with a quokka sighting at"))
-    assert beatgen("build", "--source", mini_site, "--now", NOW).code == 0
-    assert entry.stat().st_ino != first
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    after = listed_shards(public)
+    assert len(after) == len(names) and after[1:] == names[1:] and after[0] != names[0]
+    for path, (inode, mtime, data) in before.items():
+        if path.parent.name in names[1:] or path.parent.parent.name in names[1:]:
+            assert (path.stat().st_ino, path.stat().st_mtime_ns, path.read_bytes()) == (inode, mtime, data), path
+    assert not (public / INDEX_DIR / names[0]).exists()
     assert "quokka" in fragments(public)["/stories/2026/02/beta/"]["content"]
 
 
-def test_indexing_only_the_story_pages_gives_the_same_index_as_every_page(built_mini: Path) -> None:
-    every_page = tree_bytes(built_mini / INDEX_DIR)
-    glob = story_glob(load_config(built_mini.parent).permalink("story"))
-    assert glob == "stories/*/*/*/index.html"
-    run_pagefind(built_mini, glob)
-    assert tree_bytes(built_mini / INDEX_DIR) == every_page
-    assert len(fragments(built_mini)) == 3
+def test_a_damaged_index_is_made_whole_again(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    site = sharded(mini_site, 4)
+    for day in range(1, 5):
+        write_story(site, f"extra-{day}", f"2026-04-0{day}", body=f"Extra body {day}.")
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    public = site / "public"
+    whole = tree_bytes(public / INDEX_DIR)
+    name = listed_shards(public)[1]
+    next((public / INDEX_DIR / name / "fragment").iterdir()).unlink()
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    assert tree_bytes(public / INDEX_DIR) == whole
+    shutil.rmtree(public / INDEX_DIR)
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    assert tree_bytes(public / INDEX_DIR) == whole
 
 
-def test_a_custom_story_permalink_gives_its_own_glob(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+def test_a_moved_output_keeps_its_shards_without_indexing_them_again(mini_site: Path,
+                                                                   beatgen: Callable[..., Run]) -> None:
+    site = sharded(mini_site, 4)
+    for day in range(1, 5):
+        write_story(site, f"extra-{day}", f"2026-04-0{day}", body=f"Extra body {day}.")
+    assert beatgen("build", "--source", site, "--now", NOW, "--output", site / "first").code == 0
+    inodes = {p.relative_to(site / "first"): p.stat().st_ino for p in (site / "first" / INDEX_DIR).rglob("*.*")}
+    (site / "first").rename(site / "moved")
+    assert beatgen("build", "--source", site, "--now", NOW, "--output", site / "moved").code == 0
+    moved = {p.relative_to(site / "moved"): p.stat().st_ino for p in (site / "moved" / INDEX_DIR).rglob("*.*")}
+    assert moved == inodes, "every index file is the same file, hard-linked into the new output"
+
+
+def test_incremental_shards_are_the_bytes_of_a_clean_build(mini_site: Path, beatgen: Callable[..., Run]) -> None:
+    site = sharded(mini_site, 4)
+    for day in range(1, 6):
+        write_story(site, f"extra-{day}", f"2026-04-0{day}", body=f"Extra body {day}.")
+    state = BuildState()
+    options = BuildOptions(site, site / "public", now=NOW)
+    build(options, state=state)
+    write_story(site, "extra-3", "2026-04-03", body="Extra body three, rewritten.")
+    (site / "content" / "stories" / "2026" / "04" / "extra-5.md").unlink()
+    write_story(site, "newest", "2026-05-01", body="The newest story.")
+    build(options, state=state)
+    clean = beatgen("build", "--source", site, "--output", site / "clean", "--now", NOW, "--no-cache", "--jobs", "1")
+    assert clean.code == 0, clean.err
+    index = tree_bytes(site / "public" / INDEX_DIR)
+    assert index == tree_bytes(site / "clean" / INDEX_DIR) and len(index) > 20
+
+
+def test_a_custom_story_permalink_indexes_its_own_pages(mini_site: Path, beatgen: Callable[..., Run]) -> None:
     config = mini_site / "site.yaml"
     config.write_text(config.read_text() + "permalinks:\n  story: /news/{year}-{month}/{slug}/\n")
     alpha = mini_site / "content" / "stories" / "2026" / "03" / "alpha.md"
     alpha.write_text(alpha.read_text().replace("/stories/2026/02/beta/", "/news/2026-02/beta/"))
-    assert beatgen("build", "--source", mini_site, "--now", NOW, "--no-search").code == 0
-    public = mini_site / "public"
-    run_pagefind(public, story_glob(load_config(mini_site).permalink("story")))
-    assert set(fragments(public)) == {"/news/2026-03/alpha/", "/news/2026-03/escape/", "/news/2026-02/beta/"}
-    assert story_glob("/{slug}/") == "*/index.html"
-    for pattern in ("/news [x]/{slug}/", "/{{raw}}/{slug}/", "/n*/{slug}/"):
-        assert story_glob(pattern) == ALL_PAGES, pattern
-    assert story_glob(DEFAULT_PERMALINKS["story"]) == "stories/*/*/*/index.html"
+    assert beatgen("build", "--source", mini_site, "--now", NOW).code == 0
+    assert set(fragments(mini_site / "public")) == {"/news/2026-03/alpha/", "/news/2026-03/escape/",
+                                                    "/news/2026-02/beta/"}
+
+
+def test_a_site_without_stories_lists_no_shards(tmp_path: Path, beatgen: Callable[..., Run]) -> None:
+    site = copy_site("mini", tmp_path / "site")
+    for story in (site / "content" / "stories").rglob("*.md"):
+        story.unlink()
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    assert json.loads((site / "public" / INDEX_DIR / "shards.json").read_text()) == {"shards": [], "lexicon": ""}
+
+
+def test_shard_ends_depend_on_the_stories_at_the_edge_only() -> None:
+    pages = [f"stories/{n:05d}/index.html" for n in range(5000)]
+    cut = runs(pages, 200)
+    assert [page for run in cut for page in run] == pages
+    assert all(150 <= len(run) <= 300 for run in cut[:-1]) and 15 <= len(cut) <= 35
+    assert runs([*pages, "stories/99999/index.html"], 200)[:-1] == cut[:-1], "a newest story touches the last shard"
+    changed = []
+    for edit in random.Random(5).sample(range(5000), 20):
+        fewer = runs(pages[:edit] + pages[edit + 1:], 200)
+        changed.append(len(set(cut) - set(fewer)))
+    assert max(changed) <= 3 and sum(changed) <= 2 * len(changed), changed
+
+
+def test_rechunking_keeps_every_word_and_gives_ranges_pagefind_can_look_up(built_sample: Path, tmp_path: Path) -> None:
+    [name] = listed_shards(built_sample)
+    bundle = shutil.copytree(built_sample / INDEX_DIR / name, tmp_path / "bundle")
+
+    def words(folder: Path) -> tuple[dict[str, object], list[list[str]]]:
+        meta = read_pf(next(folder.glob("*.pf_meta")))
+        found = {}
+        for start, end, chunk in meta[2]:
+            for word in read_pf(folder / "index" / f"{chunk}.pf_index")[0]:
+                assert start[:len(word[0])] <= word[0] and word[0][:len(end)] <= end, (start, word[0], end)
+                found[word[0]] = word
+        return found, meta[2]
+
+    before, _ = words(bundle)
+    rechunk(bundle, 600)
+    after, chunks = words(bundle)
+    assert after == before and len(chunks) > 20
+    assert ranges([[["a2ad"], ["acceler"]], [["accord"]], [["ad"]]]) == [["a2ad", "acce"], ["acco", "accord"],
+                                                                         ["ad", "ad"]]
+
+
+def test_a_word_and_the_words_that_begin_with_it_share_a_chunk() -> None:
+    def word(text: str, size: int = 5) -> list:
+        return [text, [[0, list(range(size - 1)), []]], []]
+
+    words = [word("rea"), word("red"), word("reduc"), word("redund"), word("ref"), word("sea"), word("sead", 30),
+             word("seal"), word("seb")]
+    runs = [[w[0] for w in run] for run in regroup(words, 10, pages=8)]
+    assert runs == [["rea", "red", "reduc", "redund"], ["ref", "sea", "sead", "seal"], ["seb"]]
+    assert [[w[0] for w in run] for run in regroup(words, 10, pages=4)] == [
+        ["rea", "red"], ["reduc", "redund"], ["ref", "sea"], ["sead"], ["seal", "seb"]], "words on every page"
+    short = [[w[0] for w in run] for run in regroup([word("a"), word("ab"), word("ac")], 5, 8)]
+    assert short == [["a"], ["ab"], ["ac"]]
+
+
+@pytest.mark.parametrize("size", [0, 1, "many"])
+def test_a_shard_size_must_be_a_whole_number_of_at_least_two(mini_site: Path, beatgen: Callable[..., Run],
+                                                            size: object) -> None:
+    sharded(mini_site, size)  # type: ignore[arg-type]
+    result = beatgen("build", "--source", mini_site, "--now", NOW)
+    assert result.code == 2
+    assert "site.yaml:10:15: error: shard_size must be an integer from 2 to 1000000" in result.err

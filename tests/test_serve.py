@@ -21,6 +21,9 @@ from test_faults import RENAMES, big_site, stalled, steady
 from test_search_index import fragments
 from watchdog.events import DirModifiedEvent, DirMovedEvent, FileClosedNoWriteEvent, FileModifiedEvent, FileMovedEvent
 
+from beatgen.build.pipeline import BuildOptions, build
+from beatgen.build.search_plan import SearchPlan, Shard
+from beatgen.build.state import BuildState
 from beatgen.serve.handler import CLIENT, EVENTS, REFUSED, inject, resolve
 from beatgen.serve.indexer import Indexed, SearchIndexer
 from beatgen.serve.watch import Changes, _Relay, is_scratch
@@ -179,7 +182,7 @@ def test_a_save_reloads_at_once_and_the_search_index_catches_up_after(tmp_path: 
         served.wait_for(r"^Rebuilt after content/stories/2026/02/beta\.md: ")
         assert not [line for line in served.seen if line.startswith("Search index")]
         assert b"quokka" in _get(served.url, "/stories/2026/02/beta/")[2]
-        served.wait_for(r"^Search index refreshed in \d+\.\ds$")
+        served.wait_for(r"^Search index refreshed in \d+\.\ds \(1 of 1 shards re-indexed\)$")
         assert "quokka" in fragments(output)["/stories/2026/02/beta/"]["content"]
 
 
@@ -190,33 +193,48 @@ def _waited(events: list[Indexed], count: int, seconds: float = 10.0) -> list[In
     return events
 
 
-def test_refreshes_asked_during_a_run_fold_into_one_more_run(built_mini: Path) -> None:
+@pytest.fixture
+def mini_plan(mini_site: Path) -> tuple[Path, SearchPlan]:
+    """The mini site built with its index, and its search shards."""
+    state = BuildState()
+    build(BuildOptions(mini_site, mini_site / "public", now=NOW), state=state)
+    assert state.search_plan is not None
+    return mini_site / "public", state.search_plan
+
+
+def test_refreshes_asked_during_a_run_fold_into_one_more_run(mini_plan: tuple[Path, SearchPlan]) -> None:
+    public, plan = mini_plan
+    shutil.rmtree(public / "pagefind")
     events: list[Indexed] = []
-    indexer = SearchIndexer(built_mini.parent, built_mini, events.append)
+    indexer = SearchIndexer(public, events.append)
     indexer.start()
     try:
         for _ in range(5):
-            indexer.refresh()
+            indexer.refresh(plan)
         _waited(events, 1)
         time.sleep(1.0)
         assert 1 <= len(events) <= 2 and all(event.problem is None for event in events), events
-        indexer.refresh()
+        assert (events[0].built, events[0].shards) == (1, 1)
+        indexer.refresh(plan)
         assert len(_waited(events, len(events) + 1)) in (2, 3)
+        assert events[-1].built == 0, "a shard the index holds is not indexed again"
+        assert "alpha" in str(fragments(public))
     finally:
         indexer.stop()
 
 
-def test_a_failed_refresh_is_reported_and_the_indexer_goes_on(built_mini: Path) -> None:
+def test_a_failed_refresh_is_reported_and_the_indexer_goes_on(mini_plan: tuple[Path, SearchPlan]) -> None:
+    built_mini, plan = mini_plan
     events: list[Indexed] = []
     public = built_mini.rename(built_mini.with_name("elsewhere"))
-    indexer = SearchIndexer(public.parent, built_mini, events.append)
+    indexer = SearchIndexer(built_mini, events.append)
     indexer.start()
     try:
-        indexer.refresh()
+        indexer.refresh(plan)
         [failed] = _waited(events, 1)
         assert failed.problem is not None and str(built_mini) in failed.problem
         public.rename(built_mini)
-        indexer.refresh()
+        indexer.refresh(plan)
         assert _waited(events, 2)[1].problem is None
     finally:
         indexer.stop()
@@ -248,12 +266,13 @@ def _many_stories(built: Path, dest: Path, copies: int) -> Path:
 
 def test_stopping_the_indexer_kills_pagefind_and_keeps_the_last_index(built_sample: Path, tmp_path: Path) -> None:
     output = _many_stories(built_sample, tmp_path / "public", 40)
-    entry = output / "pagefind" / "pagefind-entry.json"
+    entry = output / "pagefind" / "shards.json"
     before = entry.stat().st_ino
     events: list[Indexed] = []
-    indexer = SearchIndexer(REPO, output, events.append)
+    indexer = SearchIndexer(output, events.append)
     indexer.start()
-    indexer.refresh()
+    pages = sorted(page.relative_to(output).as_posix() for page in (output / "stories").glob("*/*/*/index.html"))
+    indexer.refresh(SearchPlan((Shard("0123456789abcdef", tuple(pages)),), "en", "fedcba9876543210"))
     deadline, child = time.monotonic() + 10, None
     while child is None and time.monotonic() < deadline:
         child = _pagefind_child()
@@ -264,7 +283,8 @@ def test_stopping_the_indexer_kills_pagefind_and_keeps_the_last_index(built_samp
         os.kill(child, 0)
     assert "beatgen-search-index" not in {thread.name for thread in threading.enumerate()}
     assert entry.stat().st_ino == before
-    assert sorted(p.name for p in output.iterdir() if p.name.startswith(".pagefind")) == []
+    assert sorted(p.name for p in output.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
 def _naming(text: str) -> list[int]:

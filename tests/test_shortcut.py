@@ -103,7 +103,7 @@ def test_turning_the_search_index_on_indexes_an_output_built_without_it(sample: 
     assert not (sample / "public" / "pagefind").exists()
     again = build(options(sample))
     assert again.files_written == 0
-    assert (sample / "public" / "pagefind" / "pagefind-entry.json").is_file()
+    assert (sample / "public" / "pagefind" / "shards.json").is_file()
 
 
 def test_a_preview_keeps_its_fast_path_while_the_clock_moves_and_drops_a_banner_when_it_passes(sample: Path) -> None:

@@ -266,7 +266,8 @@ def _print_indexed(event: Indexed, args: argparse.Namespace) -> None:
         print(f"Search index: FAILED after {event.seconds:.1f}s ({event.problem}); search shows the previous index",
               file=sys.stderr, flush=True)
     elif not args.quiet:
-        print(f"Search index refreshed in {event.seconds:.1f}s", flush=True)
+        print(f"Search index refreshed in {event.seconds:.1f}s ({event.built} of {event.shards} shards re-indexed)",
+              flush=True)
 
 
 def _changed(paths: tuple[str, ...]) -> str:

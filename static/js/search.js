@@ -1,13 +1,12 @@
-// The search page: Pagefind's index, queried as the reader types or picks a filter.
+// The search page: the sharded Pagefind index (search-index.js), queried as the reader types or picks a filter.
 // The form's fields mirror the query string, so a search is a link that can be shared.
 const form = document.getElementById("search-form");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const MAX_RESULTS = 30;
 
-const pagefind = await import(form.dataset.bundle + "pagefind.js");
-await pagefind.options({ baseUrl: form.dataset.base });
-pagefind.init();
+const { openIndex } = await import(form.dataset.index);
+const index = await openIndex(form.dataset.bundle, form.dataset.base);
 
 function chosenFilters() {
   const filters = {};
@@ -49,12 +48,11 @@ async function run() {
     status.textContent = "";
     return;
   }
-  const sort = form.sort.value === "date" ? { date: "desc" } : undefined;
-  const search = await pagefind.debouncedSearch(words || null, { filters, sort }, 150);
+  const search = await index.debouncedSearch(words || null, filters, form.sort.value === "date", MAX_RESULTS);
   if (search === null) return; // a newer keystroke superseded this search
   const found = await Promise.all(search.results.slice(0, MAX_RESULTS).map((result) => result.data()));
   list.replaceChildren(...found.map(resultItem));
-  const count = search.results.length;
+  const count = search.count;
   const shown = count > MAX_RESULTS ? ` (the first ${MAX_RESULTS} shown)` : "";
   status.textContent = count ? `${count} ${count === 1 ? "story" : "stories"} found${shown}.` : "No stories found.";
 }

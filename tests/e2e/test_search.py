@@ -1,10 +1,34 @@
-"""Search in a real browser: Pagefind's index, our search page, filters and sort on the sample site."""
+"""Search in a real browser: the Pagefind shards merged by our search page, filters and date sort, on the
+sample site built with one index and with many shards."""
 
 from __future__ import annotations
 
+import gzip
+import json
 from pathlib import Path
 
+import pytest
+from readerkit import SAMPLE_NOW
+from sitekit import copy_site, soup
+
+from beatgen.build.search import listed_shards
+from beatgen.cli import main
+
 KUIPER_STORY = "/stories/2026/07/space-force-second-leo-satcom-provider/"
+SHARD_SIZE = 4
+QUERIES = [("Patriot", {}), ("Kuiper", {}), ("drone", {"topic": "Ukraine war"}), (None, {"sentiment": "Negative"}),
+           ("missile defense", {}), ("launch", {"year": "2026"}), ("interceptor", {"impact": "High"}),
+           (None, {"topic": "Space launch", "year": "2026"}), ("nothingmatchesthis", {})]
+
+
+@pytest.fixture(scope="session")
+def built_sharded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site with a search shard for every few stories."""
+    site = copy_site("sample", tmp_path_factory.mktemp("sharded") / "site")
+    config = site / "site.yaml"
+    config.write_text(config.read_text() + f"search:\n  shard_size: {SHARD_SIZE}\n")
+    assert main(["build", "--source", str(site), "--now", SAMPLE_NOW, "--quiet"]) == 0
+    return site / "public"
 
 
 def open_search(browser, base: str, query: str = ""):
@@ -20,8 +44,34 @@ def result_links(page) -> list[str]:
     return page.eval_on_selector_all("#search-results h2 a", "links => links.map(a => a.getAttribute('href'))")
 
 
-def test_a_word_from_a_story_finds_that_story(built_sample: Path, browser, static_server) -> None:
-    base = static_server(built_sample)
+FIND = """async ([words, filters, newest]) => {
+  const form = document.getElementById("search-form");
+  const { openIndex } = await import(form.dataset.index);
+  window.testIndex ??= await openIndex(form.dataset.bundle, form.dataset.base);
+  const found = await window.testIndex.search(words, filters, newest);
+  const pages = await Promise.all(found.results.map((result) => result.data()));
+  return [found.count, pages.map((data) => data.url)];
+}"""
+
+
+def found(page, words: str | None, filters: dict[str, str], newest: bool) -> tuple[int, list[str]]:
+    """Every story a search finds, through the search page's own index loader."""
+    count, urls = page.evaluate(FIND, [words, filters, newest])
+    return count, urls
+
+
+def shard_of(public: Path) -> dict[str, int]:
+    """Each story URL's shard, by its position in the list."""
+    places = {}
+    for number, name in enumerate(listed_shards(public)):
+        for page in (public / "pagefind" / name / "fragment").iterdir():
+            places[json.loads(gzip.decompress(page.read_bytes())[12:])["url"]] = number
+    return places
+
+
+@pytest.mark.parametrize("site", ["built_sample", "built_sharded"])
+def test_a_word_from_a_story_finds_that_story(site: str, request, browser, static_server) -> None:
+    base = static_server(request.getfixturevalue(site))
     page, errors = open_search(browser, base)
     page.fill("#search-q", "Kuiper")
     page.wait_for_selector("#search-results li")
@@ -34,9 +84,10 @@ def test_a_word_from_a_story_finds_that_story(built_sample: Path, browser, stati
     page.close()
 
 
+@pytest.mark.parametrize("site", ["built_sample", "built_sharded"])
 def test_a_filter_narrows_the_results_and_date_sort_puts_the_newest_first(
-        built_sample: Path, browser, static_server) -> None:
-    base = static_server(built_sample)
+        site: str, request, browser, static_server) -> None:
+    base = static_server(request.getfixturevalue(site))
     page, errors = open_search(browser, base, "?q=Patriot")
     page.wait_for_selector("#search-results li")
     everything = result_links(page)
@@ -53,3 +104,34 @@ def test_a_filter_narrows_the_results_and_date_sort_puts_the_newest_first(
     assert len(months) == len(narrowed) and sorted(months, reverse=True) == months
     assert not errors
     page.close()
+
+
+def test_the_search_page_finds_a_story_of_every_shard(built_sharded: Path, browser, static_server) -> None:
+    shards = shard_of(built_sharded)
+    assert len(set(shards.values())) >= 6
+    first_of = {number: url for url, number in sorted(shards.items(), reverse=True)}
+    base = static_server(built_sharded)
+    page, errors = open_search(browser, base)
+    for url in first_of.values():
+        page.fill("#search-q", soup(built_sharded / url.strip("/") / "index.html").h1.get_text())
+        page.wait_for_function("u => [...document.querySelectorAll('#search-results h2 a')]"
+                               ".some(a => a.getAttribute('href') === u)", arg=url, timeout=10_000)
+    assert not errors
+    page.close()
+
+
+def test_shards_find_what_one_index_finds_and_in_the_same_date_order(
+        built_sample: Path, built_sharded: Path, browser, static_server) -> None:
+    assert len(listed_shards(built_sample)) == 1
+    shards = shard_of(built_sharded)
+    one, _ = open_search(browser, static_server(built_sample))
+    many, errors = open_search(browser, static_server(built_sharded))
+    for words, filters in QUERIES:
+        count, single = found(one, words, filters, newest=True)
+        assert found(many, words, filters, newest=True) == (count, single), (words, filters)
+        assert sorted(found(many, words, filters, newest=False)[1]) == sorted(single)
+        if words != "nothingmatchesthis":
+            assert count == len(single) > 0 and len({shards[url] for url in single}) > 1, (words, filters)
+    assert not errors
+    one.close()
+    many.close()

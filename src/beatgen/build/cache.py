@@ -29,7 +29,8 @@ FORMAT = "5"
 FILE_NAME = "build.sqlite"
 SEP = "\x1f"
 ENV_VAR = "BEATGEN_CACHE_DIR"
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAML", "Pygments", "anyascii")
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAML", "Pygments", "anyascii",
+             "pagefind-bin")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER, digest TEXT);
@@ -113,22 +114,30 @@ class Cache:
             self._remove()
             return BuildState()
 
-    def peek(self) -> tuple[Summary, dict[str, PageRecord], str] | None:
-        """Only what the no-change shortcut needs (the last summary, the page records and the output
-        folder), without unpickling a single model; None when the cache has no usable summary."""
+    def peek(self) -> tuple[Summary, dict[str, PageRecord], str, dict[str, Any]] | None:
+        """Only what the no-change shortcut needs (the last summary, the page and search index records and
+        the output folder), without unpickling a single model; None when the cache has no usable summary."""
         try:
             with self._connect() as db:
                 meta = self._meta(db)
                 if meta.get("token") != self.token:
                     return None
-                row = db.execute("SELECT length, checksum, blob FROM entries WHERE kind = 'summary'").fetchone()
-                summary = self._entry(row[2], row[0], row[1]) if row else None
+                found = dict(self._kinds(db, "summary", "search"))
+                summary = found.get("summary")
                 if not isinstance(summary, Summary):
                     return None
                 self.stored_pages = self._pages(db)
-                return summary, self.stored_pages, meta.get("output", "")
+                search = found.get("search")
+                return summary, self.stored_pages, meta.get("output", ""), search if isinstance(search, dict) else {}
         except (sqlite3.DatabaseError, OSError):
             return None
+
+    def _kinds(self, db: sqlite3.Connection, *kinds: str) -> Iterator[tuple[str, Any]]:
+        """The stored entries of these kinds that pass their checks (one each: summary, search...)."""
+        marks = ", ".join("?" * len(kinds))
+        for kind, length, checksum, blob in db.execute(
+                f"SELECT kind, length, checksum, blob FROM entries WHERE kind IN ({marks})", kinds):  # noqa: S608
+            yield kind, self._entry(blob, length, checksum)
 
     def save(self, state: BuildState) -> None:
         """Store the state; a cache that cannot be written is skipped (the build itself succeeded)."""
@@ -187,6 +196,8 @@ class Cache:
                     state.summary = value if isinstance(value, Summary) else None
                 elif kind == "related":
                     state.related = (key, value)
+                elif kind in ("search", "search_pages"):
+                    setattr(state, kind, value if isinstance(value, dict) else {})
                 else:
                     (state.parsed if kind == "parsed" else state.fragments)[key] = value
         finally:
@@ -221,14 +232,16 @@ class Cache:
                 blob = pickle.dumps(table[key], protocol=pickle.HIGHEST_PROTOCOL)
                 rows.append((kind, key, len(blob), _checksum(blob), blob))
             db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
-        db.execute("DELETE FROM entries WHERE kind IN ('summary', 'related')")
+        db.execute("DELETE FROM entries WHERE kind IN ('summary', 'related', 'search', 'search_pages')")
         if state.related is not None:
             blob = pickle.dumps(state.related[1], protocol=pickle.HIGHEST_PROTOCOL)
             db.execute("INSERT INTO entries VALUES ('related', ?, ?, ?, ?)",
                        (state.related[0], len(blob), _checksum(blob), blob))
-        if state.summary is not None:
-            blob = pickle.dumps(state.summary, protocol=pickle.HIGHEST_PROTOCOL)
-            db.execute("INSERT INTO entries VALUES ('summary', 'last', ?, ?, ?)", (len(blob), _checksum(blob), blob))
+        for kind, value in (("summary", state.summary), ("search", state.search or None),
+                            ("search_pages", state.search_pages or None)):
+            if value is not None:
+                blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                db.execute("INSERT INTO entries VALUES (?, 'last', ?, ?, ?)", (kind, len(blob), _checksum(blob), blob))
         files = _changed_rows(db, "files", self.stored_files, state.files)
         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
                        ((rel, s.size, s.mtime_ns, s.inode, s.digest) for rel, s in files.items()))

@@ -48,7 +48,9 @@ from beatgen.build.pages import (
 )
 from beatgen.build.parallel import Background
 from beatgen.build.reading import read_content
-from beatgen.build.search import has_index, index_search, run_pagefind, story_glob
+from beatgen.build.search import IndexPatch, has_index, index_intact, page_digests, patch_index, stage_index
+from beatgen.build.search_bundle import bundle_token
+from beatgen.build.search_plan import SearchPlan, plan_shards, search_order
 from beatgen.build.shortcut import Summary, input_stamp, valid_until
 from beatgen.build.spare import claim, mirror, spare_folder
 from beatgen.build.state import BuildState, PageRecord
@@ -328,7 +330,8 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
     inputs = _inputs_token(options, prepared, state, layouts)
     work = plan_work(prepared.routes, prepared.assets)
     progress("pages", 0, len(work))
-    if in_place and inputs == state.inputs and _intact(output, state.pages):
+    if (in_place and inputs == state.inputs and _intact(output, state.pages)
+            and (not options.search or index_intact(output, state.search))):
         outcomes = [Outcome(rel, CLEAN, record) for rel, record in state.pages.items()]
     else:
         changed = None
@@ -338,13 +341,13 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
             check_collisions(options.output_dir, (item.rel for item in work), options.search)
         templates = _templates(options, prepared, state, layouts)
         renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed, templates)
-        glob = story_glob(prepared.config.permalink("story"))
+        plan = _search_plan(options, prepared, state)
 
         def verify(outcomes: list[Outcome]) -> list[Diagnostic]:
             return _verify(options, prepared, templates[1], outcomes, renderer.previous)
 
-        outcomes = (_update_in_place(renderer, work, options, glob, verify, serving) if in_place
-                    else _stage(renderer, work, options, glob, verify, keep_spare=cache is not None))
+        outcomes = (_update_in_place(renderer, work, options, state, plan, verify, serving) if in_place
+                    else _stage(renderer, work, options, state, plan, verify, keep_spare=cache is not None))
     progress("pages", len(work), len(work))
     state.pages = {o.rel: o.record for o in outcomes if o.record is not None}
     state.output, state.inputs, state.structure = str(output), inputs, prepared.structure
@@ -363,12 +366,12 @@ def _unchanged_build(options: BuildOptions, cache: Cache, stamp: str, started: f
     found = cache.peek()
     if found is None:
         return None
-    summary, pages, output = found
+    summary, pages, output, search = found
     now, clock = resolve_now(options.now)
     live = options.output_dir.resolve()
     if output != str(live) or not summary.still_valid(stamp, now) or not _intact(live, pages):
         return None
-    if options.search and not has_index(live):
+    if options.search and not index_intact(live, search):
         return None
     return BuildResult(summary.stories, summary.pages, 0, len(pages), time.perf_counter() - started, now, clock,
                        list(summary.diagnostics), summary.next_due)
@@ -426,11 +429,31 @@ def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildSta
 
 Verify = Callable[[list[Outcome]], list[Diagnostic]]
 """The problems of a build's rendered pages (`_verify`): any of them stops the build before it goes live."""
+Planner = Callable[[list[Outcome], Callable[[str], Path]], SearchPlan | None]
+"""Given the outcomes and where each page's bytes now are, the search shards (`build/search_plan.py`)."""
 
 
-def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob: str, verify: Verify,
-           keep_spare: bool) -> list[Outcome]:
-    """A first build (or one without a usable record of the output): everything into a staging folder.
+def _search_plan(options: BuildOptions, prepared: Prepared, state: BuildState) -> Planner:
+    """The search shards of the story pages: for a build with the index, and for `serve`, which indexes in
+    the background; none otherwise (a page's digest costs a read)."""
+    pages = search_order(prepared.site.stories)
+
+    def plan(outcomes: list[Outcome], source: Callable[[str], Path]) -> SearchPlan | None:
+        if not (options.search or options.preview):
+            return None
+        keys = {o.rel: o.record.key for o in outcomes if o.record is not None}
+        state.search_pages = page_digests(pages, keys, source, state.search_pages)
+        digests = {page: content for page, (_key, content) in state.search_pages.items()}
+        config = prepared.config
+        return plan_shards(pages, digests, config.search_shard_size, config.language, bundle_token())
+
+    return plan
+
+
+def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, state: BuildState, plan: Planner,
+           verify: Verify, keep_spare: bool) -> list[Outcome]:
+    """A first build (or one without a usable record of the output): everything into a staging folder,
+    the search index too.
 
     Files of the old output that beatgen did not write are carried over. With the persistent cache, the
     old output (beatgen's: marked) is kept as the spare of the next rebuild (`spare.py`) instead of being
@@ -439,20 +462,24 @@ def _stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob
         renderer.writer = Writer(options.output_dir, staging)
         outcomes = _checked(renderer.render_all(work, options.jobs), verify)
         assert staging.root is not None
-        if options.search:
-            index_search(staging.root, staging.output, glob)
+        root = staging.root
+        state.search_plan = plan(outcomes, lambda page: root / page)
+        index = (stage_index(state.search_plan, staging.root, staging.output, state.search, staging.write)
+                 if options.search and state.search_plan is not None else {})
         files = None if options.replace_output else listed(staging.output)
         if files is not None:
             staging.carry(foreign(staging.output, files))
         staging.write(MARKER, marker_bytes((o.rel for o in outcomes), has_index(staging.root)))
         staging.commit(claim(spare_folder(staging.output)) if keep_spare and files is not None else None)
+    state.search = index
     return outcomes
 
 
-def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions, glob: str,
-                     verify: Verify, serving: AbstractContextManager[object] | None) -> list[Outcome]:
-    """A rebuild of a known output: its changed files go live only once every page has rendered. The
-    spare is levelled with the live output by a worker while the pages render (the live folder is only read)."""
+def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions, state: BuildState,
+                     plan: Planner, verify: Verify, serving: AbstractContextManager[object] | None) -> list[Outcome]:
+    """A rebuild of a known output: its changed files, and the search shards they change, go live only once
+    every page has rendered and every shard has been indexed. The spare is levelled with the live output by a
+    worker while the pages render (the live folder is only read)."""
     output = options.output_dir.resolve()
     with output_lock(output):
         recover(output)
@@ -462,14 +489,17 @@ def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpt
             outcomes = _checked(renderer.render_all(work, options.jobs), verify)
             temps = [(Path(o.temp), o.rel) for o in outcomes if o.temp]
             gone = sorted(set(renderer.previous) - {o.rel for o in outcomes})
-            html_changed = any(rel.endswith(".html") for rel in (*(rel for _, rel in temps), *gone))
-            reindex = options.search and (html_changed or not has_index(output))
-            rels, index_glob = [o.rel for o in outcomes], glob if reindex else None
-            if (temps or gone or reindex) and serving is not None:
-                _patch_live(output, temps, gone, rels, index_glob, serving)
-            elif (temps or gone or reindex) and levelled is not None:
+            sources = {rel: temp for temp, rel in temps}
+            state.search_plan = plan(outcomes, lambda page: sources.get(page, output / page))
+            index = (patch_index(state.search_plan, output, sources, state.search)
+                     if options.search and state.search_plan is not None else IndexPatch(state.search))
+            moves, removals, rels = [*temps, *index.moves], [*gone, *index.removals], [o.rel for o in outcomes]
+            if (moves or removals) and serving is not None:
+                _patch_live(output, moves, removals, rels, serving)
+            elif (moves or removals) and levelled is not None:
                 levelled.wait()
-                _swap_in(output, spare, temps, gone, rels, index_glob)
+                _swap_in(output, spare, moves, removals, rels)
+            state.search = index.record
         finally:
             if levelled is not None:
                 levelled.cancel()
@@ -477,24 +507,20 @@ def _update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpt
     return outcomes
 
 
-def _swap_in(output: Path, spare: Path, temps: list[tuple[Path, str]], gone: list[str], rels: list[str],
-             glob: str | None) -> None:
+def _swap_in(output: Path, spare: Path, moves: list[tuple[Path, str]], removals: list[str], rels: list[str]) -> None:
     """Make the spare (level with the live output) the new output, then exchange the two."""
-    patch.commit(spare, temps, gone)
-    if glob is not None:
-        run_pagefind(spare, glob)
+    patch.commit(spare, moves, removals)
     write_marker(spare, rels)
     replace_folder(spare, output, spare)
 
 
-def _patch_live(output: Path, temps: list[tuple[Path, str]], gone: list[str], rels: list[str], glob: str | None,
+def _patch_live(output: Path, moves: list[tuple[Path, str]], removals: list[str], rels: list[str],
                 serving: AbstractContextManager[object]) -> None:
-    """Rename the changed files over the live ones while the server that reads them waits."""
+    """Rename the changed files (the search index's too) over the live ones while the server that reads them
+    waits."""
     with serving:
-        patch.commit(output, temps, gone)
+        patch.commit(output, moves, removals)
         write_marker(output, rels)
-    if glob is not None:
-        run_pagefind(output, glob)
 
 
 def _checked(outcomes: list[Outcome], verify: Verify) -> list[Outcome]:

@@ -1,151 +1,243 @@
-"""Pagefind's search index, built inside the staging folder so it goes live with the pages it indexes.
+"""The search index beside the pages: one Pagefind bundle per shard and the lexicon (`search_lexicon`), each
+in a folder under `pagefind/`, and `pagefind/shards.json`, which lists them for the search page.
 
-Pagefind always indexes the whole site, so a build whose HTML pages are all the previous output's
-files (hard-linked because their bytes did not change) reuses the previous index instead. Only story
-pages carry `data-pagefind-body`, so Pagefind is pointed at them alone (`story_glob`): the index is
-the same, and Pagefind neither reads nor holds the listing pages.
+A build indexes only the folders whose name (the digest of what goes into them, `search_plan`) the
+output does not hold as the last build recorded it; the others are left untouched, or hard-linked into
+a staging folder. New folders and the list go live in the same step as the pages: inside the staging
+folder, or in the patch that replaces changed pages. `serve` refreshes its preview's index the same
+way, in the background, with `refresh_index`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import os
-import re
 import shutil
-import subprocess
 import tempfile
 import threading
-import time
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from beatgen.build.search_order import normalize_index
+from beatgen.build.output import same_bytes
+from beatgen.build.patch import patch_folder, write_temp
+from beatgen.build.search_bundle import index_shard
+from beatgen.build.search_lexicon import build_lexicon, lexicon_words, shard_words
+from beatgen.build.search_plan import SearchPlan, manifest
 
 INDEX_DIR = "pagefind"
-BACKGROUND_NICENESS = 10
-ALL_PAGES = "**/*.{html}"
-"""Pagefind's own default glob: every HTML page of the site."""
-_PLACEHOLDERS = re.compile(r"(?:\{[a-z]+\})+")
-_GLOB_SAFE = re.compile(r"[A-Za-z0-9._/-]*")
-_POLL_SECONDS = 0.05
+MANIFEST = f"{INDEX_DIR}/shards.json"
 
-
-class SearchIndexError(Exception):
-    """Pagefind failed: the build publishes nothing rather than pages without a working search."""
-
-
-class SearchIndexCancelled(SearchIndexError):
-    """The caller asked Pagefind to stop; it was killed and the previous index left as it was."""
+FileStat = tuple[str, int, int]
+"""An index file as a build left it: its output-relative name, size and modification time."""
+IndexRecord = dict[str, tuple[FileStat, ...]]
+"""The files of each folder of the index in the output, by folder name."""
+Part = tuple[str, Callable[[Path], None]]
+"""A folder of the index: its name, and how to make it in a new folder."""
+SHARD_WORKERS = 2
+"""Shards indexed side by side: while one Pagefind runs, the bundle of another is regrouped in Python."""
 
 
 @dataclass(frozen=True)
-class SearchIndex:
-    reused: bool
-    seconds: float
+class IndexPatch:
+    """What a rebuild in place changes in the index: files to move in (the list last), files to remove,
+    and the record of the index once they are."""
+
+    record: IndexRecord
+    moves: list[tuple[Path, str]] = field(default_factory=list)
+    removals: list[str] = field(default_factory=list)
+
+
+def index_intact(root: Path, known: IndexRecord) -> bool:
+    """The output holds the list and every file of the index as the last build left them."""
+    return (root / MANIFEST).is_file() and all(_intact(root, files) for files in known.values())
+
+
+def read_manifest(root: Path) -> tuple[list[str], str]:
+    """The shards and the lexicon the output's list names (none when there is no readable list)."""
+    try:
+        listing = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        return list(listing["shards"]), str(listing["lexicon"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return [], ""
+
+
+def listed_shards(root: Path) -> list[str]:
+    return read_manifest(root)[0]
+
+
+def page_digests(pages: Iterable[str], keys: Mapping[str, str], source: Callable[[str], Path],
+                 known: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """Each story page's key and the digest of its bytes, read again only where the key changed since `known`
+    (equal keys, equal bytes). Keys alone cannot name a shard: they also change with what the cache held."""
+    found = {}
+    for page in pages:
+        cached = known.get(page)
+        if cached is not None and cached[0] == keys[page]:
+            found[page] = cached
+        else:
+            found[page] = (keys[page], hashlib.blake2b(source(page).read_bytes(), digest_size=16).hexdigest())
+    return found
+
+
+def _parts(plan: SearchPlan, page_at: Callable[[str], Path], folder_of: Callable[[str], Path],
+           previous_lexicon: Path | None, stop: threading.Event | None = None, background: bool = False) -> list[Part]:
+    """The shards, then the lexicon, which reads the shards' words where `folder_of` finds them (or, for
+    the shards it already held, from the previous lexicon)."""
+    def shard_maker(pages: tuple[str, ...]) -> Callable[[Path], None]:
+        return lambda into: index_shard([(page, page_at(page)) for page in pages], into, stop, background)
+
+    def make_lexicon(into: Path) -> None:
+        known = lexicon_words(previous_lexicon) if previous_lexicon is not None else {}
+        words = [(s.name, known.get(s.name) or shard_words(folder_of(s.name))) for s in plan.shards]
+        build_lexicon(words, plan.language, into)
+
+    parts: list[Part] = [(shard.name, shard_maker(shard.pages)) for shard in plan.shards]
+    return [*parts, (plan.lexicon, make_lexicon)] if plan.lexicon else parts
+
+
+def _make_all(jobs: Sequence[tuple[str, Callable[[Path], None], Path]], lexicon: str, workers: int) -> None:
+    """Make each folder (name, maker, where): the shards `workers` at a time, then the lexicon, which reads them."""
+    with ThreadPoolExecutor(workers) as pool:
+        for made in [pool.submit(make, into) for name, make, into in jobs if name != lexicon]:
+            made.result()
+    for name, make, into in jobs:
+        if name == lexicon:
+            make(into)
+
+
+def _stats(root: Path, name: str) -> tuple[FileStat, ...]:
+    folder = root / INDEX_DIR / name
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        stat = path.stat()
+        found.append((path.relative_to(root).as_posix(), stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
+
+
+def _intact(root: Path, files: Iterable[FileStat]) -> bool:
+    """Every file is there with the size and modification time it was left with."""
+    for rel, size, mtime in files:
+        try:
+            stat = (root / rel).stat()
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+            return False
+    return True
+
+
+def _reusable(name: str, root: Path, known: Mapping[str, tuple[FileStat, ...]]) -> bool:
+    return name in known and _intact(root, known[name])
+
+
+def _previous_lexicon(root: Path, known: IndexRecord) -> Path | None:
+    """The lexicon the output holds as recorded, whose words spare reading the shards it names."""
+    name = read_manifest(root)[1]
+    return root / INDEX_DIR / name if name and _reusable(name, root, known) else None
+
+
+def stage_index(plan: SearchPlan, staged: Path, previous: Path, known: IndexRecord,
+                write: Callable[[str, bytes], None]) -> IndexRecord:
+    """Give a staging folder its index: each folder the previous output holds as recorded is hard-linked in
+    (no Pagefind run, same files and times), the others are built from the staged pages; then the list,
+    through `write` (the staging folder's writer, which keeps an unchanged file's time)."""
+    jobs = []
+    for name, make in _parts(plan, lambda page: staged / page, lambda shard: staged / INDEX_DIR / shard,
+                             _previous_lexicon(previous, known)):
+        if _reusable(name, previous, known):
+            _link_tree(previous / INDEX_DIR / name, staged / INDEX_DIR / name)
+        else:
+            jobs.append((name, make, staged / INDEX_DIR / name))
+    _make_all(jobs, plan.lexicon, SHARD_WORKERS)
+    write(MANIFEST, manifest(plan))
+    return {name: _stats(staged, name) for name in (*(shard.name for shard in plan.shards), plan.lexicon) if name}
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    for folder, _dirs, files in os.walk(source):
+        into = target / Path(folder).relative_to(source)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.link(Path(folder, name), into / name)
+
+
+def patch_index(plan: SearchPlan, output: Path, sources: Mapping[str, Path], known: IndexRecord) -> IndexPatch:
+    """For a rebuild in place: build the folders the output lacks into the patch folder, reading each page
+    from `sources` (the pages this build rewrote) or else from the output."""
+    patch = patch_folder(output)
+    record: IndexRecord = {}
+    moves: list[tuple[Path, str]] = []
+
+    def folder_of(name: str) -> Path:
+        made = patch / INDEX_DIR / name
+        return made if made.is_dir() else output / INDEX_DIR / name
+
+    jobs = []
+    for name, make in _parts(plan, lambda page: sources.get(page, output / page), folder_of,
+                             _previous_lexicon(output, known)):
+        if _reusable(name, output, known):
+            record[name] = known[name]
+        else:
+            jobs.append((name, make, patch / INDEX_DIR / name))
+    _make_all(jobs, plan.lexicon, SHARD_WORKERS)
+    for name, _make, _into in jobs:
+        record[name] = _stats(patch, name)
+        moves += [(patch / rel, rel) for rel, _size, _mtime in record[name]]
+    data = manifest(plan)
+    if not same_bytes(output / MANIFEST, data):
+        moves.append((write_temp(output, MANIFEST, data), MANIFEST))
+    kept = {rel for files in record.values() for rel, _size, _mtime in files}
+    gone = sorted({rel for files in known.values() for rel, _size, _mtime in files} - kept)
+    return IndexPatch(record, moves, gone)
+
+
+def refresh_index(plan: SearchPlan, output: Path, stop: threading.Event | None = None) -> int:
+    """Bring a live output's index up to `plan`, for `serve`: each missing folder is built beside the output
+    and renamed into place whole, then the list is replaced, then the folders it no longer names are
+    removed. Returns how many shards were built; a stopped or failed run leaves the last list as it was."""
+    shards, lexicon = read_manifest(output)
+    listed = [*shards, lexicon] if lexicon else shards
+    present = {name for name in listed if (output / INDEX_DIR / name).is_dir()}
+    previous = output / INDEX_DIR / lexicon if lexicon in present else None
+    jobs = [(name, _beside(make, output), output / INDEX_DIR / name)
+            for name, make in _parts(plan, lambda page: output / page, lambda shard: output / INDEX_DIR / shard,
+                                     previous, stop, background=True) if name not in present]
+    _make_all(jobs, plan.lexicon, 1)
+    _replace(output / MANIFEST, manifest(plan))
+    for name in set(listed) - {plan.lexicon, *(shard.name for shard in plan.shards)}:
+        shutil.rmtree(output / INDEX_DIR / name, ignore_errors=True)
+    return sum(name != plan.lexicon for name, _make, _into in jobs)
+
+
+def _beside(make: Callable[[Path], None], output: Path) -> Callable[[Path], None]:
+    """`make`, building beside the live output and then renaming the finished folder into place whole."""
+    def made(target: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix=f".{output.name}.shard-", dir=output.parent) as work:
+            make(Path(work, target.name))
+            shutil.rmtree(target, ignore_errors=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(Path(work, target.name), target)
+
+    return made
+
+
+def _replace(path: Path, data: bytes) -> None:
+    if same_bytes(path, data):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
 
 
 def has_index(root: Path) -> bool:
-    return (root / INDEX_DIR / "pagefind-entry.json").is_file()
-
-
-def html_pages(root: Path) -> set[Path]:
-    if not root.is_dir():
-        return set()
-    return {path.relative_to(root) for path in root.rglob("*.html") if path.relative_to(root).parts[0] != INDEX_DIR}
-
-
-def html_unchanged(staged: Path, previous: Path) -> bool:
-    """True when the previous output has an index and every staged page is its previous file, untouched."""
-    if not has_index(previous):
-        return False
-    pages = html_pages(staged)
-    if pages != html_pages(previous):
-        return False
-    return all(os.path.samefile(staged / page, previous / page) for page in pages)
-
-
-def reuse_index(staged: Path, previous: Path) -> None:
-    """Hard-link the previous index into the staged output (no bytes copied)."""
-    source = previous / INDEX_DIR
-    for folder, _dirs, files in os.walk(source):
-        target = staged / Path(folder).relative_to(previous)
-        target.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            os.link(Path(folder, name), target / name)
-
-
-def pagefind_executable() -> str:
-    import pagefind_bin
-
-    try:
-        return str(pagefind_bin.get_executable())
-    except FileNotFoundError as exc:
-        raise SearchIndexError("the Pagefind binary is missing: reinstall beatgen (pip install beatgen) "
-                               "so that its pagefind[bin] dependency is installed") from exc
-
-
-def story_glob(pattern: str) -> str:
-    """The pages a story permalink pattern makes, as a Pagefind glob (`/stories/{year}/{month}/{slug}/` gives
-    `stories/*/*/*/index.html`); every page when the pattern holds characters a glob would read as syntax."""
-    literals = _PLACEHOLDERS.split(pattern.strip("/"))
-    if not all(_GLOB_SAFE.fullmatch(text) for text in literals):
-        return ALL_PAGES
-    return _PLACEHOLDERS.sub("*", pattern.strip("/")) + "/index.html"
-
-
-def run_pagefind(site: Path, glob: str = ALL_PAGES, stop: threading.Event | None = None,
-                 background: bool = False) -> None:
-    """Index the pages of `site` that `glob` matches into a fresh folder, then swap it in for `site/pagefind`.
-
-    Pagefind never deletes files of an earlier index, so indexing in place would leave stale pages behind.
-    Setting `stop` kills Pagefind and raises `SearchIndexCancelled`, so no indexer outlives its caller.
-    `background` runs it at a low CPU priority (`nice`), so that it does not slow the rebuilds beside it.
-    """
-    fresh = Path(tempfile.mkdtemp(prefix=".pagefind-new-", dir=site))
-    retired = site / f".{INDEX_DIR}-old"
-    try:
-        command = [pagefind_executable(), "--site", str(site), "--output-path", str(fresh), "--glob", glob,
-                   "--silent"]
-        if background and shutil.which("nice"):
-            command = ["nice", "-n", str(BACKGROUND_NICENESS), *command]
-        returncode, output = _run(command, stop)
-        if returncode != 0:
-            detail = output.strip().splitlines()
-            raise SearchIndexError(f"Pagefind could not index the site: {detail[-1] if detail else returncode}")
-        normalize_index(fresh)
-        os.chmod(fresh, 0o755)
-        index = site / INDEX_DIR
-        if index.exists():
-            os.rename(index, retired)
-        os.rename(fresh, index)
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-        shutil.rmtree(retired, ignore_errors=True)
-
-
-def _run(command: list[str], stop: threading.Event | None) -> tuple[int, str]:
-    """Run Pagefind to its end, or until `stop` is set; its exit code and what it printed (errors first).
-    Pagefind never outlives its caller: an interrupted build (Ctrl-C, a stopped `serve`) kills it."""
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
-        try:
-            while True:
-                try:
-                    out, err = process.communicate(timeout=None if stop is None else _POLL_SECONDS)
-                    return process.returncode, err or out
-                except subprocess.TimeoutExpired:
-                    if stop is not None and stop.is_set():
-                        raise SearchIndexCancelled("the search index was not refreshed: stopped") from None
-        except BaseException:
-            process.kill()
-            process.communicate()
-            raise
-
-
-def index_search(staged: Path, previous: Path, glob: str = ALL_PAGES) -> SearchIndex:
-    """Give the staged output a search index: the previous one if no page changed, else a fresh one."""
-    started = time.perf_counter()
-    reused = html_unchanged(staged, previous)
-    if reused and not (staged / INDEX_DIR).exists():
-        reuse_index(staged, previous)
-    elif not reused:
-        run_pagefind(staged, glob)
-    return SearchIndex(reused, time.perf_counter() - started)
+    """The folder holds a search index: the list of its shards (the search page reads nothing else first)."""
+    return (root / MANIFEST).is_file()

@@ -11,12 +11,15 @@ import gzip
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import cbor2
 
 SIGNATURE = b"pagefind_dcd"
+META_FILTERS = 3
+"""The position of the filter list in a Pagefind 1.5 metadata file (version, pages, chunks, filters, ...)."""
 
 
 def read_pf(path: Path) -> Any:
@@ -34,30 +37,42 @@ def content_name(language: str, data: bytes, length: int) -> str:
     return f"{language}_{hashlib.blake2b(data, digest_size=8).hexdigest()[:length]}"
 
 
+def write_pf(folder: Path, language: str, value: Any, pattern: str, length: int) -> str:
+    """Write one index file named after its content (`pattern` places the name in the file name); return
+    the name the metadata refers to it by."""
+    data = pf_bytes(value)
+    name = content_name(language, data, length)
+    (folder / pattern.format(name)).write_bytes(data)
+    return name
+
+
 def sort_filter(index: Path, language: str, old: str) -> str:
     """Rewrite one filter file with its values sorted; return its new name."""
     path = index / "filter" / f"{old}.pf_filter"
     name, values = read_pf(path)
-    data = pf_bytes([name, sorted(values, key=lambda item: item[0])])
-    new = content_name(language, data, 7)
     path.unlink()
-    (index / "filter" / f"{new}.pf_filter").write_bytes(data)
-    return new
+    return write_pf(index / "filter", language, [name, sorted(values, key=lambda item: item[0])], "{}.pf_filter", 7)
 
 
-def normalize_index(index: Path) -> None:
-    """Make a Pagefind bundle's filter and metadata files independent of hash-map order."""
+def rewrite_meta(index: Path, change: Callable[[str, list[Any]], None]) -> None:
+    """Let `change(language, meta)` edit each language's metadata, then store it under its new name."""
     entry_path = index / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     for language, info in entry["languages"].items():
         meta_path = index / f"pagefind.{info['hash']}.pf_meta"
         meta = read_pf(meta_path)
-        filters = meta[3]
-        meta[3] = sorted(([name, sort_filter(index, language, old)] for name, old in filters), key=lambda f: f[0])
-        data = pf_bytes(meta)
-        info["hash"] = content_name(language, data, 10)
+        change(language, meta)
         meta_path.unlink()
-        (index / f"pagefind.{info['hash']}.pf_meta").write_bytes(data)
+        info["hash"] = write_pf(index, language, meta, "pagefind.{}.pf_meta", 10)
     temporary = entry_path.with_suffix(".tmp")
     temporary.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     os.replace(temporary, entry_path)
+
+
+def normalize_index(index: Path) -> None:
+    """Make a Pagefind bundle's filter and metadata files independent of hash-map order."""
+    def sort_filters(language: str, meta: list[Any]) -> None:
+        meta[META_FILTERS] = sorted(([name, sort_filter(index, language, old)] for name, old in meta[META_FILTERS]),
+                                    key=lambda f: f[0])
+
+    rewrite_meta(index, sort_filters)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from beatgen.build.search_plan import SearchPlan
 from beatgen.build.shortcut import Summary
 from beatgen.diagnostics import Diagnostic
 from beatgen.fragments import DocumentHtml, StoryHtml
@@ -82,6 +83,12 @@ class BuildState:
     """The Jinja environment and template digests of the last build, under their key (in memory only)."""
     summary: Summary | None = None
     """The last successful build's report and input stamp (`build/shortcut.py`)."""
+    search_plan: SearchPlan | None = None
+    """The search shards of the last build's pages, indexed or not (`serve` indexes them in the background)."""
+    search: dict[str, tuple[tuple[str, int, int], ...]] = field(default_factory=dict)
+    """The files (name, size, time) of each search shard in the output, as the last build left them."""
+    search_pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Each story page's key and the digest of its bytes (what a shard's name is made of)."""
 
     def keep_only(self, parsed: set[str], fragments: set[str]) -> None:
         """Forget entries this build did not use, so the state tracks the site and does not grow forever."""

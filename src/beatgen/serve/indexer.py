@@ -1,22 +1,23 @@
 """The preview's search index, refreshed in the background so a save reloads the tabs without waiting for it.
 
-Pagefind re-reads every story on each run (tens of seconds at 10,000 stories), while a rebuild after
-one save re-renders only the pages it touched. So `serve` rebuilds without the index, reloads the
-tabs, and asks this indexer for a refresh: one thread, one Pagefind at a time, and saves that arrive while it
-runs fold into a single run after it. It takes no build lock: a rebuild never waits for it.
+A rebuild after one save re-renders only the pages it touched, and the shards those pages belong to
+take Pagefind a second or two each. So `serve` rebuilds without the index, reloads the tabs, and hands
+this indexer the build's shard plan: one thread re-indexes the shards the preview's index lacks, one
+at a time, and plans that arrive while it runs fold into a single run after it (the latest plan wins).
+It takes no build lock: a rebuild never waits for it.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from beatgen.build.search import ALL_PAGES, SearchIndexCancelled, SearchIndexError, run_pagefind, story_glob
-from beatgen.build.state import PageRecord
-from beatgen.config import ConfigError, load_config
+from beatgen.build.search import refresh_index
+from beatgen.build.search_bundle import SearchIndexCancelled, SearchIndexError
+from beatgen.build.search_plan import SearchPlan
 
 
 @dataclass(frozen=True)
@@ -25,41 +26,28 @@ class Indexed:
 
     seconds: float
     problem: str | None = None
-
-
-def html_changed(before: Mapping[str, PageRecord], after: Mapping[str, PageRecord]) -> bool:
-    """True when a build wrote, added or removed an HTML page (its page records differ)."""
-    def pages(records: Mapping[str, PageRecord]) -> dict[str, PageRecord]:
-        return {rel: record for rel, record in records.items() if rel.endswith(".html")}
-
-    return pages(before) != pages(after)
-
-
-def pages_glob(site_dir: Path) -> str:
-    """The story pages of the site as it is configured now; every page while site.yaml is broken."""
-    try:
-        return story_glob(load_config(site_dir).permalink("story"))
-    except ConfigError:
-        return ALL_PAGES
+    built: int = 0
+    shards: int = 0
 
 
 class SearchIndexer:
-    """A daemon thread that re-indexes `output` after `refresh()`; `stop()` kills a run in progress."""
+    """A daemon thread that brings `output`'s index up to the plan given to `refresh()`; `stop()` kills a run
+    in progress."""
 
-    def __init__(self, site_dir: Path, output: Path, report: Callable[[Indexed], None]) -> None:
-        self.site_dir, self.output, self.report = site_dir, output, report
+    def __init__(self, output: Path, report: Callable[[Indexed], None]) -> None:
+        self.output, self.report = output, report
         self._wake = threading.Condition()
-        self._dirty = False
+        self._plan: SearchPlan | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="beatgen-search-index", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
-    def refresh(self) -> None:
-        """Ask for a run: at once when idle, else once more after the current one."""
+    def refresh(self, plan: SearchPlan) -> None:
+        """Ask for a run over `plan`: at once when idle, else once more after the current one."""
         with self._wake:
-            self._dirty = True
+            self._plan = plan
             self._wake.notify()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -69,18 +57,18 @@ class SearchIndexer:
         if self._thread.is_alive():
             self._thread.join(timeout)
 
-    def _next(self) -> bool:
-        """Wait for a refresh; False once stopped."""
+    def _next(self) -> SearchPlan | None:
+        """Wait for a plan; None once stopped."""
         with self._wake:
-            self._wake.wait_for(lambda: self._dirty or self._stop.is_set())
-            self._dirty = False
-            return not self._stop.is_set()
+            self._wake.wait_for(lambda: self._plan is not None or self._stop.is_set())
+            plan, self._plan = self._plan, None
+            return None if self._stop.is_set() else plan
 
     def _loop(self) -> None:
-        while self._next():
+        while (plan := self._next()) is not None:
             started = time.perf_counter()
             try:
-                run_pagefind(self.output, pages_glob(self.site_dir), self._stop, background=True)
+                built = refresh_index(plan, self.output, self._stop)
             except SearchIndexCancelled:
                 return
             except SearchIndexError as exc:
@@ -88,4 +76,4 @@ class SearchIndexer:
             except Exception as exc:  # noqa: BLE001 - a failed index leaves the last one; serving goes on
                 self.report(Indexed(time.perf_counter() - started, f"{type(exc).__name__}: {exc}"))
             else:
-                self.report(Indexed(time.perf_counter() - started))
+                self.report(Indexed(time.perf_counter() - started, built=built, shards=len(plan.shards)))

@@ -2,9 +2,9 @@
 
 The server never stops on a content or template error: the tabs show it over the last good
 build until a save fixes it. Only the first build makes the search index in line; later ones reload
-the tabs as soon as their pages are written and leave the index to a background `SearchIndexer`, so
-search lags a save by one Pagefind run while pages never wait for it. The library reports what
-happens through events; the CLI prints them.
+the tabs as soon as their pages are written and leave the search shards they changed to a background
+`SearchIndexer`, so search lags a save by a shard's Pagefind run while pages never wait for it. The
+library reports what happens through events; the CLI prints them.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from beatgen.desk.live import LiveBoard
 from beatgen.diagnostics import BuildError, Diagnostic, error
 from beatgen.serve.handler import bind
 from beatgen.serve.hosts import AllowedHosts, is_loopback
-from beatgen.serve.indexer import Indexed, SearchIndexer, html_changed
+from beatgen.serve.indexer import Indexed, SearchIndexer
 from beatgen.serve.live import LiveState
 from beatgen.serve.watch import Changes, watch
 
@@ -113,13 +113,15 @@ class Session:
 
 
 def rebuild_then_index(session: Session, changed: tuple[str, ...]) -> None:
-    """Build with the search index until a build succeeds; after that without, then wake the indexer."""
-    first = not session.warm.pages
-    before = dict(session.warm.pages)
-    result = rebuild(replace(session.options, search=first), session.live, changed, session.report, session.warm,
+    """Build with the search index until a build succeeds; after that without, then hand the indexer the
+    build's search shards when they changed."""
+    warm = session.warm
+    first = not warm.pages
+    before = warm.search_plan
+    result = rebuild(replace(session.options, search=first), session.live, changed, session.report, warm,
                      session.publishing)
-    if result is not None and not first and html_changed(before, session.warm.pages):
-        session.indexer.refresh()
+    if result is not None and not first and warm.search_plan is not None and warm.search_plan != before:
+        session.indexer.refresh(warm.search_plan)
 
 
 def _rebuild_on_change(changes: Changes, stop: threading.Event, session: Session) -> None:
@@ -154,7 +156,7 @@ def serve(options: ServeOptions, report: Report) -> None:
                                      base_url=f"http://{url_host(options.host)}:{port}/", now=options.now,
                                      preview=True, embargoed=True)
         observer = watch(options.site_dir, changes)
-        session = Session(build_options, live, report, WarmBuild(), SearchIndexer(options.site_dir, output, report),
+        session = Session(build_options, live, report, WarmBuild(), SearchIndexer(output, report),
                           server.publishing)
         indexer = session.indexer
         builder = threading.Thread(target=_rebuild_on_change, args=(changes, stop, session), name="beatgen-rebuild",

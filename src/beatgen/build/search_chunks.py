@@ -1,0 +1,110 @@
+"""Smaller word chunks in a Pagefind bundle, so that searching many shards costs about what one index does.
+
+A reader's browser fetches, for each word typed, the one chunk of each shard whose word range holds it.
+Pagefind closes a chunk only once it holds 20,000 word positions, so a rare word costs a ~30 KB chunk
+in every shard, and a word beside a very common one (every story says "said") over 100 KB. Regrouping
+the same words into chunks of about `CHUNK_SIZE` positions (a word that is larger on its own gets a
+chunk of its own) makes a search over ten shards fetch about what it fetches from a single index; the
+metadata grows by one short range per chunk. Words are only regrouped, never changed: each keeps its own
+page numbers, so the chunks decode as Pagefind wrote them, and the ranges are drawn exactly as Pagefind
+draws them (the shortest prefixes that tell neighbouring chunks apart).
+
+Pagefind finds a term's longer forms ("sea" finds "sead") only in the one chunk it loads for the term, so
+a chunk does not end between a word and the words that begin with it: searching a word finds its longer
+forms in every shard, wherever the shard's chunks end, as it does in one index over every story. Words
+on a quarter of the pages or more ("and", whose longer forms include "anduril") are let alone, or every
+search for one of their longer forms would fetch the common word's chunk; and a group stops at
+`GROUP_LIMIT` chunks or a `GROUP_SHARE` of the index, whichever is larger (a share, so that a shard and
+one index over every story keep the same words together).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from beatgen.build.search_order import read_pf, rewrite_meta, write_pf
+
+CHUNK_SIZE = 2000
+"""Word positions per chunk, counted as Pagefind counts them (one per position, and one per page). Measured
+on the 10,000-story bench corpus over ten shards: the first search fetches 1.1-1.2x what one Pagefind
+index does at about 4 KB a chunk, 1.2-1.3x at 16 KB (larger chunks), 1.15-1.25x at 2 KB (more ranges)."""
+GROUP_LIMIT = 8
+"""How many chunks' worth of words may stay together because they begin with one word (of three letters
+or more: "a" begins a quarter of the vocabulary)..."""
+GROUP_SHARE = 64
+"""...or, in a large index, what share of its positions (1/64)."""
+SHORTEST_STEM = 3
+COMMON = 4
+"""A word on one page in `COMMON` or more keeps no longer forms with it."""
+META_PAGES, META_CHUNKS = 1, 2
+"""The positions of the page list and the chunk list (`[from, to, file]` each) in a Pagefind 1.5 metadata file."""
+
+Word = list[Any]
+"""One word of a chunk as Pagefind encodes it: `[word, pages, variants]`."""
+
+
+def positions(word: Word) -> int:
+    """A word's size as Pagefind measures chunks: its positions in text and metadata, and one per page."""
+    return sum(len(page[1]) + len(page[2]) + 1 for page in word[1])
+
+
+def regroup(words: Sequence[Word], target: int, pages: int) -> Iterator[list[Word]]:
+    """Consecutive runs of words (in Pagefind's order) of about `target` positions, each word whole, and
+    each word of the run (but the common ones, of `pages`) with the words that begin with it."""
+    group = max(target * GROUP_LIMIT, sum(map(positions, words)) // GROUP_SHARE)
+    run: list[Word] = []
+    size = 0
+    stems: list[str] = []
+    """The words of the run that the current word begins with, shortest first."""
+    for word in words:
+        while stems and not word[0].startswith(stems[-1]):
+            stems.pop()
+        length = positions(word)
+        if run and size + length > (group if stems else target):
+            yield run
+            run, size, stems = [], 0, []
+        run.append(word)
+        size += length
+        if len(word[0]) >= SHORTEST_STEM and len(word[1]) * COMMON < pages:
+            stems.append(word[0])
+    if run:
+        yield run
+
+
+def prefixes(last: str, first: str) -> tuple[str, str]:
+    """The shortest prefixes of two neighbouring words that still tell them apart (Pagefind's own rule)."""
+    common = 0
+    for a, b in zip(last, first, strict=False):
+        if a != b:
+            break
+        common += 1
+    return last[:common + 1], first[:common + 1]
+
+
+def ranges(runs: Sequence[list[Word]]) -> list[list[str]]:
+    """Each run's `[from, to]` word range as Pagefind's metadata gives it; a chunk's end is trimmed only
+    where the trimmed end does not fall before its start."""
+    bounds = [[run[0][0], run[-1][0]] for run in runs]
+    for current, following in zip(bounds, bounds[1:], strict=False):
+        end, start = prefixes(current[1], following[0])
+        if end >= current[0]:
+            current[1] = end
+        following[0] = start
+    return bounds
+
+
+def rechunk(index: Path, target: int = CHUNK_SIZE) -> None:
+    """Regroup every language's word chunks of a bundle into chunks of about `target` bytes."""
+    def regrouped(language: str, meta: list[Any]) -> None:
+        words: list[Word] = []
+        for _start, _end, name in meta[META_CHUNKS]:
+            path = index / "index" / f"{name}.pf_index"
+            words += read_pf(path)[0]
+            path.unlink()
+        runs = list(regroup(words, target, len(meta[META_PAGES])))
+        names = [write_pf(index / "index", language, [run], "{}.pf_index", 10) for run in runs]
+        meta[META_CHUNKS] = [[*bounds, name] for bounds, name in zip(ranges(runs), names, strict=True)]
+
+    rewrite_meta(index, regrouped)
