@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from servekit import serving
-from sitekit import REPO, copy_site
+from sitekit import copy_site
 from test_faults import RENAMES, big_site, stalled, steady
 from test_search_index import fragments
 from watchdog.events import DirModifiedEvent, DirMovedEvent, FileClosedNoWriteEvent, FileModifiedEvent, FileMovedEvent
