@@ -30,6 +30,8 @@ class StoryHtml:
     corrections: tuple[str, ...]
     glossary: tuple[str, ...] = ()
     embeds: bool = False  # the page loads static/js/embed.js
+    impact_reason: str = ""
+    sentiment_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,15 +68,26 @@ def story_html(md: MarkdownIt, story: Story, targets: LinkTargets) -> Rendered:
     html = StoryHtml(
         body=body.html,
         body_after=body.after,
-        reading_minutes=max(1, round(body.words / WORDS_PER_MINUTE)),
+        reading_minutes=max(1, round(reading_words(story) / WORDS_PER_MINUTE)),
         takeaways=takeaways,
         key_facts=key_facts,
         watch=watch.html if watch else "",
         corrections=tuple(inline(c.text, c.line) for c in story.corrections),
         glossary=tuple(linking.linked) if linking else (),
         embeds=bool(body.embeds or (watch and watch.embeds)),
+        impact_reason=inline(story.impact_reason) if story.impact_reason else "",
+        sentiment_reason=inline(story.sentiment_reason) if story.sentiment_reason else "",
     )
     return Rendered(html, problems)
+
+
+def reading_words(story: Story) -> int:
+    """Every word a reader reads on the story page: the dek, takeaways, key facts, the analysis and its pull
+    quote, what to watch, corrections, the reasons for the scores and the picture's caption."""
+    texts = (story.summary, *story.takeaways, *story.key_facts, story.body, story.pullquote, story.watch,
+             *(correction.text for correction in story.corrections), story.impact_reason, story.sentiment_reason,
+             story.image.caption if story.image else "")
+    return sum(len(text.split()) for text in texts)
 
 
 def document_html(md: MarkdownIt, document: Term | Page | Unread, targets: LinkTargets) -> Rendered:

@@ -54,7 +54,6 @@ class LinkTargets:
 class Fragment:
     html: str
     after: str = ""
-    words: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
     embeds: int = 0
 
@@ -177,7 +176,7 @@ def render_body(md: MarkdownIt, text: str, file: str, first_line: int, targets: 
     cut = _cut_index(tokens, split_after) if split_after else len(tokens)
     html = md.renderer.render(tokens[:cut], md.options, env)
     after = md.renderer.render(tokens[cut:], md.options, env) if cut < len(tokens) else ""
-    return Fragment(html, after, len(text.split()), env["diagnostics"], env.get("embeds", 0))
+    return Fragment(html, after, env["diagnostics"], env.get("embeds", 0))
 
 
 def render_inline(md: MarkdownIt, text: str, file: str, line: int, targets: LinkTargets | None,

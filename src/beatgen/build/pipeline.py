@@ -35,10 +35,11 @@ from beatgen.build.shortcut import Summary, input_stamp, valid_until
 from beatgen.build.state import BuildState, PageRecord
 from beatgen.build.structure import structure_token
 from beatgen.config import SiteConfig
+from beatgen.content import sitedata
 from beatgen.content.checks import duplicate_terms, duplicate_urls, embargo_notes, timeline_references, unread_names
+from beatgen.content.entities import unknown_entities
 from beatgen.content.model import Page, Story, Term
 from beatgen.content.publication import Held, Visibility, next_lift, select
-from beatgen.content.topics import load_config_with_topics
 from beatgen.diagnostics import BuildError, Diagnostic, has_errors
 from beatgen.fragments import DocumentHtml, StoryHtml
 from beatgen.glossary_links import build_glossary
@@ -114,7 +115,7 @@ class BuildResult:
 
 
 def load_site_config(options: BuildOptions) -> SiteConfig:
-    return load_config_with_topics(options.site_dir, base_url=options.base_url)
+    return sitedata.load_site_config(options.site_dir, base_url=options.base_url)
 
 
 def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
@@ -130,6 +131,7 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     problems += timeline_references(stories, content.stories, held, unread_names(content.unread))
     problems += embargo_notes(content.stories, now)
     problems += duplicate_terms(content.terms)
+    problems += unknown_entities(config.entity_notes, content.stories)
     site = _indexed_site(config, stories, content.terms, content.pages, state)
     routes = plan_routes(site)
     assets = collect_assets(options.site_dir / "static")

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from beatgen.render.context import Context
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+GROUPS = {"feed": ("topics", "on"), "entity-feed": ("entities", "affecting"), "author-feed": ("authors", "by")}
+"""Route kinds of feeds (less `-atom`/`-json`) → the site's listing they follow and how a subtitle says so."""
 _RELATIVE_URL = re.compile(r'\b(href|src)="(/(?!/)[^"]*|#[^"]*)"')
 
 
@@ -38,6 +40,8 @@ class FeedEntry:
     tags: tuple[str, ...]
     story: Story | None = None
     """The story an entry shows, so a page's fingerprint names every story whose text it carries."""
+    authors: tuple[tuple[str, str], ...] = ()
+    """(name, absolute page URL) of the story's authors; none: the feed's author, the desk."""
 
 
 @dataclass(frozen=True)
@@ -104,15 +108,16 @@ def make_entry(c: Context, story: Story, topic_names: tuple[str, ...]) -> FeedEn
         updated=story.modified,
         tags=topic_names,
         story=story,
+        authors=tuple((c.site.authors[author].name, config.base_url + c.site.authors[author].path.lstrip("/"))
+                      for author in story.authors),
     )
 
 
 def build_feed(c: Context) -> Feed:
-    """The feed a route names: the site's (key "") or one topic's or affected party's (key = its slug)."""
+    """The feed a route names: the site's (key "") or one topic's, affected party's or author's (key: its slug)."""
     site, config = c.site, c.site.config
-    entity = c.route.kind.startswith("entity-")
-    taxon = (site.entities if entity else site.topics)[c.route.key] if c.route.key else None
-    about = "affecting" if entity else "on"
+    listing, about = GROUPS[c.route.kind.rsplit("-", 1)[0]]
+    taxon = getattr(site, listing)[c.route.key] if c.route.key else None
     stories = (taxon.stories if taxon else site.stories)[:config.feed_entries]
     base = taxon.path if taxon else "/"
     atom, json_path = feed_paths(base)
@@ -122,7 +127,7 @@ def build_feed(c: Context) -> Feed:
         title=f"{config.title}: {taxon.name}" if taxon else config.title,
         subtitle=f"Stories {about} {taxon.name}. {config.tagline}" if taxon else config.description,
         language=config.language,
-        author=config.author,
+        author=taxon.name if listing == "authors" and taxon else config.author,
         home_url=config.base_url + base.lstrip("/"),
         atom_url=config.base_url + atom.lstrip("/"),
         json_url=config.base_url + json_path.lstrip("/"),
@@ -150,6 +155,7 @@ def json_feed(feed: Feed) -> dict[str, Any]:
             "date_published": entry.published.isoformat(),
             "date_modified": entry.updated.isoformat(),
             "tags": list(entry.tags),
+            **({"authors": [{"name": name, "url": url} for name, url in entry.authors]} if entry.authors else {}),
         } for entry in feed.entries],
     }
 

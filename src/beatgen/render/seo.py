@@ -7,12 +7,15 @@ written as JSON `\\u` escapes so no content can close the script or open a comme
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from html import unescape
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from beatgen.content.model import Story
+from beatgen.fragments import StoryHtml
 from beatgen.render.feeds import feed_paths
 from beatgen.site.index import Site
 
@@ -21,6 +24,9 @@ if TYPE_CHECKING:
 
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                               "\u2029": "\\u2029"})
+
+
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,7 @@ def head_for(c: Context, page: PageInfo, data: dict[str, Any]) -> Head:
     site, url = c.site, c.site.config.base_url + page.path.lstrip("/")
     story: Story | None = data.get("story")
     meta = _opengraph(site, page, url, story)
-    graph = [news_article(site, story, url)] if story else [_collection(site, page, url)]
+    graph = [news_article(site, story, url, data.get("html"))] if story else [_collection(site, page, url, c.route.key)]
     trail = breadcrumbs(c, page, story)
     if len(trail) > 1:
         graph.append(_breadcrumb_list(site, trail))
@@ -75,8 +81,9 @@ def _feed_links(c: Context) -> tuple[FeedLink, ...]:
     atom, json_path = feed_paths("/")
     links = [FeedLink(config.title, "application/atom+xml", atom),
              FeedLink(config.title, "application/feed+json", json_path)]
-    if c.route.kind in ("topic", "entity"):
-        taxon = (c.site.topics if c.route.kind == "topic" else c.site.entities)[c.route.key]
+    if c.route.kind in ("topic", "entity", "author"):
+        listing = {"topic": c.site.topics, "entity": c.site.entities, "author": c.site.authors}[c.route.kind]
+        taxon = listing[c.route.key]
         atom, json_path = feed_paths(taxon.path)
         links += [FeedLink(f"{config.title}: {taxon.name}", "application/atom+xml", atom),
                   FeedLink(f"{config.title}: {taxon.name}", "application/feed+json", json_path)]
@@ -100,8 +107,8 @@ def _organization(site: Site) -> dict[str, Any]:
     return org
 
 
-def news_article(site: Site, story: Story, url: str) -> dict[str, Any]:
-    """schema.org NewsArticle with what Google News and aggregators read, corrections included."""
+def news_article(site: Site, story: Story, url: str, html: StoryHtml | None = None) -> dict[str, Any]:
+    """schema.org NewsArticle with what Google News and aggregators read, corrections and scores included."""
     config = site.config
     topics = _topic_names(site, story)
     article: dict[str, Any] = {
@@ -111,7 +118,7 @@ def news_article(site: Site, story: Story, url: str) -> dict[str, Any]:
         "description": story.summary or story.takeaways[0],
         "datePublished": story.date.isoformat(),
         "dateModified": story.modified.isoformat(),
-        "author": {"@type": "Organization", "name": config.author},
+        "author": _authors(site, story),
         "publisher": _organization(site),
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
@@ -122,18 +129,59 @@ def news_article(site: Site, story: Story, url: str) -> dict[str, Any]:
     }
     if topics:
         article["articleSection"] = topics[0]
+    article["contentRating"] = ratings(site, story, html)
     if story.corrections:
         article["correction"] = [{"@type": "CorrectionComment", "text": correction.text,
                                   "datePublished": correction.date.isoformat()} for correction in story.corrections]
     return article
 
 
-def _collection(site: Site, page: PageInfo, url: str) -> dict[str, Any]:
+def _authors(site: Site, story: Story) -> list[dict[str, Any]] | dict[str, Any]:
+    """Each author a `Person` with the URL of their page; a story they did not sign is the desk's."""
+    if not story.authors:
+        return {"@type": "Organization", "name": site.config.author, "url": site.config.publisher.url}
+    return [person(site, author) for author in story.authors]
+
+
+def person(site: Site, author_id: str) -> dict[str, Any]:
+    author = site.config.author_index()[author_id]
+    found: dict[str, Any] = {"@type": "Person", "name": author.name, "jobTitle": author.role,
+                             "url": site.config.base_url + site.authors[author_id].path.lstrip("/")}
+    if author.links:
+        found["sameAs"] = list(author.links)
+    return found
+
+
+def ratings(site: Site, story: Story, html: StoryHtml | None) -> list[dict[str, Any]]:
+    """The impact score and the sentiment tier as schema.org `Rating`s of the article, each with the writer's
+    reason as its `ratingExplanation`: the one property schema.org has for why a rating is what it is."""
+    rubric = site.config.rubric
+    tier = [sentiment.key for sentiment in rubric.sentiments].index(story.sentiment) + 1
+    found = [{"@type": "Rating", "name": "Impact", "reviewAspect": "Operational impact", "ratingValue": story.impact,
+              "worstRating": 1, "bestRating": 10, "description": rubric.impact_band(story.impact).label},
+             {"@type": "Rating", "name": "Sentiment", "reviewAspect": "Sentiment", "ratingValue": tier,
+              "worstRating": 1, "bestRating": len(rubric.sentiments),
+              "description": rubric.sentiment(story.sentiment).label}]
+    for rating, reason in zip(found, (html.impact_reason, html.sentiment_reason) if html else ("", ""), strict=True):
+        if reason:
+            rating["ratingExplanation"] = plain_text(reason)
+    return found
+
+
+def plain_text(html: str) -> str:
+    """An inline HTML fragment as the words it shows (for JSON-LD, which carries text, not markup)."""
+    return unescape(_TAG.sub("", html))
+
+
+def _collection(site: Site, page: PageInfo, url: str, key: str) -> dict[str, Any]:
     kind = "WebSite" if page.kind == "home" and page.path == "/" else "CollectionPage"
     if page.kind in ("page", "glossary", "not-found", "search"):
         kind = "WebPage"
-    return {"@type": kind, "@id": url, "url": url, "name": page.title, "description": page.description,
-            "inLanguage": site.config.language, "publisher": _organization(site)}
+    found = {"@type": "ProfilePage" if page.kind == "author" else kind, "@id": url, "url": url, "name": page.title,
+             "description": page.description, "inLanguage": site.config.language, "publisher": _organization(site)}
+    if page.kind == "author":
+        found["mainEntity"] = person(site, key)
+    return found
 
 
 def breadcrumbs(c: Context, page: PageInfo, story: Story | None) -> list[tuple[str, str]]:
@@ -147,6 +195,8 @@ def breadcrumbs(c: Context, page: PageInfo, story: Story | None) -> list[tuple[s
         trail.append(("Topics", "/topics/"))
     elif kind == "entity":
         trail.append(("Who's affected", "/affected/"))
+    elif kind == "author":
+        trail.append(("Authors", "/authors/"))
     elif kind in ("archive-year", "archive-month"):
         trail.append(("Archive", "/archive/"))
         if kind == "archive-month":
