@@ -32,12 +32,15 @@ class StoryHtml:
     embeds: bool = False  # the page loads static/js/embed.js
     impact_reason: str = ""
     sentiment_reason: str = ""
+    pictures: tuple[str, ...] = ()
+    """The image files the Markdown shows (their variants are encoded with the site's)."""
 
 
 @dataclass(frozen=True)
 class DocumentHtml:
     body: str
     embeds: bool = False
+    pictures: tuple[str, ...] = ()
 
 
 @dataclass
@@ -50,11 +53,13 @@ def story_html(md: MarkdownIt, story: Story, targets: LinkTargets) -> Rendered:
     """Render in reading order (takeaways, key facts, analysis, what to watch), so a glossary term links
     at its first mention on the page and nowhere after."""
     problems: list[Diagnostic] = []
+    pictures: list[str] = []
     linking = Linking(targets.glossary) if targets.glossary else None
 
     def inline(text: str, line: int = 1, glossary: Linking | None = None) -> str:
         fragment = render_inline(md, text, story.file, line, targets, glossary)
         problems.extend(fragment.diagnostics)
+        pictures.extend(fragment.pictures)
         return fragment.html
 
     takeaways = tuple(inline(text, glossary=linking) for text in story.takeaways)
@@ -77,6 +82,7 @@ def story_html(md: MarkdownIt, story: Story, targets: LinkTargets) -> Rendered:
         embeds=bool(body.embeds or (watch and watch.embeds)),
         impact_reason=inline(story.impact_reason) if story.impact_reason else "",
         sentiment_reason=inline(story.sentiment_reason) if story.sentiment_reason else "",
+        pictures=tuple(dict.fromkeys((*pictures, *body.pictures, *(watch.pictures if watch else ())))),
     )
     return Rendered(html, problems)
 
@@ -92,4 +98,4 @@ def reading_words(story: Story) -> int:
 
 def document_html(md: MarkdownIt, document: Term | Page | Unread, targets: LinkTargets) -> Rendered:
     fragment = render_body(md, document.body, document.file, document.body_line, targets)
-    return Rendered(DocumentHtml(fragment.html, bool(fragment.embeds)), fragment.diagnostics)
+    return Rendered(DocumentHtml(fragment.html, bool(fragment.embeds), fragment.pictures), fragment.diagnostics)

@@ -25,11 +25,11 @@ from beatgen import __version__
 from beatgen.build.shortcut import Summary
 from beatgen.build.state import BuildState, FileStamp, PageRecord
 
-FORMAT = "4"
+FORMAT = "5"
 FILE_NAME = "build.sqlite"
 SEP = "\x1f"
 ENV_VAR = "BEATGEN_CACHE_DIR"
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAML", "Pygments", "anyascii")
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAML", "Pygments", "anyascii", "pillow")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER, digest TEXT);
@@ -187,6 +187,8 @@ class Cache:
                     state.summary = value if isinstance(value, Summary) else None
                 elif kind == "related":
                     state.related = (key, value)
+                elif kind == "pictures":
+                    state.pictures = value
                 else:
                     (state.parsed if kind == "parsed" else state.fragments)[key] = value
         finally:
@@ -221,7 +223,10 @@ class Cache:
                 blob = pickle.dumps(table[key], protocol=pickle.HIGHEST_PROTOCOL)
                 rows.append((kind, key, len(blob), _checksum(blob), blob))
             db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
-        db.execute("DELETE FROM entries WHERE kind IN ('summary', 'related')")
+        db.execute("DELETE FROM entries WHERE kind IN ('summary', 'related', 'pictures')")
+        if state.pictures:
+            blob = pickle.dumps(state.pictures, protocol=pickle.HIGHEST_PROTOCOL)
+            db.execute("INSERT INTO entries VALUES ('pictures', 'last', ?, ?, ?)", (len(blob), _checksum(blob), blob))
         if state.related is not None:
             blob = pickle.dumps(state.related[1], protocol=pickle.HIGHEST_PROTOCOL)
             db.execute("INSERT INTO entries VALUES ('related', ?, ?, ?, ?)",

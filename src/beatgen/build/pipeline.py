@@ -25,6 +25,8 @@ from beatgen.build.assets import collect_assets
 from beatgen.build.cache import Cache, cache_folder
 from beatgen.build.clock import resolve_now
 from beatgen.build.fingerprint import Fingerprinter, digest, site_chrome, whole_site
+from beatgen.build.imagecache import ImageCache
+from beatgen.build.images import Needed, encode_needed, needed, scan, site_pictures
 from beatgen.build.layouts import RecordingEnvironment, TemplateTokens, layouts_token
 from beatgen.build.markup import fragment_key, render_fragments
 from beatgen.build.output import OutputError, Staging, output_lock
@@ -93,6 +95,10 @@ class Prepared:
     valid_until: datetime | None = None
     structure: str = ""
     clock_token: str = ""
+    images: Needed = field(default_factory=dict)
+    """The pictures pages use, with the variants to write."""
+    pictures_token: str = ""
+    """The pictures every page may share (site, topics, logo): part of every page's key."""
 
     @property
     def manifest(self) -> dict[str, str]:
@@ -135,12 +141,15 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     site = _indexed_site(config, stories, content.terms, content.pages, state)
     routes = plan_routes(site)
     assets = collect_assets(options.site_dir / "static")
+    manifest = {name: hashed for name, (hashed, _) in assets.items()}
+    catalogue = scan(options.site_dir, state)
+    site.pictures, found = site_pictures(content.stories, config, catalogue, manifest)
+    problems += found
     files = _file_targets(stories, content.terms, content.pages)
     paths = frozenset(route.path for route in routes)
     targets = LinkTargets(files, paths, config.base_path, _held_targets(content.stories, held),
-                          build_glossary(content.terms, config.base_path),
-                          {name: hashed for name, (hashed, _) in assets.items()}, neighbourhoods([*files, *paths]),
-                          unread_names(content.unread))
+                          build_glossary(content.terms, config.base_path), manifest, neighbourhoods([*files, *paths]),
+                          unread_names(content.unread), catalogue)
     shared = digest(config_token, *(f"{term.file}:{term.digest}" for term in content.terms))
     keys = {file: fragment_key(key, shared) for file, key in parse_keys.items()}
     documents = [*stories, *content.terms, *content.pages]
@@ -153,11 +162,14 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     state.keep_only(set(parse_keys.values()),
                     {keys[d.file] for d in [*documents, *content.unread] if d.file in keys})
     clock_token = _clock_token(content.stories, now) if options.preview else ""
+    images = needed(site.pictures, stories, html, catalogue)
     base = digest(config_token, repr(sorted((k, v[0]) for k, v in assets.items())), _options_token(options),
-                  clock_token)
+                  clock_token, *(variant.key for _, variants in images.values() for variant in variants))
     structure = structure_token(base, signatures, content.terms, content.pages, html, [r.path for r in routes])
+    shared_pictures = (*site.pictures.topics.values(), site.pictures.default, site.pictures.logo)
     return Prepared(config, site, routes, html, assets, now, clock, problems, next_lift(content.stories, now),
-                    config_token, valid_until(content.stories, now), structure, clock_token)
+                    config_token, valid_until(content.stories, now), structure, clock_token, images,
+                    Fingerprinter("").of((shared_pictures, site.pictures.logo_path)))
 
 
 def _indexed_site(config: SiteConfig, stories: list[Story], terms: list[Term], pages: list[Page],
@@ -243,7 +255,7 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None) 
     in_place = state.output == str(output) and output.is_dir() and bool(state.pages)
     layouts = layouts_token(options.site_dir / "layouts")
     inputs = _inputs_token(options, prepared, state, layouts)
-    work = plan_work(prepared.routes, prepared.assets)
+    work = plan_work(prepared.routes, prepared.assets) + _picture_work(options, prepared, progress)
     progress("pages", 0, len(work))
     if in_place and inputs == state.inputs and _intact(output, state.pages):
         outcomes = [Outcome(rel, CLEAN, record) for rel, record in state.pages.items()]
@@ -269,6 +281,18 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None) 
                        prepared.next_lift, sum(o.status != "clean" for o in outcomes))
 
 
+def _picture_work(options: BuildOptions, prepared: Prepared, progress: Progress) -> list[Work]:
+    """The variants of the pictures pages use: read from the image cache, or encoded (a picture that cannot be
+    decoded stops the build, like any content error)."""
+    progress("images", 0, 1)
+    folder = cache_folder(options.site_dir, options.cache_dir) / "images" if options.cache else None
+    files, problems = encode_needed(options.site_dir, prepared.images, ImageCache(folder), options.jobs)
+    if problems:
+        raise BuildError(problems)
+    progress("images", 1, 1)
+    return [Work(path, data=data) for path, data in sorted(files.items())]
+
+
 def _unchanged_build(options: BuildOptions, cache: Cache, stamp: str, started: float) -> BuildResult | None:
     """The last build's result when no input changed since and its output is as it left it."""
     found = cache.peek()
@@ -288,7 +312,7 @@ def _unchanged_build(options: BuildOptions, cache: Cache, stamp: str, started: f
 def _inputs_token(options: BuildOptions, prepared: Prepared, state: BuildState, layouts: str) -> str:
     """Everything the pages of this build are made from, in one digest (the clock only where pages show it)."""
     return digest(prepared.config_token, *sorted(state.parsed), *sorted(state.fragments),
-                  *(route.path for route in prepared.routes), layouts,
+                  *(route.path for route in prepared.routes), layouts, prepared.structure,
                   repr(sorted(prepared.manifest.items())), _options_token(options),
                   repr(options.search), prepared.clock_token)
 
@@ -330,7 +354,7 @@ def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildSta
 
     return PageRenderer(env, options.site_dir / "layouts", options.site_dir, context,
                         Fingerprinter(site_chrome(token, site)), tokens,
-                        digest(token, repr(sorted(manifest.items())), repr(options.preview)),
+                        digest(token, repr(sorted(manifest.items())), repr(options.preview), prepared.pictures_token),
                         whole_site(token, site), previous.pages, Writer(options.output_dir, None), changed)
 
 

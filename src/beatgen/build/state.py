@@ -76,6 +76,8 @@ class BuildState:
     """The Jinja environment and template digests of the last build, under their key (in memory only)."""
     summary: Summary | None = None
     """The last successful build's report and input stamp (`build/shortcut.py`)."""
+    pictures: dict[str, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
+    """Each image file's stat (size, mtime, inode) and what its probe found (`build/images.py`)."""
 
     def keep_only(self, parsed: set[str], fragments: set[str]) -> None:
         """Forget entries this build did not use, so the state tracks the site and does not grow forever."""

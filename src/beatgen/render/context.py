@@ -14,6 +14,7 @@ from beatgen.render.banners import story_banners
 from beatgen.render.byline import MONTHS, byline
 from beatgen.render.corrections import corrections_atom_context, corrections_json_context, corrections_of
 from beatgen.render.feeds import atom_context, json_feed_context
+from beatgen.render.pictures import story_figure
 from beatgen.render.related import related_cards
 from beatgen.render.seo import head_for
 from beatgen.render.sitemaps import (
@@ -119,6 +120,7 @@ def story_context(c: Context) -> dict[str, Any]:
         "related": related_cards(site, story),
         "banners": story_banners(story, c.now, c.preview),
         "byline": byline(site, story),
+        "figure": story_figure(site, story),
     }
 
 

@@ -26,6 +26,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 GROUPS = {"feed": ("topics", "on"), "entity-feed": ("entities", "affecting"), "author-feed": ("authors", "by")}
 """Route kinds of feeds (less `-atom`/`-json`) → the site's listing they follow and how a subtitle says so."""
 _RELATIVE_URL = re.compile(r'\b(href|src)="(/(?!/)[^"]*|#[^"]*)"')
+_SRCSET = re.compile(r'\bsrcset="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ def entry_id(config: SiteConfig, story: Story) -> str:
 
 
 def absolutize(html: str, page_url: str, base_url: str) -> str:
-    """Site-relative (`/x/`) and fragment (`#x`) links of a fragment made absolute for readers off-site."""
+    """Site-relative (`/x/`) and fragment (`#x`) links and picture sources of a fragment made absolute for
+    readers off-site."""
     parts = urlsplit(base_url)
     origin = f"{parts.scheme}://{parts.netloc}"
 
@@ -76,7 +78,11 @@ def absolutize(html: str, page_url: str, base_url: str) -> str:
         url = match.group(2)
         return f'{match.group(1)}="{page_url + url if url.startswith("#") else origin + url}"'
 
-    return _RELATIVE_URL.sub(fix, html)
+    def fix_set(match: re.Match[str]) -> str:
+        candidates = (part.strip() for part in match.group(1).split(","))
+        return 'srcset="' + ", ".join(origin + part if part.startswith("/") else part for part in candidates) + '"'
+
+    return _SRCSET.sub(fix_set, _RELATIVE_URL.sub(fix, html))
 
 
 def entry_content(story: Story, html: StoryHtml) -> str:

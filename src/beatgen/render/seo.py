@@ -17,6 +17,7 @@ from markupsafe import Markup
 from beatgen.content.model import Story
 from beatgen.fragments import StoryHtml
 from beatgen.render.feeds import feed_paths
+from beatgen.render.pictures import Shared, shared_picture
 from beatgen.site.index import Site
 
 if TYPE_CHECKING:
@@ -54,8 +55,10 @@ def script_json(data: Any) -> Markup:
 def head_for(c: Context, page: PageInfo, data: dict[str, Any]) -> Head:
     site, url = c.site, c.site.config.base_url + page.path.lstrip("/")
     story: Story | None = data.get("story")
-    meta = _opengraph(site, page, url, story)
-    graph = [news_article(site, story, url, data.get("html"))] if story else [_collection(site, page, url, c.route.key)]
+    shared = shared_picture(site, story, c.route.key if c.route.kind == "topic" else "")
+    meta = _opengraph(site, page, url, story) + _share_tags(site, shared)
+    graph = [news_article(site, story, url, data.get("html"), shared)] if story else \
+        [_collection(site, page, url, c.route.key)]
     trail = breadcrumbs(c, page, story)
     if len(trail) > 1:
         graph.append(_breadcrumb_list(site, trail))
@@ -67,13 +70,28 @@ def _opengraph(site: Site, page: PageInfo, url: str, story: Story | None) -> tup
     config = site.config
     meta = [("og:type", "article" if story else "website"), ("og:title", page.title),
             ("og:description", page.description), ("og:url", url), ("og:site_name", config.title),
-            ("twitter:card", "summary"), ("twitter:title", page.title), ("twitter:description", page.description)]
+            ("twitter:title", page.title), ("twitter:description", page.description)]
     if story:
         meta += [("article:published_time", story.date.isoformat()),
                  ("article:modified_time", story.modified.isoformat())]
         meta += [("article:section", name) for name in _topic_names(site, story)[:1]]
         meta += [("article:tag", name) for name in _topic_names(site, story)]
     return tuple(meta)
+
+
+def _share_tags(site: Site, shared: Shared | None) -> tuple[tuple[str, str], ...]:
+    """The picture a link preview shows: the 16:9 crop, with its size and alt text, as a large card."""
+    if shared is None:
+        return (("twitter:card", "summary"),)
+    wide = shared.crops[0]
+    return (("og:image", site.config.base_url + wide.path), ("og:image:width", str(wide.width)),
+            ("og:image:height", str(wide.height)), ("og:image:alt", shared.alt),
+            ("twitter:card", "summary_large_image"), ("twitter:image:alt", shared.alt))
+
+
+def _image_objects(site: Site, shared: Shared) -> list[dict[str, Any]]:
+    return [{"@type": "ImageObject", "url": site.config.base_url + crop.path, "width": crop.width,
+             "height": crop.height} for crop in shared.crops]
 
 
 def _feed_links(c: Context) -> tuple[FeedLink, ...]:
@@ -102,12 +120,15 @@ def _organization(site: Site) -> dict[str, Any]:
     publisher = site.config.publisher
     org: dict[str, Any] = {"@type": "NewsMediaOrganization", "name": publisher.name, "url": publisher.url,
                            "correctionsPolicy": _absolute(site.config.base_url, site.config.corrections_policy)}
-    if publisher.logo:
-        org["logo"] = {"@type": "ImageObject", "url": site.config.base_url + publisher.logo.lstrip("/")}
+    logo = site.pictures.logo
+    if logo is not None and site.pictures.logo_path:
+        org["logo"] = {"@type": "ImageObject", "url": site.config.base_url + site.pictures.logo_path,
+                       "width": logo.width, "height": logo.height}
     return org
 
 
-def news_article(site: Site, story: Story, url: str, html: StoryHtml | None = None) -> dict[str, Any]:
+def news_article(site: Site, story: Story, url: str, html: StoryHtml | None = None,
+                 shared: Shared | None = None) -> dict[str, Any]:
     """schema.org NewsArticle with what Google News and aggregators read, corrections and scores included."""
     config = site.config
     topics = _topic_names(site, story)
@@ -130,6 +151,8 @@ def news_article(site: Site, story: Story, url: str, html: StoryHtml | None = No
     if topics:
         article["articleSection"] = topics[0]
     article["contentRating"] = ratings(site, story, html)
+    if shared is not None:
+        article["image"] = _image_objects(site, shared)
     if story.corrections:
         article["correction"] = [{"@type": "CorrectionComment", "text": correction.text,
                                   "datePublished": correction.date.isoformat()} for correction in story.corrections]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from beatgen.config import SiteConfig
 from beatgen.content.model import Page, Story, Term
+from beatgen.content.pictures import SitePictures
 from beatgen.content.references import StoryRefs
 from beatgen.site.related import related_stories
 from beatgen.site.timeline import timeline_backlinks
@@ -53,6 +54,8 @@ class Site:
     spark_top: int = 0
     """The busiest week of any topic or entity in the sparklines' window: their common scale."""
     refs: StoryRefs = field(default_factory=lambda: StoryRefs(()))
+    pictures: SitePictures = field(default_factory=SitePictures)
+    """The pictures of stories and of the config, checked (build/images.py)."""
 
     def older(self, story: Story) -> Story | None:
         index = self.position[story.path] + 1
