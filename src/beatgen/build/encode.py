@@ -11,7 +11,7 @@ import hashlib
 import io
 
 import PIL
-from PIL import Image, ImageOps, features
+from PIL import Image, ImageOps, UnidentifiedImageError, features
 
 from beatgen.content.pictures import QUALITY, Picture, Variant
 
@@ -39,6 +39,8 @@ def probe(data: bytes, rel: str, encoder: str) -> Picture | str:
             turned = image.getexif().get(0x0112, 1) in ROTATED
             alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
             fallback = "png" if image.format in ("PNG", "GIF") or alpha else "jpeg"
+    except UnidentifiedImageError:
+        return "not an image beatgen can read (its bytes are in no picture format)"
     except READ_ERRORS as exc:
         return f"not an image beatgen can read ({exc or type(exc).__name__})"
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
