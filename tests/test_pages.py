@@ -20,7 +20,7 @@ def test_story_page_has_every_section_in_order(built_mini: Path) -> None:
     dek = "The alpha command ordered four integrated air and missile defense batteries."
     assert page.select_one(".dek").get_text() == dek
     meta = page.select_one(".story-meta").get_text(" ", strip=True)
-    assert "Mar 14, 2026" in meta and "Updated" in meta and "Mar 15, 2026" in meta and "min read" in meta
+    assert meta == "Published 14 March 2026, 09:30 UTC · Updated 15 March 2026 · 1 min read"
 
 
 def test_signals_panel(built_mini: Path) -> None:

@@ -37,8 +37,8 @@ def test_a_new_story_without_its_draft_line_is_refused_at_every_placeholder(mini
         f"{STORY}:20:13: error: 'outlet' of source 1 still holds placeholder text marked TKTK; {FIX}",
         f"{STORY}:21:13: error: 'title' of source 1 still holds placeholder text marked TKTK; {FIX}",
         f"{STORY}:22:30: error: 'url' of source 1 still holds placeholder text marked TKTK; {FIX}",
-        f"{STORY}:34:1: error: the analysis still holds placeholder text marked TKTK; {FIX}",
-        f"{STORY}:36:1: error: the analysis still holds placeholder text marked TKTK; {FIX}"]
+        f"{STORY}:42:1: error: the analysis still holds placeholder text marked TKTK; {FIX}",
+        f"{STORY}:44:1: error: the analysis still holds placeholder text marked TKTK; {FIX}"]
     edited = story.read_text().split("\n")
     reported = [int(line.split(":")[1]) for line in result.stderr.splitlines() if ": error: " in line]
     assert all("TKTK" in edited[number - 1] for number in reported)

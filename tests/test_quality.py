@@ -106,7 +106,8 @@ def test_readers_budgets(built_sample: Path) -> None:
 def test_no_third_party_or_render_blocking_requests(built_sample: Path, kind: str) -> None:
     page = soup(page_kinds(built_sample)[kind])
     for tag in page.find_all(["script", "link", "img", "iframe", "source"]):
-        url = tag.get("src") or tag.get("href") or ""
+        url = tag.get("src") or tag.get("href") or tag.get("srcset", "").split(" ")[0]
+        assert all(c.strip().startswith("/") for c in tag.get("srcset", "/").split(",")), tag.get("srcset")
         if tag.name == "link" and set(tag.get("rel", [])) & {"canonical", "alternate"}:
             continue
         if tag.name == "script" and not tag.get("src"):

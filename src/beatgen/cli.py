@@ -21,7 +21,8 @@ from beatgen.build.guard import OutputRefused
 from beatgen.build.output import OutputError
 from beatgen.build.pipeline import BuildOptions, BuildResult, build, check
 from beatgen.config import SiteConfig
-from beatgen.content.topics import TOPICS_FILE, load_config_with_topics
+from beatgen.content.sitedata import load_site_config
+from beatgen.content.topics import TOPICS_FILE
 from beatgen.diagnostics import BuildError, ConfigError, Diagnostic, error, format_all, has_errors, strict
 from beatgen.edits.commit import CommitError
 from beatgen.progress import BuildProgress, progress_mode
@@ -275,7 +276,7 @@ def _changed(paths: tuple[str, ...]) -> str:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    config = load_config_with_topics(args.source)
+    config = load_site_config(args.source)
     try:
         when = scaffold.story_date(getattr(args, "date", None), config)
     except scaffold.ScaffoldError as exc:

@@ -12,8 +12,8 @@ from pathlib import Path as FsPath
 from urllib.parse import urlsplit
 
 from beatgen.diagnostics import ConfigError, error
-from beatgen.fields import Reader, describe
-from beatgen.yamlsource import load_yaml
+from beatgen.fields import Reader, describe, name
+from beatgen.yamlsource import Path, load_yaml
 
 SENTIMENT_KEYS = ("very-negative", "negative", "neutral", "positive", "very-positive")
 DEFAULT_SENTIMENTS = {
@@ -35,12 +35,13 @@ DEFAULT_PERMALINKS = {
     "story": "/stories/{year}/{month}/{slug}/",
     "topic": "/topics/{slug}/",
     "entity": "/affected/{slug}/",
+    "author": "/authors/{slug}/",
 }
 DEFAULT_CORRECTIONS_POLICY = "/corrections/#corrections-policy"
 """The section of the corrections page that every build writes, so the default policy link always resolves."""
 TOP_KEYS = ("title", "tagline", "description", "base_url", "language", "timezone", "permalinks", "per_page",
             "feed_entries", "publisher", "author", "max_file_size", "rubric", "corrections_policy",
-            "action_window_days", "search")
+            "action_window_days", "search", "image")
 SEARCH_SHARD_SIZE = 1000
 """Stories per search shard, on average: Pagefind re-indexes 1,000 story pages in about 1.7 s on 2 cores, and
 the first search over the ten shards of 10,000 stories fetches about 1.15x the bytes of one index."""
@@ -67,6 +68,8 @@ class Rubric:
     action_threshold: int
     impact: tuple[ImpactBand, ...]
     sentiments: tuple[Sentiment, ...]
+    require_reasons: bool = False
+    """Stories at or above the action threshold should say why (`impact_reason`, `sentiment_reason`)."""
 
     def impact_band(self, score: int) -> ImpactBand:
         return next(band for band in self.impact if band.low <= score <= band.high)
@@ -76,19 +79,54 @@ class Rubric:
 
 
 @dataclass(frozen=True)
+class ImageRef:
+    """An image named by site.yaml or a data file (a file under static/), with where it is named, so that a
+    missing file is reported at that line once the site's images are known."""
+
+    file: str
+    alt: str
+    origin: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
 class Topic:
     """A declared topic (content/topics.py reads them from data/topics.yaml)."""
 
     slug: str
     name: str
     description: str = ""
+    image: ImageRef | None = None
+    """The picture shared for a story of this topic that has none of its own."""
+
+
+@dataclass(frozen=True)
+class Author:
+    """A member of the desk (content/authors.py reads them from data/authors.yaml)."""
+
+    id: str
+    name: str
+    role: str
+    bio: str = ""
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EntityNote:
+    """A description of an affected party (data/entities.yaml), with where it is written."""
+
+    name: str
+    description: str
+    line: int
+    column: int
 
 
 @dataclass(frozen=True)
 class Publisher:
     name: str
     url: str
-    logo: str
+    logo: ImageRef | None = None
 
 
 @dataclass(frozen=True)
@@ -112,10 +150,19 @@ class SiteConfig:
     topics: tuple[Topic, ...] = ()
     """The declared topic vocabulary (data/topics.yaml), in the file's order."""
     search_shard_size: int = SEARCH_SHARD_SIZE
+    image: ImageRef | None = None
+    """The picture shared for a page that has no better one."""
+    authors: tuple[Author, ...] = ()
+    """The desk (data/authors.yaml), in the file's order."""
+    entity_notes: tuple[EntityNote, ...] = ()
+    """Descriptions of affected parties (data/entities.yaml)."""
 
     def topic_index(self) -> dict[str, Topic]:
         """The declared topics by slug."""
         return {topic.slug: topic for topic in self.topics}
+
+    def author_index(self) -> dict[str, Author]:
+        return {author.id: author for author in self.authors}
 
     @property
     def base_path(self) -> str:
@@ -163,6 +210,8 @@ def _read(r: Reader, base_url_override: str | None) -> SiteConfig:
     tagline = r.text(("tagline",))
     publisher_name = r.text(("publisher", "name"), default=title)
     r.unknown_keys(("publisher",), ("name", "url", "logo"), as_error=True, what="publisher")
+    logo = r.text(("publisher", "logo"))
+    logo_ref = ImageRef(logo, publisher_name, r.file, *r.doc.where(("publisher", "logo"))) if logo else None
     return SiteConfig(
         title=title,
         tagline=tagline,
@@ -174,19 +223,34 @@ def _read(r: Reader, base_url_override: str | None) -> SiteConfig:
         per_page=r.integer(("per_page",), 1, 200, default=10) or 10,
         feed_entries=r.integer(("feed_entries",), 1, 1000, default=20) or 20,
         publisher=Publisher(publisher_name, r.text(("publisher", "url"), default=base_url),
-                            r.text(("publisher", "logo"))),
+                            logo_ref),
         author=r.text(("author",), default=publisher_name),
         max_file_size=r.integer(("max_file_size",), 1024, 1 << 30, default=4 << 20) or 4 << 20,
         rubric=_rubric(r),
         corrections_policy=r.text(("corrections_policy",), default=DEFAULT_CORRECTIONS_POLICY),
         action_window_days=r.integer(("action_window_days",), 1, 3660, default=30) or 30,
         search_shard_size=_search_shard_size(r),
+        image=image_ref(r, ("image",)),
     )
 
 
 def _search_shard_size(r: Reader) -> int:
     r.unknown_keys(("search",), ("shard_size",), as_error=True, what="search")
     return r.integer(("search", "shard_size"), 2, 1_000_000, default=SEARCH_SHARD_SIZE) or SEARCH_SHARD_SIZE
+
+
+def image_ref(r: Reader, path: Path) -> ImageRef | None:
+    """`image: {file: img/card.png, alt: "..."}`: a picture under static/ and its alt text (required)."""
+    if not r.present(path):
+        return None
+    if not isinstance(r.get(path), dict):
+        r.fail(path, "wrong-type", f"{name(path)} must be a mapping with 'file' (a file under static/) and 'alt', "
+                                   f"got {describe(r.get(path))}")
+        return None
+    r.unknown_keys(path, ("file", "alt"), as_error=True, what="image")
+    file = r.text((*path, "file"), required=True)
+    alt = r.text((*path, "alt"), required=True, max_len=300)
+    return ImageRef(file, alt, r.file, *r.doc.where((*path, "file"))) if file and alt else None
 
 
 def _base_url(r: Reader, override: str | None) -> str:
@@ -229,14 +293,23 @@ def _permalinks(r: Reader) -> tuple[tuple[str, str], ...]:
 
 
 def _rubric(r: Reader) -> Rubric:
-    r.unknown_keys(("rubric",), ("verification_floor", "action_threshold", "impact", "sentiment"),
+    r.unknown_keys(("rubric",), ("verification_floor", "action_threshold", "impact", "sentiment", "require_reasons"),
                    as_error=True, what="rubric")
     return Rubric(
         verification_floor=r.integer(("rubric", "verification_floor"), 2, 10, default=2) or 2,
         action_threshold=r.integer(("rubric", "action_threshold"), 1, 10, default=8) or 8,
         impact=_impact_bands(r),
         sentiments=_sentiments(r),
+        require_reasons=_switch(r, ("rubric", "require_reasons")),
     )
+
+
+def _switch(r: Reader, path: Path) -> bool:
+    value = r.get(path)
+    if r.present(path) and not isinstance(value, bool):
+        r.fail(path, "wrong-type", f"{path[-1]} must be true or false, got {describe(value)}")
+        return False
+    return bool(value)
 
 
 def _impact_bands(r: Reader) -> tuple[ImpactBand, ...]:

@@ -30,12 +30,17 @@ class StoryHtml:
     corrections: tuple[str, ...]
     glossary: tuple[str, ...] = ()
     embeds: bool = False  # the page loads static/js/embed.js
+    impact_reason: str = ""
+    sentiment_reason: str = ""
+    pictures: tuple[str, ...] = ()
+    """The image files the Markdown shows (their variants are encoded with the site's)."""
 
 
 @dataclass(frozen=True)
 class DocumentHtml:
     body: str
     embeds: bool = False
+    pictures: tuple[str, ...] = ()
 
 
 @dataclass
@@ -48,11 +53,13 @@ def story_html(md: MarkdownIt, story: Story, targets: LinkTargets) -> Rendered:
     """Render in reading order (takeaways, key facts, analysis, what to watch), so a glossary term links
     at its first mention on the page and nowhere after."""
     problems: list[Diagnostic] = []
+    pictures: list[str] = []
     linking = Linking(targets.glossary) if targets.glossary else None
 
     def inline(text: str, line: int = 1, glossary: Linking | None = None) -> str:
         fragment = render_inline(md, text, story.file, line, targets, glossary)
         problems.extend(fragment.diagnostics)
+        pictures.extend(fragment.pictures)
         return fragment.html
 
     takeaways = tuple(inline(text, glossary=linking) for text in story.takeaways)
@@ -66,17 +73,29 @@ def story_html(md: MarkdownIt, story: Story, targets: LinkTargets) -> Rendered:
     html = StoryHtml(
         body=body.html,
         body_after=body.after,
-        reading_minutes=max(1, round(body.words / WORDS_PER_MINUTE)),
+        reading_minutes=max(1, round(reading_words(story) / WORDS_PER_MINUTE)),
         takeaways=takeaways,
         key_facts=key_facts,
         watch=watch.html if watch else "",
         corrections=tuple(inline(c.text, c.line) for c in story.corrections),
         glossary=tuple(linking.linked) if linking else (),
         embeds=bool(body.embeds or (watch and watch.embeds)),
+        impact_reason=inline(story.impact_reason) if story.impact_reason else "",
+        sentiment_reason=inline(story.sentiment_reason) if story.sentiment_reason else "",
+        pictures=tuple(dict.fromkeys((*pictures, *body.pictures, *(watch.pictures if watch else ())))),
     )
     return Rendered(html, problems)
 
 
+def reading_words(story: Story) -> int:
+    """Every word a reader reads on the story page: the dek, takeaways, key facts, the analysis and its pull
+    quote, what to watch, corrections, the reasons for the scores and the picture's caption."""
+    texts = (story.summary, *story.takeaways, *story.key_facts, story.body, story.pullquote, story.watch,
+             *(correction.text for correction in story.corrections), story.impact_reason, story.sentiment_reason,
+             story.image.caption if story.image else "")
+    return sum(len(text.split()) for text in texts)
+
+
 def document_html(md: MarkdownIt, document: Term | Page | Unread, targets: LinkTargets) -> Rendered:
     fragment = render_body(md, document.body, document.file, document.body_line, targets)
-    return Rendered(DocumentHtml(fragment.html, bool(fragment.embeds)), fragment.diagnostics)
+    return Rendered(DocumentHtml(fragment.html, bool(fragment.embeds), fragment.pictures), fragment.diagnostics)

@@ -20,6 +20,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from beatgen.content.pictures import Picture, find, picture_html
 from beatgen.diagnostics import Diagnostic, error
 from beatgen.embed_plugin import embed_plugin
 from beatgen.glossary_links import Glossary, Linking, glossary_plugin
@@ -48,15 +49,17 @@ class LinkTargets:
     unread: frozenset[str] = frozenset()
     """Files whose front matter has errors, and their names without `.md`: a link to one is not reported as
     broken, since the file's own errors are (and fixing them may be all the link needs)."""
+    images: dict[str, Picture | str] = field(default_factory=dict)
+    """Every image file under content/ and static/: its picture, or why it holds none (build/images.py)."""
 
 
 @dataclass
 class Fragment:
     html: str
     after: str = ""
-    words: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
     embeds: int = 0
+    pictures: tuple[str, ...] = ()
 
 
 def is_safe_url(url: str) -> bool:
@@ -81,6 +84,7 @@ def make_markdown() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.add_render_rule("footnote_block_open", _notes_open)
+    md.add_render_rule("image", _render_picture)
     md.use(anchors_plugin, min_level=1, max_level=3, slug_func=slugify)
     md.validateLink = is_safe_url
     md.core.ruler.push("beatgen_headings", _demote_headings)
@@ -116,6 +120,40 @@ def _resolve_links(state: StateCore) -> None:
                 href = str(token.attrGet("href") or "")
                 where = _locate(href, lines, block.map or [0, 1], state.env["first_line"])
                 token.attrSet("href", _resolve(href, targets, state.env, where))
+            elif token.type == "image":
+                src = str(token.attrGet("src") or "")
+                _picture(token, targets, state.env, _locate(src, lines, block.map or [0, 1], state.env["first_line"]))
+
+
+DECORATIVE = "decorative"
+"""The title that marks a body picture as decorative: `![](rule.png "decorative")`."""
+
+
+def _picture(token: Token, targets: LinkTargets, env: dict, where: tuple[int, int]) -> None:
+    """A picture in Markdown: a file of the site, with alt text unless its title says it is decorative."""
+    src, alt = str(token.attrGet("src") or ""), token.content.strip()
+    decorative = token.attrGet("title") == DECORATIVE
+    if decorative == bool(alt):
+        message = (f"image '{src}' has alt text and the title \"decorative\": keep one" if alt else
+                   f"image '{src}' has no alt text: describe what it shows between the brackets, "
+                   f"![A Patriot launcher at dawn]({src}), or mark a picture that shows nothing the text needs "
+                   f"as decorative: ![]({src} \"decorative\")")
+        env["diagnostics"].append(error(env["file"], *where, "bad-alt" if alt else "missing-alt", message))
+    found = find(src, env["file"], targets.images)
+    if not isinstance(found, Picture):
+        env["diagnostics"].append(error(env["file"], *where, *found))
+        return
+    token.meta = {"picture": found, "alt": "" if decorative else alt}
+    env["pictures"] = (*env.get("pictures", ()), found.rel)
+
+
+def _render_picture(self: object, tokens: list[Token], idx: int, options: object, env: dict) -> str:
+    """A checked picture as its responsive `<picture>`, lazily loaded (the story's own is the one loaded first)."""
+    meta = tokens[idx].meta
+    if "picture" not in meta:
+        return ""
+    targets: LinkTargets | None = env.get("targets")
+    return picture_html(meta["picture"], meta["alt"], targets.base_path if targets else "/")
 
 
 def _locate(href: str, lines: list[str], span: list[int], first_line: int) -> tuple[int, int]:
@@ -177,13 +215,17 @@ def render_body(md: MarkdownIt, text: str, file: str, first_line: int, targets: 
     cut = _cut_index(tokens, split_after) if split_after else len(tokens)
     html = md.renderer.render(tokens[:cut], md.options, env)
     after = md.renderer.render(tokens[cut:], md.options, env) if cut < len(tokens) else ""
-    return Fragment(html, after, len(text.split()), env["diagnostics"], env.get("embeds", 0))
+    return Fragment(html, after, env["diagnostics"], env.get("embeds", 0), _pictures(env))
 
 
 def render_inline(md: MarkdownIt, text: str, file: str, line: int, targets: LinkTargets | None,
                   linking: Linking | None = None) -> Fragment:
     env = _env(file, line, targets, linking)
-    return Fragment(md.renderInline(text, env), diagnostics=env["diagnostics"])
+    return Fragment(md.renderInline(text, env), diagnostics=env["diagnostics"], pictures=_pictures(env))
+
+
+def _pictures(env: dict) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(env.get("pictures", ())))
 
 
 def _env(file: str, first_line: int, targets: LinkTargets | None, linking: Linking | None = None) -> dict:

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 BAR_DELAY_SECONDS = 1.0
 LINE_EVERY_SECONDS = 5.0
-PHASES = {"content": "Reading and checking content", "pages": "Rendering pages",
+PHASES = {"content": "Reading and checking content", "images": "Encoding pictures", "pages": "Rendering pages",
           "unchanged": "Comparing inputs with the last build (no file changed)"}
 
 

@@ -54,6 +54,18 @@ def taxonomy_routes(site: Site) -> Iterator[Route]:
         yield from _paginated(taxon.path, "list.html", "entity", taxon.slug, len(taxon.stories), per_page)
 
 
+def author_routes(site: Site) -> Iterator[Route]:
+    """The desk's index, each author's paginated page and their Atom and JSON feeds."""
+    if not site.authors:
+        return
+    yield Route("/authors/", "authors.html", "authors")
+    for taxon in site.authors.values():
+        yield from _paginated(taxon.path, "author.html", "author", taxon.slug, len(taxon.stories),
+                              site.config.per_page)
+        yield Route(f"{taxon.path}feed.xml", "feeds/atom.xml", "author-feed-atom", taxon.slug)
+        yield Route(f"{taxon.path}feed.json", "feeds/feed.json", "author-feed-json", taxon.slug)
+
+
 def archive_routes(site: Site) -> Iterator[Route]:
     yield Route("/archive/", "archive.html", "archive")
     for year, months in site.archive.items():
@@ -132,7 +144,7 @@ def with_sitemap_index(routes: list[Route], limit: int) -> list[Route]:
 
 ROUTE_PLANNERS: tuple[Callable[[Site], Iterator[Route]], ...] = (
     home_routes, story_routes, taxonomy_routes, archive_routes, reference_routes, reader_routes, trends_routes,
-    redirect_routes,
+    author_routes, redirect_routes,
 )
 
 

@@ -30,7 +30,7 @@ FILE_NAME = "build.sqlite"
 SEP = "\x1f"
 ENV_VAR = "BEATGEN_CACHE_DIR"
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAML", "Pygments", "anyascii",
-             "pagefind-bin")
+             "pagefind-bin", "pillow")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER, digest TEXT);
@@ -198,6 +198,8 @@ class Cache:
                     state.related = (key, value)
                 elif kind in ("search", "search_pages"):
                     setattr(state, kind, value if isinstance(value, dict) else {})
+                elif kind == "pictures":
+                    state.pictures = value
                 else:
                     (state.parsed if kind == "parsed" else state.fragments)[key] = value
         finally:
@@ -232,7 +234,10 @@ class Cache:
                 blob = pickle.dumps(table[key], protocol=pickle.HIGHEST_PROTOCOL)
                 rows.append((kind, key, len(blob), _checksum(blob), blob))
             db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
-        db.execute("DELETE FROM entries WHERE kind IN ('summary', 'related', 'search', 'search_pages')")
+        db.execute("DELETE FROM entries WHERE kind IN ('summary', 'related', 'search', 'search_pages', 'pictures')")
+        if state.pictures:
+            blob = pickle.dumps(state.pictures, protocol=pickle.HIGHEST_PROTOCOL)
+            db.execute("INSERT INTO entries VALUES ('pictures', 'last', ?, ?, ?)", (len(blob), _checksum(blob), blob))
         if state.related is not None:
             blob = pickle.dumps(state.related[1], protocol=pickle.HIGHEST_PROTOCOL)
             db.execute("INSERT INTO entries VALUES ('related', ?, ?, ?, ?)",

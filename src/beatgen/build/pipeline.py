@@ -28,6 +28,8 @@ from beatgen.build.cache import Cache, cache_folder
 from beatgen.build.clock import resolve_now
 from beatgen.build.fingerprint import Fingerprinter, digest, site_chrome, whole_site
 from beatgen.build.guard import check_collisions, check_output
+from beatgen.build.imagecache import ImageCache
+from beatgen.build.images import Needed, encode_needed, needed, scan, site_pictures
 from beatgen.build.layouts import RecordingEnvironment, TemplateTokens, layouts_token
 from beatgen.build.link_errors import LinkErrors, shown_documents
 from beatgen.build.links import LinkScanner, broken_links, kept_ids, site_paths
@@ -56,6 +58,7 @@ from beatgen.build.spare import claim, mirror, spare_folder
 from beatgen.build.state import BuildState, PageRecord
 from beatgen.build.structure import structure_token
 from beatgen.config import SiteConfig
+from beatgen.content import sitedata
 from beatgen.content.checks import (
     duplicate_terms,
     duplicate_urls,
@@ -64,9 +67,9 @@ from beatgen.content.checks import (
     timeline_references,
     unread_names,
 )
+from beatgen.content.entities import unknown_entities
 from beatgen.content.model import Page, Story, Term
 from beatgen.content.publication import Due, Held, Visibility, next_publication, select
-from beatgen.content.topics import load_config_with_topics
 from beatgen.diagnostics import BuildError, Diagnostic, Severity, has_errors
 from beatgen.fragments import DocumentHtml, StoryHtml
 from beatgen.glossary_links import build_glossary
@@ -126,6 +129,10 @@ class Prepared:
     news_token: str = ""
     """The stories of the news sitemap's window, which the build's clock moves (not a part of the structure:
     only that sitemap shows it, and its data is looked at on every build)."""
+    images: Needed = field(default_factory=dict)
+    """The pictures pages use, with the variants to write."""
+    pictures_token: str = ""
+    """The pictures every page may share (site, topics, logo): part of every page's key."""
 
     @property
     def manifest(self) -> dict[str, str]:
@@ -149,7 +156,7 @@ class BuildResult:
 
 
 def load_site_config(options: BuildOptions) -> SiteConfig:
-    return load_config_with_topics(options.site_dir, base_url=options.base_url)
+    return sitedata.load_site_config(options.site_dir, base_url=options.base_url)
 
 
 def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
@@ -166,18 +173,22 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     problems += embargo_notes(content.stories, now)
     problems += schedule_notes(content.stories, now, show)
     problems += duplicate_terms(content.terms)
+    problems += unknown_entities(config.entity_notes, content.stories)
     site = _indexed_site(config, stories, content.terms, content.pages, state)
     routes = plan_routes(site)
     problems += alias_conflicts(content.stories, content.pages, routes)
     assets = collect_assets(options.site_dir / "static")
+    manifest = {name: hashed for name, (hashed, _) in assets.items()}
+    catalogue = scan(options.site_dir, state)
+    site.pictures, found = site_pictures(content.stories, config, catalogue, manifest)
+    problems += found
     files = _file_targets(stories, content.terms, content.pages)
     paths = frozenset(route.path for route in routes)
     if options.shared:
         routes = [route for route in routes if route.kind not in SYNDICATION]
     targets = LinkTargets(files, paths, config.base_path, _held_targets(content.stories, held),
-                          build_glossary(content.terms, config.base_path),
-                          {name: hashed for name, (hashed, _) in assets.items()}, neighbourhoods([*files, *paths]),
-                          unread_names(content.unread))
+                          build_glossary(content.terms, config.base_path), manifest, neighbourhoods([*files, *paths]),
+                          unread_names(content.unread), catalogue)
     shared = digest(config_token, *(f"{term.file}:{term.digest}" for term in content.terms))
     keys = {file: fragment_key(key, shared) for file, key in parse_keys.items()}
     documents = [*stories, *content.terms, *content.pages]
@@ -190,13 +201,15 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     state.keep_only(set(parse_keys.values()),
                     {keys[d.file] for d in [*documents, *content.unread] if d.file in keys})
     clock_token = _clock_token(content.stories, now) if options.preview else ""
+    images = needed(site.pictures, stories, html, catalogue)
     base = digest(config_token, repr(sorted((k, v[0]) for k, v in assets.items())), _options_token(options),
-                  clock_token)
+                  clock_token, *(variant.key for _, variants in images.values() for variant in variants))
     structure = structure_token(base, signatures, content.terms, content.pages, html, [r.path for r in routes])
     news = digest("news", *(story.file for story in news_stories(site, now)))
+    shared_pictures = (*site.pictures.topics.values(), site.pictures.default, site.pictures.logo)
     return Prepared(config, site, routes, html, assets, now, clock, problems,
                     next_publication(content.stories, now, show), config_token, valid_until(content.stories, now),
-                    structure, clock_token, news)
+                    structure, clock_token, news, images, Fingerprinter("").of((shared_pictures, site.pictures.logo_path)))
 
 
 def _indexed_site(config: SiteConfig, stories: list[Story], terms: list[Term], pages: list[Page],
@@ -328,7 +341,7 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
     in_place = not options.replace_output and state.output == str(output) and output.is_dir() and bool(state.pages)
     layouts = layouts_token(options.site_dir / "layouts")
     inputs = _inputs_token(options, prepared, state, layouts)
-    work = plan_work(prepared.routes, prepared.assets)
+    work = plan_work(prepared.routes, prepared.assets) + _picture_work(options, prepared, progress)
     progress("pages", 0, len(work))
     if (in_place and inputs == state.inputs and _intact(output, state.pages)
             and (not options.search or index_intact(output, state.search))):
@@ -361,6 +374,18 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
                        prepared.next_due, sum(o.status != "clean" for o in outcomes))
 
 
+def _picture_work(options: BuildOptions, prepared: Prepared, progress: Progress) -> list[Work]:
+    """The variants of the pictures pages use: read from the image cache, or encoded (a picture that cannot be
+    decoded stops the build, like any content error)."""
+    progress("images", 0, 1)
+    folder = cache_folder(options.site_dir, options.cache_dir) / "images" if options.cache else None
+    files, problems = encode_needed(options.site_dir, prepared.images, ImageCache(folder), options.jobs)
+    if problems:
+        raise BuildError(problems)
+    progress("images", 1, 1)
+    return [Work(path, data=data) for path, data in sorted(files.items())]
+
+
 def _unchanged_build(options: BuildOptions, cache: Cache, stamp: str, started: float) -> BuildResult | None:
     """The last build's result when no input changed since and its output is as it left it."""
     found = cache.peek()
@@ -380,7 +405,7 @@ def _unchanged_build(options: BuildOptions, cache: Cache, stamp: str, started: f
 def _inputs_token(options: BuildOptions, prepared: Prepared, state: BuildState, layouts: str) -> str:
     """Everything the pages of this build are made from, in one digest (the clock only where pages show it)."""
     return digest(prepared.config_token, *sorted(state.parsed), *sorted(state.fragments),
-                  *(route.path for route in prepared.routes), layouts,
+                  *(route.path for route in prepared.routes), layouts, prepared.structure,
                   repr(sorted(prepared.manifest.items())), _options_token(options),
                   repr(options.search), prepared.clock_token, prepared.news_token)
 
@@ -422,7 +447,8 @@ def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildSta
 
     return PageRenderer(env, options.site_dir / "layouts", options.site_dir, context,
                         Fingerprinter(site_chrome(token, site)), tokens,
-                        digest(token, repr(sorted(manifest.items())), repr((options.preview, options.shared))),
+                        digest(token, repr(sorted(manifest.items())), repr((options.preview, options.shared)),
+                               prepared.pictures_token),
                         whole_site(token, site), previous.pages, Writer(options.output_dir, None),
                         _scanner(prepared.config), changed)
 

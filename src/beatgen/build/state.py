@@ -89,6 +89,8 @@ class BuildState:
     """The files (name, size, time) of each search shard in the output, as the last build left them."""
     search_pages: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Each story page's key and the digest of its bytes (what a shard's name is made of)."""
+    pictures: dict[str, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
+    """Each image file's stat (size, mtime, inode) and what its probe found (`build/images.py`)."""
 
     def keep_only(self, parsed: set[str], fragments: set[str]) -> None:
         """Forget entries this build did not use, so the state tracks the site and does not grow forever."""

@@ -16,7 +16,8 @@ from beatgen.build.fingerprint import digest
 from beatgen.content.model import Page, Story, Term
 from beatgen.fragments import DocumentHtml, StoryHtml
 
-TEXT_FIELDS = ("title", "summary", "takeaways", "key_facts", "pullquote", "watch", "body", "body_line", "digest")
+TEXT_FIELDS = ("title", "summary", "takeaways", "key_facts", "pullquote", "watch", "body", "body_line", "digest",
+               "impact_reason", "sentiment_reason", "image", "untimed")
 
 
 def story_signature(model: object) -> str:

@@ -40,6 +40,20 @@ class Alias:
 
 
 @dataclass(frozen=True)
+class StoryImage:
+    """A story's picture as its front matter names it; the file is found and checked with the site's images."""
+
+    file: str
+    alt: str
+    credit: str
+    caption: str
+    decorative: bool
+    line: int
+    column: int
+    """Where `file:` is written, for a missing or unreadable file."""
+
+
+@dataclass(frozen=True)
 class Story:
     file: str
     slug: str
@@ -66,6 +80,13 @@ class Story:
     body_line: int
     digest: str
     aliases: tuple[Alias, ...] = ()
+    authors: tuple[str, ...] = ()
+    """Ids of the desk's authors (data/authors.yaml); none: the desk's byline."""
+    image: StoryImage | None = None
+    impact_reason: str = ""
+    sentiment_reason: str = ""
+    untimed: tuple[str, ...] = ()
+    """The date fields (`date`, `updated`) written as a day without a time: pages show no time for them."""
 
     @property
     def verification(self) -> int:

@@ -3,7 +3,8 @@
 Topics are declared so that a misspelt one (`air-defence` beside `air-defense`) is an error rather than a
 new topic page and feed, and so that every page, card, feed and search filter shows one name per topic
 ("Middle East", never "Middle east"). Each slug maps to its name, or to a mapping with `name` and an
-optional `description` (shown on the topic's page):
+optional `description` (shown on the topic's page) and `image` (the picture shared for its stories that have
+none of their own):
 
     middle-east: Middle East
     air-defense:
@@ -14,40 +15,15 @@ optional `description` (shown on the topic's page):
 from __future__ import annotations
 
 import json
-from dataclasses import replace
-from pathlib import Path
 
-from beatgen.config import SiteConfig, Topic, load_config
-from beatgen.diagnostics import ConfigError, Diagnostic, error
+from beatgen.config import Topic, image_ref
+from beatgen.diagnostics import Diagnostic, error
 from beatgen.fields import Reader, describe
 from beatgen.urls import is_slug, slugify
 from beatgen.yamlsource import load_yaml
 
 TOPICS_FILE = "data/topics.yaml"
-TOPIC_KEYS = ("name", "description")
-
-
-def load_config_with_topics(site_dir: Path, base_url: str | None = None) -> SiteConfig:
-    """site.yaml with the declared topics: the problems of both files are reported at once (exit code 2)."""
-    topics, problems = load_topics(site_dir)
-    try:
-        config = load_config(site_dir, base_url=base_url)
-    except ConfigError as exc:
-        raise ConfigError(exc.diagnostics + problems) from None
-    if problems:
-        raise ConfigError(problems)
-    return replace(config, topics=topics)
-
-
-def load_topics(site_dir: Path) -> tuple[tuple[Topic, ...], list[Diagnostic]]:
-    """The declared topics (none when the file does not exist) and the file's problems."""
-    try:
-        text = (site_dir / TOPICS_FILE).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        return (), []
-    except (OSError, UnicodeDecodeError) as exc:
-        return (), [error(TOPICS_FILE, 1, 1, "bad-config", f"cannot read {TOPICS_FILE}: {exc}")]
-    return parse_topics(text)
+TOPIC_KEYS = ("name", "description", "image")
 
 
 def parse_topics(text: str) -> tuple[tuple[Topic, ...], list[Diagnostic]]:
@@ -73,13 +49,14 @@ def _topic(r: Reader, slug: str) -> Topic | None:
         r.unknown_keys((slug,), TOPIC_KEYS, as_error=True, what="topic")
         name = r.text((slug, "name"), required=True, max_len=80)
         description = r.text((slug, "description"), max_len=300)
+        image = image_ref(r, (slug, "image"))
     elif value is None or value == "":
         r.fail((slug,), "missing-field", f"the topic '{slug}' has no display name; write it after the colon, "
                                          f"e.g. '{slug}: {words(slug)}'", key=True)
         return None
     else:
-        name, description = r.text((slug,), max_len=80), ""
-    return Topic(slug, name, description) if name and is_slug(slug) else None
+        name, description, image = r.text((slug,), max_len=80), "", None
+    return Topic(slug, name, description, image) if name and is_slug(slug) else None
 
 
 def _distinct_names(r: Reader, topics: list[Topic]) -> None:

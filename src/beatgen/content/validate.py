@@ -7,8 +7,9 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from beatgen.config import SENTIMENT_KEYS, SiteConfig, Topic
-from beatgen.content.model import Alias, Correction, Page, Source, Story, Term, TimelineEntry
+from beatgen.config import SENTIMENT_KEYS, Author, Rubric, SiteConfig, Topic
+from beatgen.content.authors import AUTHORS_FILE
+from beatgen.content.model import Alias, Correction, Page, Source, Story, StoryImage, Term, TimelineEntry
 from beatgen.content.placeholders import placeholders
 from beatgen.content.topics import TOPICS_FILE, words
 from beatgen.content.weburl import url_problem
@@ -19,7 +20,10 @@ from beatgen.yamlsource import Path
 
 STORY_KEYS = ("title", "date", "updated", "slug", "summary", "takeaways", "key_facts", "impact", "sentiment",
               "affected", "topics", "region", "pullquote", "sources", "timeline", "watch", "draft",
-              "corrections", "embargo", "aliases")
+              "corrections", "embargo", "aliases", "authors", "image", "impact_reason", "sentiment_reason")
+IMAGE_KEYS = ("file", "alt", "credit", "caption", "decorative")
+REASON_LENGTH = 200
+"""A reason is one sentence beside a score, not a paragraph."""
 SOURCE_KEYS = ("outlet", "title", "url", "date")
 TIMELINE_KEYS = ("date", "event", "story")
 CORRECTION_KEYS = ("date", "text")
@@ -155,8 +159,12 @@ def read_story(r: StoryReader, config: SiteConfig, body: str, body_line: int, fi
         affected=_names(r, "affected"), topics=_topics(r, config.topic_index()), region=r.text(("region",)),
         pullquote=r.text(("pullquote",)), sources=sources, timeline=timeline, watch=r.text(("watch",)),
         draft=r.flag(("draft",)), embargo=r.when(("embargo",), zone), corrections=corrections,
-        body=body, body_line=body_line, digest=digest, aliases=old_paths(r),
+        body=body, body_line=body_line, digest=digest, aliases=old_paths(r), authors=_authors(r, config.author_index()),
+        image=_image(r), impact_reason=r.text(("impact_reason",), max_len=REASON_LENGTH),
+        sentiment_reason=r.text(("sentiment_reason",), max_len=REASON_LENGTH), untimed=_untimed(r),
     )
+    if impact:
+        _reasons_wanted(r, config.rubric, impact)
     if not story.draft:
         r.problems += placeholders(r, body, body_line, "the analysis", ", or keep 'draft: true' until the story "
                                                                        "is ready")
@@ -218,6 +226,78 @@ def undeclared(written: str, slug: str, vocabulary: dict[str, Topic]) -> str:
         return f"topic '{written}' is not declared: the site has no {TOPICS_FILE}; {declare}"
     hint = did_you_mean(slug, vocabulary)
     return f"topic '{written}' is not declared in {TOPICS_FILE}" + (f"{hint} Or {declare}" if hint else f"; {declare}")
+
+
+def _authors(r: StoryReader, declared: dict[str, Author]) -> tuple[str, ...]:
+    """The ids of the story's authors, each declared in data/authors.yaml."""
+    path = ("authors",)
+    ids = tuple(dict.fromkeys(r.texts(path, what="authors")))
+    if all(author in declared for author in ids):
+        return ids
+    for index in range(len(r.items(path, what="authors"))):
+        written = r.text((*path, index))
+        if written and written not in declared:
+            r.fail((*path, index), "unknown-author", _undeclared_author(written, declared))
+    return ids
+
+
+def _undeclared_author(written: str, declared: dict[str, Author]) -> str:
+    if not declared:
+        return (f"author '{written}' is not declared: the site has no {AUTHORS_FILE}; declare the author there "
+                f"(id, then 'name:' and 'role:'), or leave 'authors:' out for the desk's byline")
+    by_name = {author.name.casefold(): author.id for author in declared.values()}
+    meant = by_name.get(written.casefold())
+    hint = f"; write the author's id, '{meant}'" if meant else did_you_mean(written, declared)
+    return f"author '{written}' is not declared in {AUTHORS_FILE}{hint or '; declare the author there'}"
+
+
+def _reasons_wanted(r: StoryReader, rubric: Rubric, impact: int) -> None:
+    """With `require_reasons`, an action item says why it scores as it does (a warning: --strict stops on it)."""
+    if not rubric.require_reasons or impact < rubric.action_threshold:
+        return
+    for key, score in (("impact_reason", "impact"), ("sentiment_reason", "sentiment")):
+        if not r.get((key,)):
+            r.warn((score,), "missing-reason", f"an action item (impact {impact}, threshold "
+                                               f"{rubric.action_threshold}) needs '{key}:', one sentence on why "
+                                               f"this {score} and for whom (rubric.require_reasons in site.yaml)")
+
+
+def _image(r: StoryReader) -> StoryImage | None:
+    """The story's picture: a file, and alt text unless it is declared decorative."""
+    path = ("image",)
+    value = r.get(path)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        r.fail(path, "wrong-type", f"'image' must be a mapping with 'file', 'alt', 'credit' and 'caption' (each on "
+                                   f"its own line under 'image:'), got {describe(value)}")
+        return None
+    r.unknown_keys(path, IMAGE_KEYS, as_error=True, what="image")
+    file = r.text((*path, "file"), required=True)
+    alt = r.text((*path, "alt"), max_len=300)
+    decorative = r.flag((*path, "decorative"))
+    if decorative and alt:
+        r.fail((*path, "decorative"), "bad-alt", "an image is either described ('alt:') or decorative "
+                                                 "('decorative: true'), not both; keep one", key=True)
+    elif not decorative and not alt:
+        where = (*path, "alt") if r.present((*path, "alt")) else path
+        r.fail(where, "missing-alt", "the image has no 'alt': describe what it shows for readers who cannot see "
+                                     "it (alt: \"...\"), or write 'decorative: true' if it shows nothing the text "
+                                     "needs", key=where == path)
+    line, column = r.doc.where((*path, "file"))
+    return StoryImage(file, alt, r.text((*path, "credit"), max_len=200), r.text((*path, "caption"), max_len=400),
+                      decorative, line, column) if file else None
+
+
+def _untimed(r: StoryReader) -> tuple[str, ...]:
+    """The date fields written as a day alone (`2026-03-14`): a page shows no invented midnight for them."""
+    return tuple(key for key in ("date", "updated") if _day_only(r.get((key,))))
+
+
+def _day_only(value: object) -> bool:
+    if isinstance(value, str):
+        return len(value.strip()) == len("2026-03-14")
+    return isinstance(value, date) and not isinstance(value, datetime)
 
 
 def _sources(r: StoryReader, zone: ZoneInfo) -> tuple[Source, ...]:

@@ -11,8 +11,10 @@ from typing import Any
 from beatgen.content.model import Story
 from beatgen.fragments import DocumentHtml, StoryHtml
 from beatgen.render.banners import story_banners
+from beatgen.render.byline import MONTHS, byline
 from beatgen.render.corrections import corrections_atom_context, corrections_json_context, corrections_of
 from beatgen.render.feeds import atom_context, json_feed_context
+from beatgen.render.pictures import story_figure
 from beatgen.render.redirects import redirect_context, redirects_file_context
 from beatgen.render.related import related_cards
 from beatgen.render.seo import head_for
@@ -28,8 +30,6 @@ from beatgen.routes import Route
 from beatgen.site.index import Site, Taxon
 from beatgen.site.timeline import story_timeline
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 CLOCK_KINDS = frozenset({"news-sitemap"})
 """Pages whose data follow the build's clock (not only the preview's banners): a rebuild looks at their
 data again even when no story changed."""
@@ -101,6 +101,8 @@ def story_context(c: Context) -> dict[str, Any]:
         "older": site.older(story),
         "related": related_cards(site, story),
         "banners": story_banners(story, c.now, c.preview),
+        "byline": byline(site, story),
+        "figure": story_figure(site, story),
     }
 
 
@@ -148,6 +150,28 @@ def taxon_context(c: Context) -> dict[str, Any]:
         "feed": None if c.shared else f"{taxon.path}feed.xml",
         "feed_label": "Atom feed of this topic" if topic else f"Atom feed of stories affecting {taxon.name}",
     }
+
+
+def author_context(c: Context) -> dict[str, Any]:
+    site, route = c.site, c.route
+    taxon = site.authors[route.key]
+    author = site.config.author_index()[route.key]
+    description = author.bio or f"{author.name}, {author.role}: {taxon.count} stories on {site.config.title}."
+    return {
+        "page": PageInfo(_titled(author.name, route), description, route.path, "author"),
+        "author": author,
+        "taxon": taxon,
+        "stories": _slice(taxon.stories, route, site.config.per_page),
+        "pagination": _pager(route, taxon.path),
+        "feed": f"{taxon.path}feed.xml",
+    }
+
+
+def authors_context(c: Context) -> dict[str, Any]:
+    desk = c.site.config.author_index()
+    description = f"The people who report, verify and score the stories of {c.site.config.title}."
+    return {"page": PageInfo("Authors", description, c.route.path, "authors"),
+            "authors": [(desk[slug], taxon) for slug, taxon in c.site.authors.items()]}
 
 
 def archive_month_context(c: Context) -> dict[str, Any]:
@@ -244,6 +268,8 @@ CONTEXTS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "home": home_context,
     "topic": taxon_context,
     "entity": taxon_context,
+    "author": author_context,
+    "authors": authors_context,
     "archive-month": archive_month_context,
     "topics": taxonomy_index_context,
     "entities": taxonomy_index_context,
@@ -257,6 +283,8 @@ CONTEXTS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "feed-json": json_feed_context,
     "entity-feed-atom": atom_context,
     "entity-feed-json": json_feed_context,
+    "author-feed-atom": atom_context,
+    "author-feed-json": json_feed_context,
     "sitemap": sitemap_context,
     "sitemap-index": sitemap_index_context,
     "sitemap-part": sitemap_part_context,

@@ -24,7 +24,10 @@ if TYPE_CHECKING:
     from beatgen.render.context import Context
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+GROUPS = {"feed": ("topics", "on"), "entity-feed": ("entities", "affecting"), "author-feed": ("authors", "by")}
+"""Route kinds of feeds (less `-atom`/`-json`) → the site's listing they follow and how a subtitle says so."""
 _RELATIVE_URL = re.compile(r'\b(href|src)="(/(?!/)[^"]*|#[^"]*)"')
+_SRCSET = re.compile(r'\bsrcset="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class FeedEntry:
     tags: tuple[str, ...]
     story: Story | None = None
     """The story an entry shows, so a page's fingerprint names every story whose text it carries."""
+    authors: tuple[tuple[str, str], ...] = ()
+    """(name, absolute page URL) of the story's authors; none: the feed's author, the desk."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,8 @@ def entry_id(config: SiteConfig, story: Story) -> str:
 
 
 def absolutize(html: str, page_url: str, base_url: str) -> str:
-    """Site-relative (`/x/`) and fragment (`#x`) links of a fragment made absolute for readers off-site."""
+    """Site-relative (`/x/`) and fragment (`#x`) links and picture sources of a fragment made absolute for
+    readers off-site."""
     parts = urlsplit(base_url)
     origin = f"{parts.scheme}://{parts.netloc}"
 
@@ -73,7 +79,11 @@ def absolutize(html: str, page_url: str, base_url: str) -> str:
         url = match.group(2)
         return f'{match.group(1)}="{page_url + url if url.startswith("#") else origin + url}"'
 
-    return _RELATIVE_URL.sub(fix, html)
+    def fix_set(match: re.Match[str]) -> str:
+        candidates = (part.strip() for part in match.group(1).split(","))
+        return 'srcset="' + ", ".join(origin + part if part.startswith("/") else part for part in candidates) + '"'
+
+    return _SRCSET.sub(fix_set, _RELATIVE_URL.sub(fix, html))
 
 
 def entry_content(story: Story, html: StoryHtml, signals: Signals) -> str:
@@ -106,15 +116,16 @@ def make_entry(c: Context, story: Story, topic_names: tuple[str, ...]) -> FeedEn
         updated=story.modified,
         tags=topic_names,
         story=story,
+        authors=tuple((c.site.authors[author].name, config.base_url + c.site.authors[author].path.lstrip("/"))
+                      for author in story.authors),
     )
 
 
 def build_feed(c: Context) -> Feed:
-    """The feed a route names: the site's (key "") or one topic's or affected party's (key = its slug)."""
+    """The feed a route names: the site's (key "") or one topic's, affected party's or author's (key: its slug)."""
     site, config = c.site, c.site.config
-    entity = c.route.kind.startswith("entity-")
-    taxon = (site.entities if entity else site.topics)[c.route.key] if c.route.key else None
-    about = "affecting" if entity else "on"
+    listing, about = GROUPS[c.route.kind.rsplit("-", 1)[0]]
+    taxon = getattr(site, listing)[c.route.key] if c.route.key else None
     stories = (taxon.stories if taxon else site.stories)[:config.feed_entries]
     base = taxon.path if taxon else "/"
     atom, json_path = feed_paths(base)
@@ -124,7 +135,7 @@ def build_feed(c: Context) -> Feed:
         title=f"{config.title}: {taxon.name}" if taxon else config.title,
         subtitle=f"Stories {about} {taxon.name}. {config.tagline}" if taxon else config.description,
         language=config.language,
-        author=config.author,
+        author=taxon.name if listing == "authors" and taxon else config.author,
         home_url=config.base_url + base.lstrip("/"),
         atom_url=config.base_url + atom.lstrip("/"),
         json_url=config.base_url + json_path.lstrip("/"),
@@ -152,6 +163,7 @@ def json_feed(feed: Feed) -> dict[str, Any]:
             "date_published": entry.published.isoformat(),
             "date_modified": entry.updated.isoformat(),
             "tags": list(entry.tags),
+            **({"authors": [{"name": name, "url": url} for name, url in entry.authors]} if entry.authors else {}),
         } for entry in feed.entries],
     }
 

@@ -7,13 +7,17 @@ written as JSON `\\u` escapes so no content can close the script or open a comme
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from html import unescape
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from beatgen.content.model import Story
+from beatgen.fragments import StoryHtml
 from beatgen.render.feeds import feed_paths
+from beatgen.render.pictures import Shared, shared_picture
 from beatgen.site.index import Site
 
 if TYPE_CHECKING:
@@ -21,6 +25,9 @@ if TYPE_CHECKING:
 
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                               "\u2029": "\\u2029"})
+
+
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -48,8 +55,10 @@ def script_json(data: Any) -> Markup:
 def head_for(c: Context, page: PageInfo, data: dict[str, Any]) -> Head:
     site, url = c.site, c.site.config.base_url + page.path.lstrip("/")
     story: Story | None = data.get("story")
-    meta = _opengraph(site, page, url, story)
-    graph = [news_article(site, story, url)] if story else [_collection(site, page, url)]
+    shared = shared_picture(site, story, c.route.key if c.route.kind == "topic" else "")
+    meta = _opengraph(site, page, url, story) + _share_tags(site, shared)
+    graph = [news_article(site, story, url, data.get("html"), shared)] if story else \
+        [_collection(site, page, url, c.route.key)]
     trail = breadcrumbs(c, page, story)
     if len(trail) > 1:
         graph.append(_breadcrumb_list(site, trail))
@@ -61,13 +70,28 @@ def _opengraph(site: Site, page: PageInfo, url: str, story: Story | None) -> tup
     config = site.config
     meta = [("og:type", "article" if story else "website"), ("og:title", page.title),
             ("og:description", page.description), ("og:url", url), ("og:site_name", config.title),
-            ("twitter:card", "summary"), ("twitter:title", page.title), ("twitter:description", page.description)]
+            ("twitter:title", page.title), ("twitter:description", page.description)]
     if story:
         meta += [("article:published_time", story.date.isoformat()),
                  ("article:modified_time", story.modified.isoformat())]
         meta += [("article:section", name) for name in _topic_names(site, story)[:1]]
         meta += [("article:tag", name) for name in _topic_names(site, story)]
     return tuple(meta)
+
+
+def _share_tags(site: Site, shared: Shared | None) -> tuple[tuple[str, str], ...]:
+    """The picture a link preview shows: the 16:9 crop, with its size and alt text, as a large card."""
+    if shared is None:
+        return (("twitter:card", "summary"),)
+    wide = shared.crops[0]
+    return (("og:image", site.config.base_url + wide.path), ("og:image:width", str(wide.width)),
+            ("og:image:height", str(wide.height)), ("og:image:alt", shared.alt),
+            ("twitter:card", "summary_large_image"), ("twitter:image:alt", shared.alt))
+
+
+def _image_objects(site: Site, shared: Shared) -> list[dict[str, Any]]:
+    return [{"@type": "ImageObject", "url": site.config.base_url + crop.path, "width": crop.width,
+             "height": crop.height} for crop in shared.crops]
 
 
 def _feed_links(c: Context) -> tuple[FeedLink, ...]:
@@ -77,8 +101,9 @@ def _feed_links(c: Context) -> tuple[FeedLink, ...]:
     atom, json_path = feed_paths("/")
     links = [FeedLink(config.title, "application/atom+xml", atom),
              FeedLink(config.title, "application/feed+json", json_path)]
-    if c.route.kind in ("topic", "entity"):
-        taxon = (c.site.topics if c.route.kind == "topic" else c.site.entities)[c.route.key]
+    if c.route.kind in ("topic", "entity", "author"):
+        listing = {"topic": c.site.topics, "entity": c.site.entities, "author": c.site.authors}[c.route.kind]
+        taxon = listing[c.route.key]
         atom, json_path = feed_paths(taxon.path)
         links += [FeedLink(f"{config.title}: {taxon.name}", "application/atom+xml", atom),
                   FeedLink(f"{config.title}: {taxon.name}", "application/feed+json", json_path)]
@@ -97,13 +122,16 @@ def _organization(site: Site) -> dict[str, Any]:
     publisher = site.config.publisher
     org: dict[str, Any] = {"@type": "NewsMediaOrganization", "name": publisher.name, "url": publisher.url,
                            "correctionsPolicy": _absolute(site.config.base_url, site.config.corrections_policy)}
-    if publisher.logo:
-        org["logo"] = {"@type": "ImageObject", "url": site.config.base_url + publisher.logo.lstrip("/")}
+    logo = site.pictures.logo
+    if logo is not None and site.pictures.logo_path:
+        org["logo"] = {"@type": "ImageObject", "url": site.config.base_url + site.pictures.logo_path,
+                       "width": logo.width, "height": logo.height}
     return org
 
 
-def news_article(site: Site, story: Story, url: str) -> dict[str, Any]:
-    """schema.org NewsArticle with what Google News and aggregators read, corrections included."""
+def news_article(site: Site, story: Story, url: str, html: StoryHtml | None = None,
+                 shared: Shared | None = None) -> dict[str, Any]:
+    """schema.org NewsArticle with what Google News and aggregators read, corrections and scores included."""
     config = site.config
     topics = _topic_names(site, story)
     article: dict[str, Any] = {
@@ -113,7 +141,7 @@ def news_article(site: Site, story: Story, url: str) -> dict[str, Any]:
         "description": story.summary or story.takeaways[0],
         "datePublished": story.date.isoformat(),
         "dateModified": story.modified.isoformat(),
-        "author": {"@type": "Organization", "name": config.author},
+        "author": _authors(site, story),
         "publisher": _organization(site),
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
@@ -125,18 +153,61 @@ def news_article(site: Site, story: Story, url: str) -> dict[str, Any]:
     }
     if topics:
         article["articleSection"] = topics[0]
+    article["contentRating"] = ratings(site, story, html)
+    if shared is not None:
+        article["image"] = _image_objects(site, shared)
     if story.corrections:
         article["correction"] = [{"@type": "CorrectionComment", "text": correction.text,
                                   "datePublished": correction.date.isoformat()} for correction in story.corrections]
     return article
 
 
-def _collection(site: Site, page: PageInfo, url: str) -> dict[str, Any]:
+def _authors(site: Site, story: Story) -> list[dict[str, Any]] | dict[str, Any]:
+    """Each author a `Person` with the URL of their page; a story they did not sign is the desk's."""
+    if not story.authors:
+        return {"@type": "Organization", "name": site.config.author, "url": site.config.publisher.url}
+    return [person(site, author) for author in story.authors]
+
+
+def person(site: Site, author_id: str) -> dict[str, Any]:
+    author = site.config.author_index()[author_id]
+    found: dict[str, Any] = {"@type": "Person", "name": author.name, "jobTitle": author.role,
+                             "url": site.config.base_url + site.authors[author_id].path.lstrip("/")}
+    if author.links:
+        found["sameAs"] = list(author.links)
+    return found
+
+
+def ratings(site: Site, story: Story, html: StoryHtml | None) -> list[dict[str, Any]]:
+    """The impact score and the sentiment tier as schema.org `Rating`s of the article, each with the writer's
+    reason as its `ratingExplanation`: the one property schema.org has for why a rating is what it is."""
+    rubric = site.config.rubric
+    tier = [sentiment.key for sentiment in rubric.sentiments].index(story.sentiment) + 1
+    found = [{"@type": "Rating", "name": "Impact", "reviewAspect": "Operational impact", "ratingValue": story.impact,
+              "worstRating": 1, "bestRating": 10, "description": rubric.impact_band(story.impact).label},
+             {"@type": "Rating", "name": "Sentiment", "reviewAspect": "Sentiment", "ratingValue": tier,
+              "worstRating": 1, "bestRating": len(rubric.sentiments),
+              "description": rubric.sentiment(story.sentiment).label}]
+    for rating, reason in zip(found, (html.impact_reason, html.sentiment_reason) if html else ("", ""), strict=True):
+        if reason:
+            rating["ratingExplanation"] = plain_text(reason)
+    return found
+
+
+def plain_text(html: str) -> str:
+    """An inline HTML fragment as the words it shows (for JSON-LD, which carries text, not markup)."""
+    return unescape(_TAG.sub("", html))
+
+
+def _collection(site: Site, page: PageInfo, url: str, key: str) -> dict[str, Any]:
     kind = "WebSite" if page.kind == "home" and page.path == "/" else "CollectionPage"
     if page.kind in ("page", "glossary", "not-found", "search"):
         kind = "WebPage"
-    return {"@type": kind, "@id": url, "url": url, "name": page.title, "description": page.description,
-            "inLanguage": site.config.language, "publisher": _organization(site)}
+    found = {"@type": "ProfilePage" if page.kind == "author" else kind, "@id": url, "url": url, "name": page.title,
+             "description": page.description, "inLanguage": site.config.language, "publisher": _organization(site)}
+    if page.kind == "author":
+        found["mainEntity"] = person(site, key)
+    return found
 
 
 def breadcrumbs(c: Context, page: PageInfo, story: Story | None) -> list[tuple[str, str]]:
@@ -150,6 +221,8 @@ def breadcrumbs(c: Context, page: PageInfo, story: Story | None) -> list[tuple[s
         trail.append(("Topics", "/topics/"))
     elif kind == "entity":
         trail.append(("Who's affected", "/affected/"))
+    elif kind == "author":
+        trail.append(("Authors", "/authors/"))
     elif kind in ("archive-year", "archive-month"):
         trail.append(("Archive", "/archive/"))
         if kind == "archive-month":

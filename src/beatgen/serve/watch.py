@@ -13,6 +13,8 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from beatgen.content.pictures import SUFFIXES as PICTURES
+
 WATCHED_FOLDERS = ("content", "data", "layouts", "static")
 WATCHED_FILES = ("site.yaml",)
 EVENT_TYPES = ("created", "modified", "deleted", "moved", "closed")
@@ -85,8 +87,8 @@ class _Relay(FileSystemEventHandler):
             return event.event_type in ("deleted", "moved") and rel.parts[0] in WATCHED_FOLDERS
         if is_scratch(rel.name):
             return False
-        if rel.parts[0] == "content":
-            return rel.suffix == ".md"
+        if rel.parts[0] == "content":  # Markdown and the pictures beside it
+            return rel.suffix == ".md" or rel.name.lower().endswith(PICTURES)
         return rel.parts[0] in WATCHED_FOLDERS or (len(rel.parts) == 1 and rel.name in WATCHED_FILES)
 
 def watch(site_dir: Path, changes: Changes) -> Observer:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from beatgen.config import SiteConfig
 from beatgen.content.model import Page, Story, Term
+from beatgen.content.pictures import SitePictures
 from beatgen.content.references import StoryRefs
 from beatgen.site.related import related_stories
 from beatgen.site.signals import Signals, signals_by_path
@@ -45,6 +46,8 @@ class Site:
     position: dict[str, int] = field(default_factory=dict)
     topics: dict[str, Taxon] = field(default_factory=dict)
     entities: dict[str, Taxon] = field(default_factory=dict)
+    authors: dict[str, Taxon] = field(default_factory=dict)
+    """Every declared author by id (data/authors.yaml order), with their stories: each has a page and feeds."""
     archive: dict[str, dict[str, tuple[Story, ...]]] = field(default_factory=dict)
     related: dict[str, tuple[Story, ...]] = field(default_factory=dict)
     named_by: dict[str, tuple[Story, ...]] = field(default_factory=dict)
@@ -54,6 +57,8 @@ class Site:
     refs: StoryRefs = field(default_factory=lambda: StoryRefs(()))
     signals: dict[str, Signals] = field(default_factory=dict)
     """Each story's signals by URL path: the one reading of the rubric that every page shows."""
+    pictures: SitePictures = field(default_factory=SitePictures)
+    """The pictures of stories and of the config, checked (build/images.py)."""
 
     def older(self, story: Story) -> Story | None:
         index = self.position[story.path] + 1
@@ -86,7 +91,10 @@ def build_site(config: SiteConfig, stories: list[Story], terms: list[Term], page
     declared = config.topic_index()
     site.topics = _taxonomy(ordered, lambda s: s.topics, config.permalink("topic"),
                             lambda slug, _: declared[slug].name, lambda slug: declared[slug].description)
-    site.entities = _taxonomy(ordered, lambda s: s.affected, config.permalink("entity"), _most_written)
+    notes = {slugify(note.name): note.description for note in reversed(config.entity_notes)}
+    site.entities = _taxonomy(ordered, lambda s: s.affected, config.permalink("entity"), _most_written,
+                              lambda slug: notes.get(slug, ""))
+    site.authors = _authors(config, ordered)
     site.archive = _archive(ordered)
     site.named_by = timeline_backlinks(ordered, site.story_named)
     site.spark_top = busiest_taxon_week(ordered, ZoneInfo(config.timezone), SPARK_WEEKS)
@@ -117,6 +125,18 @@ def _taxonomy(stories: Iterable[Story], names_of: Callable[[Story], Iterable[str
     return {slug: Taxon(slug, display(slug, spellings[slug]), term_path(pattern, slug), tuple(members[slug]),
                         describe(slug))
             for slug in sorted(members)}
+
+
+def _authors(config: SiteConfig, stories: tuple[Story, ...]) -> dict[str, Taxon]:
+    """Every declared author, even one with no story yet: the desk's page lists them all."""
+    members: dict[str, list[Story]] = defaultdict(list)
+    for story in stories:
+        for author in story.authors:
+            members[author].append(story)
+    pattern = config.permalink("author")
+    return {author.id: Taxon(author.id, author.name, term_path(pattern, author.id), tuple(members[author.id]),
+                             author.bio)
+            for author in config.authors}
 
 
 def _archive(stories: tuple[Story, ...]) -> dict[str, dict[str, tuple[Story, ...]]]:
