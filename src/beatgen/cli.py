@@ -334,7 +334,7 @@ def run_desk(args: argparse.Namespace) -> int:
     if args.html is None:
         print(desk.as_json(board) if args.format == "json" else desk.as_text(board))
         return EXIT_OK
-    config = load_config_with_topics(args.source)
+    config = load_site_config(args.source)
     try:
         path = desk.write_html(desk.as_html(board, config), args.html, args.source)
     except desk.DeskError as exc:
@@ -349,7 +349,7 @@ def run_relocate(args: argparse.Namespace) -> int:
         print("error: say where the story goes: --to YEAR/MONTH (its folder), --date DATE (its date, which its URL "
               "follows), or both", file=sys.stderr)
         return EXIT_USAGE
-    config = load_config_with_topics(args.source)
+    config = load_site_config(args.source)
     try:
         if args.command == "rename":
             moved = relocate.rename(args.source, config, args.story, args.slug, args.now)

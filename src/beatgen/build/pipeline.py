@@ -209,7 +209,8 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     shared_pictures = (*site.pictures.topics.values(), site.pictures.default, site.pictures.logo)
     return Prepared(config, site, routes, html, assets, now, clock, problems,
                     next_publication(content.stories, now, show), config_token, valid_until(content.stories, now),
-                    structure, clock_token, news, images, Fingerprinter("").of((shared_pictures, site.pictures.logo_path)))
+                    structure, clock_token, news, images,
+                    Fingerprinter("").of((shared_pictures, site.pictures.logo_path)))
 
 
 def _indexed_site(config: SiteConfig, stories: list[Story], terms: list[Term], pages: list[Page],

@@ -19,7 +19,7 @@ from beatgen.build.state import BuildState
 from beatgen.config import SiteConfig
 from beatgen.content.frontmatter import split_file
 from beatgen.content.model import Story
-from beatgen.content.topics import load_config_with_topics
+from beatgen.content.sitedata import load_site_config
 from beatgen.desk.dates import named_dates
 from beatgen.diagnostics import has_errors
 from beatgen.yamlsource import Path as KeyPath
@@ -126,7 +126,7 @@ SECTIONS: tuple[tuple[str, str, Select], ...] = (
 
 def read_board(site_dir: Path, now: datetime, state: BuildState | None = None, jobs: int = 0) -> Board:
     """The board of a site's content as it is on disk; `state` (kept by the caller) re-reads only changed files."""
-    config = load_config_with_topics(site_dir)
+    config = load_site_config(site_dir)
     content, _, _ = read_content(site_dir, config, Fingerprinter("").of(config), state or BuildState(), jobs)
     unread = sorted({d.file for d in content.diagnostics if has_errors([d])})
     return board(site_dir, content.stories, config, now, tuple(unread))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from beatgen.build.clock import resolve_now
 from beatgen.build.state import BuildState
-from beatgen.content.topics import load_config_with_topics
+from beatgen.content.sitedata import load_site_config
 from beatgen.desk.board import read_board
 from beatgen.desk.output import as_html
 from beatgen.diagnostics import BuildError
@@ -27,7 +27,7 @@ class LiveBoard:
         """The board's page; a broken site.yaml shows its errors instead."""
         with self.lock:
             try:
-                config = load_config_with_topics(self.site_dir)
+                config = load_site_config(self.site_dir)
                 board = read_board(self.site_dir, resolve_now(self.now)[0], self.state, jobs=1)
             except BuildError as exc:
                 problems = "\n".join(html.escape(d.text()) for d in exc.diagnostics)
