@@ -24,7 +24,7 @@ from beatgen.yamlsource import load_yaml
 
 Place = tuple[str, int, int, str]
 """A file, line, column, and what in it holds the link (a site.yaml key), for the message."""
-CONFIG_LINKS = (("corrections_policy",), ("publisher", "url"), ("publisher", "logo"))
+CONFIG_LINKS = (("corrections_policy",), ("publisher", "url"))
 """site.yaml values that layouts and JSON-LD turn into links on every page."""
 
 

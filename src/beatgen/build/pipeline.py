@@ -275,7 +275,9 @@ def _verify(options: BuildOptions, prepared: Prepared, tokens: TemplateTokens, o
     no page rendered again lost an id, its unchanged pages' links still resolve: only the pages rendered
     again are checked. Pages whose content files already have errors (`failing`, in `check`) are not
     link-checked again."""
-    paths = site_paths((route.path for route in prepared.routes), (name for name, _ in prepared.assets.values()))
+    files = [*(name for name, _ in prepared.assets.values()),
+             *(variant.path for _, variants in prepared.images.values() for variant in variants)]
+    paths = site_paths((route.path for route in prepared.routes), files)
     routes = {paths[route.path]: route for route in prepared.routes}
     records = {o.rel: o.record for o in outcomes if o.record is not None}
     fresh = [(o.rel, o.record) for o in outcomes if o.status != CLEAN and o.record is not None]
