@@ -90,8 +90,8 @@ def prepare_site(work: Path, stories: int) -> Path:
 def one_index(site: Path, root: Path) -> tuple[float, int]:
     """Pagefind over every story page of `site` into `root` (the pages hard-linked in), served by a search
     page that queries it as before shards. Returns Pagefind's seconds and peak memory (kB)."""
-    from beatgen.build.search_bundle import pagefind_executable
-    from beatgen.build.search_order import normalize_index
+    from beatgen.engine.search_bundle import pagefind_executable
+    from beatgen.engine.search_order import normalize_index
 
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(site / "public", root, copy_function=os.link, ignore=shutil.ignore_patterns("pagefind"))

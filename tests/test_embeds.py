@@ -15,9 +15,9 @@ import pytest
 from bs4 import BeautifulSoup
 from sitekit import FIXTURES, Run, soup, tree_bytes
 
-from beatgen.embed_plugin import facade
-from beatgen.embeds import read_block
-from beatgen.markdown import LinkTargets, make_markdown, render_body
+from beatgen.markdown.embed_plugin import facade
+from beatgen.markdown.embeds import read_block
+from beatgen.markdown.renderer import LinkTargets, make_markdown, render_body
 
 NOW = "2026-06-01T00:00:00Z"
 URLS = [tuple(part.strip() for part in line.rsplit(" | ", 2))

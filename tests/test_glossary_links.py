@@ -9,8 +9,8 @@ import pytest
 from sitekit import soup
 
 from beatgen.content.model import Term
-from beatgen.glossary_links import Linking, build_glossary
-from beatgen.markdown import make_markdown, render_body
+from beatgen.markdown.glossary import Linking, build_glossary
+from beatgen.markdown.renderer import make_markdown, render_body
 
 TERMS = [
     Term("g/iamd.md", "iamd", "IAMD", ("integrated air and missile defense",), "Sensors and shooters as one.", 1, ""),

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sitekit import Run, copy_site, soup, tree_bytes
 
-from beatgen.build.cache import FILE_NAME
-from beatgen.build.parallel import WorkerError, fork_map
-from beatgen.build.pipeline import BuildOptions, build
-from beatgen.build.state import BuildState
 from beatgen.diagnostics import BuildError, error
+from beatgen.engine.cache import FILE_NAME
+from beatgen.engine.parallel import WorkerError, fork_map
+from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.state import BuildState
 
 NOW = "2026-12-01T00:00:00Z"
 STORY = "content/stories/2026/03/hamas-urges-iran.md"

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sitekit import copy_site, soup, tree_bytes, write_story
 
-from beatgen.build.links import LinkScanner, split
-from beatgen.build.pipeline import BuildOptions, build
-from beatgen.build.state import BuildState
 from beatgen.diagnostics import BuildError
+from beatgen.engine.links import LinkScanner, split
+from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.state import BuildState
 
 NOW = "2026-06-01T00:00:00Z"
 ALPHA = Path("content/stories/2026/03/alpha.md")

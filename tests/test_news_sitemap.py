@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sitekit import tree_bytes
 
-import beatgen.build.pages as pages
-from beatgen.build.cache import Cache
-from beatgen.build.pipeline import BuildOptions, build
-from beatgen.build.state import BuildState
+import beatgen.engine.pages as pages
+from beatgen.engine.cache import Cache
+from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.state import BuildState
 from beatgen.urls import output_file
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from sitekit import Run, copy_site, tree_bytes, write_story
 
-from beatgen.build.pipeline import BuildOptions, build
-from beatgen.build.search import INDEX_DIR, listed_shards, read_manifest
-from beatgen.build.search_chunks import ranges, rechunk, regroup
-from beatgen.build.search_lexicon import lexicon_words
-from beatgen.build.search_order import read_pf
-from beatgen.build.search_plan import runs
-from beatgen.build.state import BuildState
+from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.search import INDEX_DIR, listed_shards, read_manifest
+from beatgen.engine.search_chunks import ranges, rechunk, regroup
+from beatgen.engine.search_lexicon import lexicon_words
+from beatgen.engine.search_order import read_pf
+from beatgen.engine.search_plan import runs
+from beatgen.engine.state import BuildState
 
 NOW = "2026-06-01T00:00:00Z"
 

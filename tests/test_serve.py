@@ -21,10 +21,10 @@ from test_faults import RENAMES, big_site, stalled, steady
 from test_search_index import fragments
 from watchdog.events import DirModifiedEvent, DirMovedEvent, FileClosedNoWriteEvent, FileModifiedEvent, FileMovedEvent
 
-from beatgen.build.marker import MARKER
-from beatgen.build.pipeline import BuildOptions, build
-from beatgen.build.search_plan import SearchPlan, Shard
-from beatgen.build.state import BuildState
+from beatgen.engine.marker import MARKER
+from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.search_plan import SearchPlan, Shard
+from beatgen.engine.state import BuildState
 from beatgen.serve.handler import CLIENT, EVENTS, REFUSED, inject, resolve
 from beatgen.serve.indexer import Indexed, SearchIndexer
 from beatgen.serve.watch import Changes, _Relay, is_scratch

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sitekit import Run, copy_site, tree_bytes, write_story
 
-from beatgen.build.cache import Cache
-from beatgen.build.pipeline import BuildOptions, build
-from beatgen.build.state import BuildState
+from beatgen.engine.cache import Cache
+from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.state import BuildState
 
 NOW = "2026-12-01T00:00:00Z"
 STORY = "content/stories/2026/03/hamas-urges-iran.md"

@@ -16,15 +16,15 @@ from datetime import datetime
 from pathlib import Path
 
 from beatgen import __version__, desk, relocate, scaffold
-from beatgen.build.clock import resolve_now
-from beatgen.build.guard import OutputRefused
-from beatgen.build.output import OutputError
-from beatgen.build.pipeline import BuildOptions, BuildResult, build, check
 from beatgen.config import SiteConfig
 from beatgen.content.sitedata import load_site_config
 from beatgen.content.topics import TOPICS_FILE
 from beatgen.diagnostics import BuildError, ConfigError, Diagnostic, error, format_all, has_errors, strict
 from beatgen.edits.commit import CommitError
+from beatgen.engine.clock import resolve_now
+from beatgen.engine.guard import OutputRefused
+from beatgen.engine.output import OutputError
+from beatgen.engine.pipeline import BuildOptions, BuildResult, build, check
 from beatgen.progress import BuildProgress, progress_mode
 from beatgen.serve import Indexed, Listening, PortsBusy, Rebuilt, ServeEvent, ServeOptions, serve
 from beatgen.skeletons import FOLDER as SKELETONS

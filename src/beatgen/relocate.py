@@ -17,9 +17,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from beatgen.build.fingerprint import Fingerprinter
-from beatgen.build.reading import read_content
-from beatgen.build.state import BuildState
 from beatgen.config import SiteConfig
 from beatgen.content.load import Content
 from beatgen.content.model import Story
@@ -28,6 +25,9 @@ from beatgen.diagnostics import Diagnostic
 from beatgen.edits.commit import Change, commit
 from beatgen.edits.text import closing_line, relink, replace_scalar, set_list
 from beatgen.edits.trial import errors, errors_after
+from beatgen.engine.fingerprint import Fingerprinter
+from beatgen.engine.reading import read_content
+from beatgen.engine.state import BuildState
 from beatgen.spelling import did_you_mean
 from beatgen.urls import is_slug, story_path
 

@@ -11,8 +11,8 @@ import pytest
 from readerkit import SAMPLE_NOW
 from sitekit import copy_site, soup
 
-from beatgen.build.search import listed_shards
 from beatgen.cli import main
+from beatgen.engine.search import listed_shards
 
 KUIPER_STORY = "/stories/2026/07/space-force-second-leo-satcom-provider/"
 SHARD_SIZE = 4

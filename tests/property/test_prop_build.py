@@ -19,13 +19,13 @@ from outputkit import active_content, files_outside, parse_strict
 from sitekit import REPO
 from strategies import dump, front_matter, markdown
 
-from beatgen.build.pipeline import BuildOptions, build
 from beatgen.config import Topic, parse_config
 from beatgen.content.load import parse_file
 from beatgen.content.model import Story
 from beatgen.diagnostics import BuildError, Severity
-from beatgen.fragments import story_html
-from beatgen.markdown import LinkTargets, make_markdown
+from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.markdown.fragments import story_html
+from beatgen.markdown.renderer import LinkTargets, make_markdown
 
 NOW = "2026-06-01T00:00:00Z"
 CONFIG_TEXT = "title: Prop Beat\nbase_url: https://example.org/beat/\n"

@@ -4,7 +4,7 @@
 Everything here is a function of the source file's digest, its displayed size and the encoder settings, so
 every output name (content-addressed, safe to cache forever) and every `srcset` is known before a single
 pixel is encoded: Markdown renders its `<picture>` in parallel with the rest, and the build encodes only
-the variants it has never made (build/images.py).
+the variants it has never made (engine/images.py).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png":
 SETTINGS = "pictures-1"
 """Part of every variant's key: change it when the encoding settings change, so no old file is reused."""
 SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".tif", ".tiff", ".bmp")
-"""Files that may be pictures: each one under content/ and static/ is probed (build/images.py)."""
+"""Files that may be pictures: each one under content/ and static/ is probed (engine/images.py)."""
 OUTPUT_FOLDER = "static/images"
 STORY_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
 """The story column: 44rem wide on a wide screen, the viewport less its margins on a phone."""

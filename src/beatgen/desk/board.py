@@ -13,15 +13,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from beatgen.build.fingerprint import Fingerprinter
-from beatgen.build.reading import read_content
-from beatgen.build.state import BuildState
 from beatgen.config import SiteConfig
 from beatgen.content.frontmatter import split_file
 from beatgen.content.model import Story
 from beatgen.content.sitedata import load_site_config
 from beatgen.desk.dates import named_dates
 from beatgen.diagnostics import has_errors
+from beatgen.engine.fingerprint import Fingerprinter
+from beatgen.engine.reading import read_content
+from beatgen.engine.state import BuildState
 from beatgen.yamlsource import Path as KeyPath
 from beatgen.yamlsource import YamlDoc, load_yaml
 

@@ -7,12 +7,12 @@ import html
 import threading
 from pathlib import Path
 
-from beatgen.build.clock import resolve_now
-from beatgen.build.state import BuildState
 from beatgen.content.sitedata import load_site_config
 from beatgen.desk.board import read_board
 from beatgen.desk.output import as_html
 from beatgen.diagnostics import BuildError
+from beatgen.engine.clock import resolve_now
+from beatgen.engine.state import BuildState
 
 
 class LiveBoard:

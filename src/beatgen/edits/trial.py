@@ -13,8 +13,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from beatgen.build.pipeline import BuildOptions, check
 from beatgen.diagnostics import Diagnostic
+from beatgen.engine.pipeline import BuildOptions, check
 
 
 def errors(site_dir: Path, now: str | None) -> list[Diagnostic]:

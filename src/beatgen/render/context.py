@@ -9,7 +9,7 @@ from itertools import takewhile
 from typing import Any
 
 from beatgen.content.model import Story
-from beatgen.fragments import DocumentHtml, StoryHtml
+from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 from beatgen.render.banners import story_banners
 from beatgen.render.byline import MONTHS, byline
 from beatgen.render.corrections import corrections_atom_context, corrections_json_context, corrections_of

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from beatgen.content.model import Story
-from beatgen.fragments import DocumentHtml, StoryHtml
+from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 from beatgen.render.feeds import EPOCH, Feed, FeedEntry, absolutize, entry_id, json_feed
 from beatgen.site.index import Site
 

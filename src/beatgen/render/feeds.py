@@ -17,7 +17,7 @@ from markupsafe import escape
 
 from beatgen.config import SiteConfig
 from beatgen.content.model import Story
-from beatgen.fragments import StoryHtml
+from beatgen.markdown.fragments import StoryHtml
 from beatgen.site.signals import Signals
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from beatgen.content.model import Story
-from beatgen.fragments import StoryHtml
+from beatgen.markdown.fragments import StoryHtml
 from beatgen.render.feeds import feed_paths
 from beatgen.render.pictures import Shared, shared_picture
 from beatgen.site.index import Site

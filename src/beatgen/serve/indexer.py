@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from beatgen.build.search import refresh_index
-from beatgen.build.search_bundle import SearchIndexCancelled, SearchIndexError
-from beatgen.build.search_plan import SearchPlan
+from beatgen.engine.search import refresh_index
+from beatgen.engine.search_bundle import SearchIndexCancelled, SearchIndexError
+from beatgen.engine.search_plan import SearchPlan
 
 
 @dataclass(frozen=True)

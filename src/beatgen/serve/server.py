@@ -17,14 +17,14 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from beatgen.build.cache import cache_folder
-from beatgen.build.guard import check_output
-from beatgen.build.output import OutputError
-from beatgen.build.pipeline import BuildOptions, BuildResult, build
-from beatgen.build.state import BuildState as WarmBuild
 from beatgen.config import load_config
 from beatgen.desk.live import LiveBoard
 from beatgen.diagnostics import BuildError, Diagnostic, error
+from beatgen.engine.cache import cache_folder
+from beatgen.engine.guard import check_output
+from beatgen.engine.output import OutputError
+from beatgen.engine.pipeline import BuildOptions, BuildResult, build
+from beatgen.engine.state import BuildState as WarmBuild
 from beatgen.serve.handler import bind
 from beatgen.serve.hosts import AllowedHosts, is_loopback
 from beatgen.serve.indexer import Indexed, SearchIndexer

@@ -31,7 +31,7 @@ class Taxon:
     @property
     def count(self) -> int:
         """Layouts show a taxon's size through this, so a page that shows only the size does not
-        depend on every story of the taxon (see build/fingerprint.py)."""
+        depend on every story of the taxon (see engine/fingerprint.py)."""
         return len(self.stories)
 
 
@@ -58,7 +58,7 @@ class Site:
     signals: dict[str, Signals] = field(default_factory=dict)
     """Each story's signals by URL path: the one reading of the rubric that every page shows."""
     pictures: SitePictures = field(default_factory=SitePictures)
-    """The pictures of stories and of the config, checked (build/images.py)."""
+    """The pictures of stories and of the config, checked (engine/images.py)."""
 
     def older(self, story: Story) -> Story | None:
         index = self.position[story.path] + 1

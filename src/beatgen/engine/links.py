@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
-from beatgen.build.state import PageRecord
+from beatgen.engine.state import PageRecord
 from beatgen.urls import output_file
 
 HREF = re.compile(rb'href="([^"]*)"')

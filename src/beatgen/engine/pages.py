@@ -4,7 +4,7 @@ Each page gets a key: the digest of its route, its layouts (with everything they
 import), the config, the asset names, and the data its context holds. A page whose key and output file
 are what the last build recorded is neither rendered nor written. The others render in workers that
 write straight into the output (a staging folder, or temporary files beside the live ones) and send
-back only the file's record, which carries the page's links and ids (`build/links.py`). `check` renders
+back only the file's record, which carries the page's links and ids (`engine/links.py`). `check` renders
 the same way with a writer that writes nothing.
 """
 
@@ -16,14 +16,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from beatgen.build.fingerprint import Fingerprinter, digest
-from beatgen.build.layouts import RecordingEnvironment, TemplateTokens
-from beatgen.build.links import LinkScanner
-from beatgen.build.output import Staging, same_bytes
-from beatgen.build.parallel import fork_map
-from beatgen.build.patch import write_temp
-from beatgen.build.state import PageRecord
 from beatgen.diagnostics import BuildError, Diagnostic
+from beatgen.engine.fingerprint import Fingerprinter, digest
+from beatgen.engine.layouts import RecordingEnvironment, TemplateTokens
+from beatgen.engine.links import LinkScanner
+from beatgen.engine.output import Staging, same_bytes
+from beatgen.engine.parallel import fork_map
+from beatgen.engine.patch import write_temp
+from beatgen.engine.state import PageRecord
 from beatgen.render.context import CLOCK_KINDS, Context, page_data, with_head
 from beatgen.render.pages import render_route, template_problem
 from beatgen.routes import Route

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
-from beatgen.build.search_chunks import CHUNK_SIZE, rechunk
-from beatgen.build.search_order import normalize_index
+from beatgen.engine.search_chunks import CHUNK_SIZE, rechunk
+from beatgen.engine.search_order import normalize_index
 
 BACKGROUND_NICENESS = 10
 RUNTIME = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")

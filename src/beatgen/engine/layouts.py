@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateNotFound, meta
 
-from beatgen.build.fingerprint import digest
+from beatgen.engine.fingerprint import digest
 from beatgen.site.index import Site, Taxon
 
 SITE_CHROME = frozenset({"config", "pages", "terms"})

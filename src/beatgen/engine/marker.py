@@ -13,8 +13,8 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from beatgen.build.output import OutputError, _describe
-from beatgen.build.search import INDEX_DIR, has_index
+from beatgen.engine.output import OutputError, _describe
+from beatgen.engine.search import INDEX_DIR, has_index
 
 MARKER = ".beatgen-files"
 HEADER = "# written by beatgen: the files it wrote into this folder; it removes or replaces no other file\n"

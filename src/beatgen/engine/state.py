@@ -1,7 +1,7 @@
 """What one build leaves for the next: content digests, parsed models, fragments and the page manifest.
 
 `serve` keeps a `BuildState` in memory between rebuilds; `beatgen build` loads it from and saves it to
-the persistent cache (`build/cache.py`). Every entry is keyed by the hashes of its inputs, so a stale
+the persistent cache (`engine/cache.py`). Every entry is keyed by the hashes of its inputs, so a stale
 entry is never found, only left unused (and dropped when the state is saved).
 """
 
@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from beatgen.build.search_plan import SearchPlan
-from beatgen.build.shortcut import Summary
 from beatgen.diagnostics import Diagnostic
-from beatgen.fragments import DocumentHtml, StoryHtml
+from beatgen.engine.search_plan import SearchPlan
+from beatgen.engine.shortcut import Summary
+from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
 Lookup = tuple[str, str, Any]
 """One question a fragment asked of the link targets while rendering: (table, key, answer)."""
@@ -60,7 +60,7 @@ class PageRecord:
     """The digest of the page's layouts when it was made."""
     links: str | None = None
     """The internal links the file holds, as site paths with their fragment, sorted and joined by
-    `links.SEP` (`build/links.py`); None for files that are not scanned (static files). Kept joined: most
+    `links.SEP` (`engine/links.py`); None for files that are not scanned (static files). Kept joined: most
     builds never look at an unchanged page's links, so a load from the cache does not split them."""
     ids: str | None = None
     """The ids of its elements, which links from other pages may name, joined the same way."""
@@ -82,7 +82,7 @@ class BuildState:
     templates: tuple[str, Any, Any] | None = None
     """The Jinja environment and template digests of the last build, under their key (in memory only)."""
     summary: Summary | None = None
-    """The last successful build's report and input stamp (`build/shortcut.py`)."""
+    """The last successful build's report and input stamp (`engine/shortcut.py`)."""
     search_plan: SearchPlan | None = None
     """The search shards of the last build's pages, indexed or not (`serve` indexes them in the background)."""
     search: dict[str, tuple[tuple[str, int, int], ...]] = field(default_factory=dict)
@@ -90,7 +90,7 @@ class BuildState:
     search_pages: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Each story page's key and the digest of its bytes (what a shard's name is made of)."""
     pictures: dict[str, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
-    """Each image file's stat (size, mtime, inode) and what its probe found (`build/images.py`)."""
+    """Each image file's stat (size, mtime, inode) and what its probe found (`engine/images.py`)."""
 
     def keep_only(self, parsed: set[str], fragments: set[str]) -> None:
         """Forget entries this build did not use, so the state tracks the site and does not grow forever."""

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from beatgen.build.search_order import read_pf, rewrite_meta, write_pf
+from beatgen.engine.search_order import read_pf, rewrite_meta, write_pf
 
 CHUNK_SIZE = 2000
 """Word positions per chunk, counted as Pagefind counts them (one per position, and one per page). Measured

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from beatgen import __version__
-from beatgen.build.shortcut import Summary
-from beatgen.build.state import BuildState, FileStamp, PageRecord
+from beatgen.engine.shortcut import Summary
+from beatgen.engine.state import BuildState, FileStamp, PageRecord
 
 FORMAT = "5"
 FILE_NAME = "build.sqlite"

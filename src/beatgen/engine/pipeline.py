@@ -22,41 +22,6 @@ from datetime import datetime
 from pathlib import Path
 
 from beatgen.aliases import alias_conflicts
-from beatgen.build import patch
-from beatgen.build.assets import collect_assets
-from beatgen.build.cache import Cache, cache_folder
-from beatgen.build.clock import resolve_now
-from beatgen.build.fingerprint import Fingerprinter, digest, site_chrome, whole_site
-from beatgen.build.guard import check_collisions, check_output
-from beatgen.build.imagecache import ImageCache
-from beatgen.build.images import Needed, encode_needed, needed, scan, site_pictures
-from beatgen.build.layouts import RecordingEnvironment, TemplateTokens, layouts_token
-from beatgen.build.link_errors import LinkErrors, shown_documents
-from beatgen.build.links import LinkScanner, broken_links, kept_ids, site_paths
-from beatgen.build.marker import MARKER, foreign, listed, marker_bytes, write_marker
-from beatgen.build.markup import fragment_key, render_fragments
-from beatgen.build.output import Staging, output_lock, recover, replace_folder
-from beatgen.build.pages import (
-    CLEAN,
-    WRITTEN,
-    DryWriter,
-    Outcome,
-    PageRenderer,
-    Work,
-    Writer,
-    left_as_recorded,
-    page_problems,
-    plan_work,
-)
-from beatgen.build.parallel import Background
-from beatgen.build.reading import read_content
-from beatgen.build.search import IndexPatch, has_index, index_intact, page_digests, patch_index, stage_index
-from beatgen.build.search_bundle import bundle_token
-from beatgen.build.search_plan import SearchPlan, plan_shards, search_order
-from beatgen.build.shortcut import Summary, input_stamp, valid_until
-from beatgen.build.spare import claim, mirror, spare_folder
-from beatgen.build.state import BuildState, PageRecord
-from beatgen.build.structure import structure_token
 from beatgen.config import SiteConfig
 from beatgen.content import sitedata
 from beatgen.content.checks import (
@@ -71,10 +36,45 @@ from beatgen.content.entities import unknown_entities
 from beatgen.content.model import Page, Story, Term
 from beatgen.content.publication import Due, Held, Visibility, next_publication, select
 from beatgen.diagnostics import BuildError, Diagnostic, Severity, has_errors
-from beatgen.fragments import DocumentHtml, StoryHtml
-from beatgen.glossary_links import build_glossary
-from beatgen.link_hints import neighbourhoods
-from beatgen.markdown import LinkTargets, make_markdown
+from beatgen.engine import patch
+from beatgen.engine.assets import collect_assets
+from beatgen.engine.cache import Cache, cache_folder
+from beatgen.engine.clock import resolve_now
+from beatgen.engine.fingerprint import Fingerprinter, digest, site_chrome, whole_site
+from beatgen.engine.guard import check_collisions, check_output
+from beatgen.engine.imagecache import ImageCache
+from beatgen.engine.images import Needed, encode_needed, needed, scan, site_pictures
+from beatgen.engine.layouts import RecordingEnvironment, TemplateTokens, layouts_token
+from beatgen.engine.link_errors import LinkErrors, shown_documents
+from beatgen.engine.links import LinkScanner, broken_links, kept_ids, site_paths
+from beatgen.engine.marker import MARKER, foreign, listed, marker_bytes, write_marker
+from beatgen.engine.markup import fragment_key, render_fragments
+from beatgen.engine.output import Staging, output_lock, recover, replace_folder
+from beatgen.engine.pages import (
+    CLEAN,
+    WRITTEN,
+    DryWriter,
+    Outcome,
+    PageRenderer,
+    Work,
+    Writer,
+    left_as_recorded,
+    page_problems,
+    plan_work,
+)
+from beatgen.engine.parallel import Background
+from beatgen.engine.reading import read_content
+from beatgen.engine.search import IndexPatch, has_index, index_intact, page_digests, patch_index, stage_index
+from beatgen.engine.search_bundle import bundle_token
+from beatgen.engine.search_plan import SearchPlan, plan_shards, search_order
+from beatgen.engine.shortcut import Summary, input_stamp, valid_until
+from beatgen.engine.spare import claim, mirror, spare_folder
+from beatgen.engine.state import BuildState, PageRecord
+from beatgen.engine.structure import structure_token
+from beatgen.markdown.fragments import DocumentHtml, StoryHtml
+from beatgen.markdown.glossary import build_glossary
+from beatgen.markdown.link_hints import neighbourhoods
+from beatgen.markdown.renderer import LinkTargets, make_markdown
 from beatgen.render.context import Context
 from beatgen.render.env import make_environment
 from beatgen.render.pages import check_templates
@@ -459,7 +459,7 @@ def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildSta
 Verify = Callable[[list[Outcome]], list[Diagnostic]]
 """The problems of a build's rendered pages (`_verify`): any of them stops the build before it goes live."""
 Planner = Callable[[list[Outcome], Callable[[str], Path]], SearchPlan | None]
-"""Given the outcomes and where each page's bytes now are, the search shards (`build/search_plan.py`)."""
+"""Given the outcomes and where each page's bytes now are, the search shards (`engine/search_plan.py`)."""
 
 
 def _search_plan(options: BuildOptions, prepared: Prepared, state: BuildState) -> Planner:

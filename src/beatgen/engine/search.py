@@ -22,11 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from beatgen.build.output import same_bytes
-from beatgen.build.patch import patch_folder, write_temp
-from beatgen.build.search_bundle import index_shard
-from beatgen.build.search_lexicon import build_lexicon, lexicon_words, shard_words
-from beatgen.build.search_plan import SearchPlan, manifest
+from beatgen.engine.output import same_bytes
+from beatgen.engine.patch import patch_folder, write_temp
+from beatgen.engine.search_bundle import index_shard
+from beatgen.engine.search_lexicon import build_lexicon, lexicon_words, shard_words
+from beatgen.engine.search_plan import SearchPlan, manifest
 
 INDEX_DIR = "pagefind"
 MANIFEST = f"{INDEX_DIR}/shards.json"

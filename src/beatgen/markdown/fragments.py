@@ -12,8 +12,8 @@ from markdown_it import MarkdownIt
 
 from beatgen.content.model import Page, Story, Term, Unread
 from beatgen.diagnostics import Diagnostic
-from beatgen.glossary_links import Linking
-from beatgen.markdown import LinkTargets, render_body, render_inline
+from beatgen.markdown.glossary import Linking
+from beatgen.markdown.renderer import LinkTargets, render_body, render_inline
 
 PULLQUOTE_AFTER = 2
 WORDS_PER_MINUTE = 230

@@ -16,7 +16,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from beatgen.diagnostics import error
-from beatgen.embeds import Embed, Problem, read_block
+from beatgen.markdown.embeds import Embed, Problem, read_block
 
 LABELS = {"video": "Video on {}", "post": "Post on {}", "link": "{}"}
 BUTTONS = {"video": "Play here", "post": "Show the post here"}

@@ -14,12 +14,12 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from beatgen.build.fingerprint import digest
-from beatgen.build.parallel import fork_map
-from beatgen.build.state import BuildState, Fragment, Lookup
 from beatgen.content.model import Page, Story, Term, Unread
-from beatgen.fragments import document_html, story_html
-from beatgen.markdown import LinkTargets
+from beatgen.engine.fingerprint import digest
+from beatgen.engine.parallel import fork_map
+from beatgen.engine.state import BuildState, Fragment, Lookup
+from beatgen.markdown.fragments import document_html, story_html
+from beatgen.markdown.renderer import LinkTargets
 
 MISSING = "\x00missing"
 

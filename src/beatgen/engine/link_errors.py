@@ -1,7 +1,7 @@
 """Broken links as diagnostics, each reported once at the place that wrote it: site.yaml (for the URLs
 that come from it), the layout line, or the content file, with the pages that carry it.
 
-Links are recorded as site paths (`build/links.py`), so the place is found by searching for what the
+Links are recorded as site paths (`engine/links.py`), so the place is found by searching for what the
 writer wrote: the `#fragment`, else the path. A layout mistake that breaks a link on every story page
 is one error at its line, not one per page.
 """
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from beatgen.build.layouts import TemplateTokens
-from beatgen.build.links import NO_ADDRESS, Broken, LinkScanner
-from beatgen.build.pages import on_pages
 from beatgen.diagnostics import Diagnostic, error
+from beatgen.engine.layouts import TemplateTokens
+from beatgen.engine.links import NO_ADDRESS, Broken, LinkScanner
+from beatgen.engine.pages import on_pages
 from beatgen.routes import Route
 from beatgen.site.index import Site
 from beatgen.yamlsource import load_yaml

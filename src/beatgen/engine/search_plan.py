@@ -20,8 +20,8 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from beatgen.build.fingerprint import digest
 from beatgen.content.model import Story
+from beatgen.engine.fingerprint import digest
 from beatgen.urls import output_file
 
 NAME_LENGTH = 16

@@ -15,9 +15,9 @@ import os
 import shutil
 from pathlib import Path
 
-from beatgen.build.guard import OutputRefused
-from beatgen.build.marker import MARKER, is_marked
-from beatgen.build.output import OutputError, _describe
+from beatgen.engine.guard import OutputRefused
+from beatgen.engine.marker import MARKER, is_marked
+from beatgen.engine.output import OutputError, _describe
 
 
 def spare_folder(output: Path) -> Path:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from beatgen.build.fingerprint import digest
-from beatgen.build.parallel import fork_map
-from beatgen.build.state import BuildState, FileStamp, Parsed
-from beatgen.build.structure import story_signature
 from beatgen.config import SiteConfig
 from beatgen.content.load import Content, ContentFile, digest_of, discover, parse_file, unread_body
 from beatgen.diagnostics import error, has_errors
+from beatgen.engine.fingerprint import digest
+from beatgen.engine.parallel import fork_map
+from beatgen.engine.state import BuildState, FileStamp, Parsed
+from beatgen.engine.structure import story_signature
 
 
 def parse_key(item: ContentFile, file_digest: str, config_token: str) -> str:

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from beatgen.build.search_bundle import index_shard
+from beatgen.engine.search_bundle import index_shard
 
 FILTER = "holds"
 """The lexicon records' filter: the name of the shard whose words the record holds."""

@@ -14,8 +14,8 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from beatgen.build.marker import INDEX_FOLDER, MARKER, collision, is_marked, listed
-from beatgen.build.output import OutputError
+from beatgen.engine.marker import INDEX_FOLDER, MARKER, collision, is_marked, listed
+from beatgen.engine.output import OutputError
 
 SUGGESTION = "build into a folder of its own, such as public/"
 

@@ -18,7 +18,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from beatgen.build.output import OutputError, _describe, _safe_join
+from beatgen.engine.output import OutputError, _describe, _safe_join
 
 
 def patch_folder(output: Path) -> Path:

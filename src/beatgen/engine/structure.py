@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from beatgen.build.fingerprint import digest
 from beatgen.content.model import Page, Story, Term
-from beatgen.fragments import DocumentHtml, StoryHtml
+from beatgen.engine.fingerprint import digest
+from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
 TEXT_FIELDS = ("title", "summary", "takeaways", "key_facts", "pullquote", "watch", "body", "body_line", "digest",
                "impact_reason", "sentiment_reason", "image", "untimed")

@@ -22,10 +22,10 @@ from pygments.util import ClassNotFound
 
 from beatgen.content.pictures import Picture, find, picture_html
 from beatgen.diagnostics import Diagnostic, error
-from beatgen.embed_plugin import embed_plugin
-from beatgen.glossary_links import Glossary, Linking, glossary_plugin
-from beatgen.link_hints import nearest_target
-from beatgen.raw_html import raw_html_plugin
+from beatgen.markdown.embed_plugin import embed_plugin
+from beatgen.markdown.glossary import Glossary, Linking, glossary_plugin
+from beatgen.markdown.link_hints import nearest_target
+from beatgen.markdown.raw_html import raw_html_plugin
 from beatgen.urls import slugify
 
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -50,7 +50,7 @@ class LinkTargets:
     """Files whose front matter has errors, and their names without `.md`: a link to one is not reported as
     broken, since the file's own errors are (and fixing them may be all the link needs)."""
     images: dict[str, Picture | str] = field(default_factory=dict)
-    """Every image file under content/ and static/: its picture, or why it holds none (build/images.py)."""
+    """Every image file under content/ and static/: its picture, or why it holds none (engine/images.py)."""
 
 
 @dataclass

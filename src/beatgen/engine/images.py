@@ -11,15 +11,15 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from beatgen.build.encode import READ_ERRORS, encode, encoder_token, probe
-from beatgen.build.imagecache import ImageCache
-from beatgen.build.parallel import fork_map
-from beatgen.build.state import BuildState
 from beatgen.config import ImageRef, SiteConfig
 from beatgen.content.model import Story
 from beatgen.content.pictures import SUFFIXES, Picture, SitePictures, Variant, crops, find, responsive
 from beatgen.diagnostics import Diagnostic, error
-from beatgen.fragments import DocumentHtml, StoryHtml
+from beatgen.engine.encode import READ_ERRORS, encode, encoder_token, probe
+from beatgen.engine.imagecache import ImageCache
+from beatgen.engine.parallel import fork_map
+from beatgen.engine.state import BuildState
+from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
 FOLDERS = ("content", "static")
 Needed = dict[str, tuple[Picture, tuple[Variant, ...]]]

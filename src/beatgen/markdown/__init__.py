@@ -1,0 +1,1 @@
+"""The Markdown stage: markdown-it-py with our plugins, each content file's body → HTML fragments."""
