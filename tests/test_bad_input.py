@@ -283,9 +283,12 @@ def test_deep_nesting_neither_crashes_nor_hangs(nesting: str, expected: str, min
                                      "https://example.org/ or https://example.github.io/beat/, got '/x/' [bad-url]"),
     (("check", "--base-url", ""), "(command line):1:1: error: --base-url must be an absolute http(s) URL such as "
                                   "https://example.org/ or https://example.github.io/beat/, got '' [bad-url]"),
+    (("check", "--base-url", "http://[x/"), "(command line):1:1: error: --base-url must be an absolute http(s) URL "
+                                            "such as https://example.org/ or https://example.github.io/beat/, "
+                                            "got 'http://[x/' [bad-url]"),
     (("build", "--source", "no-such-folder"), "(command line):1:1: error: --source no-such-folder is not a folder; "
                                               "name the site's folder, the one that holds site.yaml [no-config]"),
-], ids=["build-base-url", "check-empty-base-url", "missing-source"])
+], ids=["build-base-url", "check-empty-base-url", "check-unclosed-ipv6-base-url", "missing-source"])
 def test_command_line_mistakes_name_the_command_line(args: tuple[str, ...], expected: str, mini_site: Path) -> None:
     """Not site.yaml, which is fine: the real command in a child process, exit 2, nothing written."""
     if "--source" not in args:

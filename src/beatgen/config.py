@@ -256,8 +256,7 @@ def image_ref(r: Reader, path: Path) -> ImageRef | None:
 def _base_url(r: Reader, override: str | None) -> str:
     """site.yaml's base_url, or --base-url's, whose mistake is the command line's (not site.yaml's)."""
     url = r.text(("base_url",), required=True) if override is None else override
-    parts = urlsplit(url)
-    if (url or override is not None) and (parts.scheme not in ("http", "https") or not parts.netloc):
+    if (url or override is not None) and not _is_absolute_http(url):
         what = "base_url" if override is None else "--base-url"
         message = (f"{what} must be an absolute http(s) URL such as https://example.org/ or "
                    f"https://example.github.io/beat/, got {url!r}")
@@ -266,6 +265,14 @@ def _base_url(r: Reader, override: str | None) -> str:
         else:
             r.problems.append(error("(command line)", 1, 1, "bad-url", message))
     return url if url.endswith("/") else url + "/"
+
+
+def _is_absolute_http(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # urlsplit refuses some malformed hosts, such as an unclosed IPv6 bracket
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _timezone(r: Reader) -> str:
