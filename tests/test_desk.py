@@ -45,6 +45,20 @@ Corrections of the last 30 days (1)
 What to watch: dates that have passed (1)
   content/stories/2026/04/budget-vote.md:20:38: The space budget goes to a vote · 2026-05-12 · “Watch the Senate \
 committee vote on May 12, then the floor vote.”
+
+Stories without a picture (4)
+  content/stories/2026/04/budget-vote.md:2:1: The space budget goes to a vote · 2026-04-20T12:00:00+00:00 · no \
+'image:' (a picture file and its alt text): the page shows no picture of its own
+  content/stories/2026/05/single-sourced.md:2:1: One outlet reports a satellite failure · 2026-05-20T08:00:00+00:00 \
+· no 'image:' (a picture file and its alt text): the page shows no picture of its own
+  content/stories/2026/05/tender-result.md:2:1: The tender result, under embargo · 2026-05-30T09:00:00+00:00 · no \
+'image:' (a picture file and its alt text): the page shows no picture of its own
+  content/stories/2026/06/launch-window.md:2:1: The launch window opens on Wednesday · 2026-06-03T06:00:00+00:00 · \
+no 'image:' (a picture file and its alt text): the page shows no picture of its own
+
+Action items without reasons for their scores (1)
+  content/stories/2026/04/budget-vote.md:6:1: The space budget goes to a vote · 2026-04-20T12:00:00+00:00 · impact \
+8 (action items from 8) without 'impact_reason:' or 'sentiment_reason:'
 """
 
 
@@ -81,12 +95,17 @@ def test_the_board_as_json_a_month_later(desk_site: Path) -> None:
         "corrections": [],
         "watch": [(watch, 20, 38, "/stories/2026/04/budget-vote/", "2026-05-12"),
                   (watch, 21, 68, "/stories/2026/04/budget-vote/", "2026-07-01")],
+        "no-picture": [(f"content/stories/2026/{name}.md", 2, 1, f"/stories/2026/{name}/", when) for name, when in (
+            ("04/budget-vote", "2026-04-20T12:00:00+00:00"), ("05/single-sourced", "2026-05-20T08:00:00+00:00"),
+            ("05/tender-result", "2026-05-30T09:00:00+00:00"), ("06/launch-window", "2026-06-03T06:00:00+00:00"))],
+        "no-reason": [(watch, 6, 1, "/stories/2026/04/budget-vote/", "2026-04-20T12:00:00+00:00")],
     }
-    last = board["sections"][-1]["items"][-1]
+    last = board["sections"][5]["items"][-1]
     assert last["note"] == "“The final budget is due 2026-07-15; the agency's plan follows by 1 July.”"
     assert [s["title"] for s in board["sections"]] == [
         "Drafts", "Scheduled", "Embargoed", "Single-source stories", "Corrections of the last 30 days",
-        "What to watch: dates that have passed"]
+        "What to watch: dates that have passed", "Stories without a picture",
+        "Action items without reasons for their scores"]
 
 
 def test_a_file_with_errors_is_named_under_the_board(desk_site: Path) -> None:
@@ -109,7 +128,8 @@ def test_the_board_as_a_private_page(desk_site: Path, tmp_path: Path) -> None:
     assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     assert [h.get_text() for h in page.find_all("h2")] == [
         "Drafts (1)", "Scheduled (1)", "Embargoed (1)", "Single-source stories (1)",
-        "Corrections of the last 30 days (1)", "What to watch: dates that have passed (1)"]
+        "Corrections of the last 30 days (1)", "What to watch: dates that have passed (1)",
+        "Stories without a picture (4)", "Action items without reasons for their scores (1)"]
     rows = [[cell.get_text() for cell in row.find_all("td")] for row in page.select("#watch tbody tr")]
     assert rows == [["The space budget goes to a vote", "2026-05-12",
                      "“Watch the Senate committee vote on May 12, then the floor vote.”",
@@ -182,3 +202,20 @@ def test_the_cli_refuses_a_bad_clock(beatgen: Callable[..., Run], desk_site: Pat
     assert result.code == 2
     assert ("(command line):1:1: error: --now must be a date or time such as 2026-03-15T06:00:00Z, got 'tomorrow' "
             "[bad-clock]") in result.err
+
+
+def test_pictures_and_reasons_on_the_sample_board(tmp_path: Path) -> None:
+    """The sample site: exactly its published stories without `image:` are listed, and a reason added to an
+    action item takes it off the board."""
+    site = copy_site("sample", tmp_path / "site")
+    board = json.loads(_desk(site, "--now", "2026-11-30T00:00:00Z", "--format", "json").stdout)
+    sections = {s["name"]: {i["file"] for i in s["items"]} for s in board["sections"]}
+    files = {p.relative_to(site).as_posix(): p.read_text() for p in (site / "content/stories").rglob("*.md")}
+    assert sections["no-picture"] == {f for f, text in files.items()
+                                      if "\nimage:" not in text and "\ndraft: true" not in text}
+    assert sections["no-reason"] == set()
+    action = next(f for f, text in files.items() if "\nimpact: 10\n" in text)
+    text = files[action]
+    (site / action).write_text(text.replace("\nimpact_reason:", "\nformer_reason:"))
+    board = json.loads(_desk(site, "--now", "2026-11-30T00:00:00Z", "--format", "json").stdout)
+    assert [i["file"] for i in board["sections"][-1]["items"]] == [action]

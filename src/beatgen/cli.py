@@ -100,7 +100,7 @@ def _serve_parser(commands: argparse._SubParsersAction) -> None:
 
 def _desk_parser(commands: argparse._SubParsersAction) -> None:
     cmd = commands.add_parser("desk", help="the editor's board: drafts, schedule, embargoes, single-source stories, "
-                                           "recent corrections, passed dates to watch")
+                                           "recent corrections, passed dates to watch, missing pictures and reasons")
     cmd.add_argument("--source", type=Path, default=Path("."), help="the site folder (with site.yaml)")
     cmd.add_argument("--now", help="the desk's clock (default: SOURCE_DATE_EPOCH, else the wall clock)")
     cmd.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")

@@ -1,7 +1,7 @@
 """The editor's board: what on the desk needs a look, each item with the file and line to open.
 
-A section is a name, a heading and a function from the stories and the clock to entries; adding one
-(stories without a picture, say) is a line in SECTIONS and a short function. Positions are found by
+A section is a name, a heading and a function from the stories, the clock and the site's config to
+entries; adding one is a line in SECTIONS and a short function. Positions are found by
 reading the front matter of the listed files again, so the models carry no more than a build needs.
 """
 
@@ -67,35 +67,35 @@ class Board:
     """Files whose errors keep them off the board (`beatgen check` names the errors)."""
 
 
-Select = Callable[[Sequence[Story], datetime, ZoneInfo], Iterable[Entry]]
+Select = Callable[[Sequence[Story], datetime, SiteConfig], Iterable[Entry]]
 
 
-def drafts(stories: Sequence[Story], now: datetime, zone: ZoneInfo) -> Iterator[Entry]:
+def drafts(stories: Sequence[Story], now: datetime, config: SiteConfig) -> Iterator[Entry]:
     for story in stories:
         if story.draft:
             yield Entry(story, ("draft",), story.date, "held back until 'draft: true' is deleted")
 
 
-def scheduled(stories: Sequence[Story], now: datetime, zone: ZoneInfo) -> Iterator[Entry]:
+def scheduled(stories: Sequence[Story], now: datetime, config: SiteConfig) -> Iterator[Entry]:
     for story in stories:
         if not story.draft and story.date > now:
             yield Entry(story, ("date",), story.date, "goes out with the first build after this time")
 
 
-def embargoed(stories: Sequence[Story], now: datetime, zone: ZoneInfo) -> Iterator[Entry]:
+def embargoed(stories: Sequence[Story], now: datetime, config: SiteConfig) -> Iterator[Entry]:
     for story in stories:
         if not story.draft and story.embargo is not None and story.embargo > now:
             yield Entry(story, ("embargo",), story.embargo, "held back from every output until this time")
 
 
-def single_source(stories: Sequence[Story], now: datetime, zone: ZoneInfo) -> Iterator[Entry]:
+def single_source(stories: Sequence[Story], now: datetime, config: SiteConfig) -> Iterator[Entry]:
     for story in stories:
         if not story.draft and story.verification < 2:
             yield Entry(story, ("sources",), story.date, f"one source ({story.sources[0].outlet}); a second outlet "
                                                          "would verify it")
 
 
-def recent_corrections(stories: Sequence[Story], now: datetime, zone: ZoneInfo) -> Iterator[Entry]:
+def recent_corrections(stories: Sequence[Story], now: datetime, config: SiteConfig) -> Iterator[Entry]:
     since = now - timedelta(days=CORRECTIONS_DAYS)
     for story in stories:
         for correction in story.corrections:
@@ -103,8 +103,9 @@ def recent_corrections(stories: Sequence[Story], now: datetime, zone: ZoneInfo) 
                 yield Entry(story, ("corrections",), correction.date, correction.text, line=correction.line)
 
 
-def watch_passed(stories: Sequence[Story], now: datetime, zone: ZoneInfo) -> Iterator[Entry]:
+def watch_passed(stories: Sequence[Story], now: datetime, config: SiteConfig) -> Iterator[Entry]:
     """Days named in "What to watch" that are over by now (in the site's timezone)."""
+    zone = ZoneInfo(config.timezone)
     today = now.astimezone(zone).date()
     for story in stories:
         if story.draft or not story.watch:
@@ -114,6 +115,23 @@ def watch_passed(stories: Sequence[Story], now: datetime, zone: ZoneInfo) -> Ite
                 yield Entry(story, ("watch",), named.day, f"“{_around(story.watch, named.offset)}”", named.offset)
 
 
+def without_picture(stories: Sequence[Story], now: datetime, config: SiteConfig) -> Iterator[Entry]:
+    for story in stories:
+        if not story.draft and story.image is None:
+            yield Entry(story, ("title",), story.date, "no 'image:' (a picture file and its alt text): the "
+                                                       "page shows no picture of its own")
+
+
+def unexplained_scores(stories: Sequence[Story], now: datetime, config: SiteConfig) -> Iterator[Entry]:
+    """Action items whose scores come without the sentence that says why (what `rubric.require_reasons` asks)."""
+    threshold = config.rubric.action_threshold
+    for story in stories:
+        missing = [key for key in ("impact_reason", "sentiment_reason") if not getattr(story, key)]
+        if not story.draft and story.impact >= threshold and missing:
+            yield Entry(story, ("impact",), story.date, f"impact {story.impact} (action items from {threshold}) "
+                                                        f"without {' or '.join(repr(k + ':') for k in missing)}")
+
+
 SECTIONS: tuple[tuple[str, str, Select], ...] = (
     ("drafts", "Drafts", drafts),
     ("scheduled", "Scheduled", scheduled),
@@ -121,6 +139,8 @@ SECTIONS: tuple[tuple[str, str, Select], ...] = (
     ("single-source", "Single-source stories", single_source),
     ("corrections", f"Corrections of the last {CORRECTIONS_DAYS} days", recent_corrections),
     ("watch", "What to watch: dates that have passed", watch_passed),
+    ("no-picture", "Stories without a picture", without_picture),
+    ("no-reason", "Action items without reasons for their scores", unexplained_scores),
 )
 
 
@@ -135,11 +155,10 @@ def read_board(site_dir: Path, now: datetime, state: BuildState | None = None, j
 def board(site_dir: Path, stories: Sequence[Story], config: SiteConfig, now: datetime,
           unread: tuple[str, ...] = ()) -> Board:
     """Each section's entries in time order, the earliest first."""
-    zone = ZoneInfo(config.timezone)
     places = Places(site_dir, config)
     sections = []
     for name, title, select in SECTIONS:
-        entries = sorted(select(stories, now, zone), key=lambda e: (e.when, e.story.file, e.line, e.offset))
+        entries = sorted(select(stories, now, config), key=lambda e: (e.when, e.story.file, e.line, e.offset))
         sections.append(Section(name, title, tuple(places.item(entry) for entry in entries)))
     return Board(now, tuple(sections), unread)
 
