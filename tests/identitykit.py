@@ -55,9 +55,10 @@ def digests(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def differences(built: Path, clean: Path) -> str:
-    """'' when both trees hold the same files with the same bytes; else what differs, readably."""
-    left, right = digests(built), digests(clean)
+def differences(built: Path, clean: Path, left: dict[str, str] | None = None) -> str:
+    """'' when both trees hold the same files with the same bytes; else what differs, readably (`left`: the
+    digests of `built` when they are known)."""
+    left, right = digests(built) if left is None else left, digests(clean)
     lines = _listing(f"only in the build ({built})", sorted(left.keys() - right.keys()))
     lines += _listing(f"only in the clean build ({clean})", sorted(right.keys() - left.keys()))
     changed = sorted(rel for rel in left.keys() & right.keys() if left[rel] != right[rel])

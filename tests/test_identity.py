@@ -49,6 +49,8 @@ class Chain:
     """What each step of a chain of cached builds gave: '' where its output is the clean build's bytes."""
 
     differences: dict[str, str]
+    moved: dict[str, int]
+    """How many output files each step added, removed or changed: an edit that moves nothing tests nothing."""
     clean: dict[str, str]
     """The digests of the clean build of the unedited input."""
 
@@ -133,18 +135,25 @@ def run_chain(base: Path, work: Path, edits: list[Edit]) -> Chain:
     site = copy_inputs(base, work / "site")
     with ThreadPoolExecutor(max_workers=2) as pool:
         clean: dict[str, Future[Path]] = {}
+        references = []
         for number, state in enumerate(states):
             key = repr(sorted(digests(state).items()))
-            clean.setdefault(key, pool.submit(clean_build, state, work / f"clean-{number}"))
-        references = [clean[repr(sorted(digests(state).items()))] for state in states]
-        found = {}
+            if key not in clean:
+                clean[key] = pool.submit(clean_build, state, work / f"clean-{number}")
+            references.append(clean[key])
+        found, moved, before = {}, {}, {}
         for step, edit, reference in zip(STEPS, [None, None, *edits], [references[0], *references], strict=True):
             if edit is not None:
                 edit(site)
             cached_build(site, step)
-            found[step] = differences(site / "public", reference.result())
+            after = digests(site / "public")
+            found[step] = differences(site / "public", reference.result(), after)
+            moved[step] = sum(after.get(rel) != before.get(rel) for rel in after.keys() | before.keys())
+            before = after
         unedited = digests(references[0].result())
-    return Chain(found, unedited)
+    for folder in [site / "public", *(future.result() for future in clean.values())]:
+        shutil.rmtree(folder)  # hundreds of megabytes at 1,000 stories; pytest keeps the last sessions' folders
+    return Chain(found, moved, unedited)
 
 
 def sample_edits() -> list[Edit]:
@@ -186,6 +195,12 @@ def test_the_sample_site_is_the_clean_build_at_every_step(sample_chain: Chain, s
 @pytest.mark.parametrize("step", STEPS)
 def test_a_thousand_stories_are_the_clean_build_at_every_step(corpus_chain: Chain, step: str) -> None:
     assert not corpus_chain.differences[step], corpus_chain.differences[step]
+
+
+def test_each_edit_moves_the_output_and_a_warm_build_does_not(sample_chain: Chain, corpus_chain: Chain) -> None:
+    for chain in (sample_chain, corpus_chain):
+        assert chain.moved["warm"] == 0
+        assert all(chain.moved[step] > 0 for step in STEPS[2:]), chain.moved
 
 
 def test_the_clean_builds_hold_every_kind_of_output(sample_chain: Chain, corpus_chain: Chain) -> None:
