@@ -24,7 +24,7 @@ SHOWN = 5
 """How many differing files a failure describes (the rest are counted)."""
 
 
-def beatgen(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def run_beatgen(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """`beatgen` in a child process, with the fixed clock, in an environment that points at no shared cache."""
     env = {k: v for k, v in os.environ.items() if k not in ("BEATGEN_CACHE_DIR", "SOURCE_DATE_EPOCH")}
     return subprocess.run([sys.executable, "-m", "beatgen", *map(str, args), "--now", NOW, "--quiet"],
@@ -33,7 +33,7 @@ def beatgen(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 def clean_build(site: Path, output: Path) -> Path:
     """The reference: one process, no cache, nothing reused."""
-    result = beatgen("build", "--source", site, "--output", output, "--jobs", "1", "--no-cache")
+    result = run_beatgen("build", "--source", site, "--output", output, "--jobs", "1", "--no-cache")
     assert result.returncode == 0, f"clean build of {site} failed:\n{result.stderr}"
     return output
 
