@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sitekit import Run, copy_site
+from sitekit import PICTURES_VAR, Run, copy_site
 
 from beatgen.cli import main
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_sample_pictures(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The sample's pictures are encoded once per session, by the first copy of the sample that is made, and
+    every copy starts with them in its build cache (see sitekit.seed_pictures)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PICTURES_VAR, str(tmp_path_factory.getbasetemp() / "sample-pictures"))
+        yield
 
 
 @pytest.fixture

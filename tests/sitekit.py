@@ -3,27 +3,67 @@
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PICTURES_VAR = "BEATGEN_TEST_SAMPLE_PICTURES"
+"""Set by conftest.py for the session: the folder of the sample's encoded pictures that seeds each copy."""
 
 
 def copy_site(name: str, dest: Path) -> Path:
     """A fixture site (content + site.yaml) with the project's real layouts and static files."""
     if name == "sample":
-        for part in ("content", "data", "layouts", "static"):
-            shutil.copytree(REPO / part, dest / part)
-        shutil.copy(REPO / "site.yaml", dest / "site.yaml")
+        _copy_sample(dest)
+        seed_pictures(dest)
         return dest
     shutil.copytree(FIXTURES / "sites" / name, dest, dirs_exist_ok=True)
     for part in ("layouts", "static"):
         if not (dest / part).exists():
             shutil.copytree(REPO / part, dest / part)
     return dest
+
+
+def _copy_sample(dest: Path) -> None:
+    for part in ("content", "data", "layouts", "static"):
+        shutil.copytree(REPO / part, dest / part)
+    shutil.copy(REPO / "site.yaml", dest / "site.yaml")
+
+
+def seed_pictures(site: Path) -> None:
+    """Give a copy of the sample the encoded pictures a previous build would have left in its cache.
+
+    Encoding the sample's pictures with Pillow is most of a cold build's time, and many tests build the
+    sample. The image cache names each variant by the digest of its source and its encoding settings and
+    checks its bytes, so a build reads exactly what it would have encoded; a picture a test changes is
+    encoded anew. Builds with `--no-cache` or another cache folder do not read these files.
+    """
+    folder = os.environ.get(PICTURES_VAR)
+    if not folder:
+        return
+    shared = Path(folder)
+    if not shared.is_dir():
+        _encode_sample_pictures(shared)
+    shutil.copytree(shared, site / ".beatgen-cache" / "images")
+
+
+def _encode_sample_pictures(dest: Path) -> None:
+    """One real build of the sample (drafts and future stories too), whose image cache becomes `dest`."""
+    site = dest.with_name(dest.name + "-site")
+    _copy_sample(site)
+    command = [sys.executable, "-m", "beatgen", "build", "--source", str(site), "--drafts", "--future", "--no-search",
+               "--now", "2026-12-01T00:00:00Z", "--quiet"]
+    subprocess.run(command, check=True, capture_output=True, timeout=600)
+    images = site / ".beatgen-cache" / "images"
+    assert images.is_dir(), "the build left no .beatgen-cache/images: update sitekit.seed_pictures to the cache's place"
+    images.rename(dest)
+    shutil.rmtree(site)
 
 
 def soup(path: Path) -> BeautifulSoup:
