@@ -93,8 +93,11 @@ def load_yaml(text: str, file: str, first_line: int = 1) -> tuple[YamlDoc | None
     """Parse `text`, whose first line is line `first_line` of `file`: by the fast path when it can, else by
     the builder that explains every problem (both give the same YamlDoc for a document the fast path takes)."""
     plain = load_plain(text, first_line)
-    if plain is not None:
-        return plain, []
+    return (plain, []) if plain is not None else load_positioned(text, file, first_line)
+
+
+def load_positioned(text: str, file: str, first_line: int = 1) -> tuple[YamlDoc | None, list[Diagnostic]]:
+    """The builder alone: every problem reported where it stands, and the document when it is usable."""
     too_deep = _flow_too_deep(text, file, first_line)
     if too_deep:
         return None, [too_deep]
