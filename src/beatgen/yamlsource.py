@@ -441,7 +441,7 @@ def _plain_document(loader: Any, doc: YamlDoc, escapes: bool) -> None:
         if key is None and type(parent[1]) is dict:
             key = _plain_key(event, parent, doc, at)
             continue
-        path = (*parent[0], key if type(parent[1]) is dict else len(parent[1])) if stack else ()
+        path = (*parent[0], key or "" if type(parent[1]) is dict else len(parent[1])) if stack else ()
         nodes += 1
         if nodes > MAX_NODES or isinstance(event, yaml.AliasEvent) or event.tag is not None:
             raise _NotPlain
