@@ -30,10 +30,14 @@ MAX_OPEN_FLOW = 1_000
 INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef"
                        + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
                                  for plane in range(17)) + "]")
+_BMP_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+"""INVISIBLE without the noncharacters beyond U+FFFF, whose 32 single characters make the pattern ten times
+slower to search: every file is searched whole on every cold build."""
 _FLOW = re.compile(r"[\[\]{}]")
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
 _FRIENDLY = {
     "while scanning a quoted scalar": "a quoted string is never closed; add the closing quote",
     "while scanning for the next token": "this character cannot start a YAML value; quote the value",
@@ -86,7 +90,14 @@ class YamlDoc:
 
 
 def load_yaml(text: str, file: str, first_line: int = 1) -> tuple[YamlDoc | None, list[Diagnostic]]:
-    """Parse `text`, whose first line is line `first_line` of `file`."""
+    """Parse `text`, whose first line is line `first_line` of `file`: by the fast path when it can, else by
+    the builder that explains every problem (both give the same YamlDoc for a document the fast path takes)."""
+    plain = load_plain(text, first_line)
+    return (plain, []) if plain is not None else load_positioned(text, file, first_line)
+
+
+def load_positioned(text: str, file: str, first_line: int = 1) -> tuple[YamlDoc | None, list[Diagnostic]]:
+    """The builder alone: every problem reported where it stands, and the document when it is usable."""
     too_deep = _flow_too_deep(text, file, first_line)
     if too_deep:
         return None, [too_deep]
@@ -104,6 +115,14 @@ def load_yaml(text: str, file: str, first_line: int = 1) -> tuple[YamlDoc | None
         loader.dispose()
     builder.doc.lines, builder.doc.first_line = text.split("\n"), first_line
     return (builder.doc if complete else None), builder.problems
+
+
+def find_invisible(text: str) -> re.Match[str] | None:
+    """The first character INVISIBLE matches: the same match, searched quickly when no character of
+    `text` lies beyond U+FFFF (nearly all text)."""
+    if text.isascii() or max(text) <= "\uffff":
+        return _BMP_INVISIBLE.search(text)
+    return INVISIBLE.search(text)
 
 
 def invisible_message(char: str) -> str:
@@ -334,7 +353,7 @@ class _Builder:
 
     def scalar(self, event: yaml.ScalarEvent, path: Path) -> Any:
         self.doc.raw[path] = event.value
-        hidden = INVISIBLE.search(event.value)
+        hidden = find_invisible(event.value)
         if hidden:
             self.fail(event, "control-character", f"an escape in this value writes the invisible control character "
                                                   f"U+{ord(hidden.group()):04X}, which no HTML page or feed can "
@@ -362,3 +381,110 @@ class _Builder:
         also = f" (and {more} more alias{'es' * (more != 1)})" if more else ""
         self.problems.append(error(self.file, line, column, "yaml-alias",
                                    f"YAML aliases such as *{anchor} are not allowed{also}; write each value out"))
+
+
+class _NotPlain(Exception):
+    """The document uses something the fast path leaves to the builder, which will explain it if it is wrong."""
+
+
+def load_plain(text: str, first_line: int = 1) -> YamlDoc | None:
+    """The fast path: the YamlDoc that `_Builder` would give, or None for a document that uses anything it
+    refuses or reports (aliases, tags, merge or repeated keys, unreadable scalars, deep nesting, a second
+    document, an empty stream) or any character that needs a second look.
+
+    Every content file is read on each cold build and nearly all are plain; without the builder's
+    bookkeeping for problems (skipped values, a method call per event) this reads one in two thirds of the
+    builder's time. `yaml.load` would be no faster (its constructor is Python too) and gives no positions,
+    which the models keep (a timeline entry's, an alias's, a picture's) for messages written later.
+    """
+    if text.count("[") + text.count("{") > MAX_OPEN_FLOW or find_invisible(text):
+        return None
+    loader = _Loader(text)
+    doc = YamlDoc(None, lines=text.split("\n"), first_line=first_line)
+    try:
+        _plain_stream(loader, doc, escapes="\\" in text)
+    except (_NotPlain, yaml.YAMLError, ValueError, OverflowError, TypeError):
+        return None
+    finally:
+        loader.dispose()
+    return doc
+
+
+def _plain_stream(loader: Any, doc: YamlDoc, escapes: bool) -> None:
+    """One document between the stream's start and end events; anything else is not plain."""
+    loader.get_event()
+    if not isinstance(loader.get_event(), yaml.DocumentStartEvent):
+        raise _NotPlain
+    _plain_document(loader, doc, escapes)
+    loader.get_event()
+    if not isinstance(loader.get_event(), yaml.StreamEndEvent):
+        raise _NotPlain
+
+
+def _plain_document(loader: Any, doc: YamlDoc, escapes: bool) -> None:
+    """The events of one document into values and positions, in one loop: a method call per event would
+    cost as much as the parsing itself. A pending key is set by the key's event and cleared when its value
+    (scalar or collection) is placed, so nested mappings need no key of their own on the stack."""
+    stack: list[tuple[Path, Any]] = []
+    key: str | None = None
+    nodes = 0
+    while True:
+        event = loader.get_event()
+        if isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+            if not stack:
+                return
+            continue
+        mark = event.start_mark
+        at = (mark.line + doc.first_line, mark.column + 1)
+        parent = stack[-1] if stack else ((), None)
+        if key is None and type(parent[1]) is dict:
+            key = _plain_key(event, parent, doc, at)
+            continue
+        path = (*parent[0], key or "" if type(parent[1]) is dict else len(parent[1])) if stack else ()
+        nodes += 1
+        if nodes > MAX_NODES or isinstance(event, yaml.AliasEvent) or event.tag is not None:
+            raise _NotPlain
+        doc.value_at[path] = at
+        value = _plain_value(loader, event, doc, path, escapes) if isinstance(event, yaml.ScalarEvent) else (
+            _plain_collection(event, len(stack)))
+        if parent[1] is None:
+            doc.data = value
+        elif type(parent[1]) is dict:
+            parent[1][key] = value
+        else:
+            parent[1].append(value)
+        key = None
+        if not isinstance(event, yaml.ScalarEvent):
+            stack.append((path, value))
+        elif not stack:
+            return
+
+
+def _plain_key(event: yaml.Event, parent: tuple[Path, Any], doc: YamlDoc, at: Position) -> str:
+    """A mapping key the builder takes as is: an untagged scalar, not '<<', not already in the mapping."""
+    if not isinstance(event, yaml.ScalarEvent) or event.tag is not None or event.value == "<<" \
+            or event.value in parent[1]:
+        raise _NotPlain
+    doc.key_at[(*parent[0], event.value)] = at
+    return event.value
+
+
+def _plain_collection(event: yaml.Event, depth: int) -> dict[str, Any] | list[Any]:
+    if depth >= MAX_DEPTH:
+        raise _NotPlain
+    return {} if isinstance(event, yaml.MappingStartEvent) else []
+
+
+def _plain_value(loader: Any, event: yaml.ScalarEvent, doc: YamlDoc, path: Path, escapes: bool) -> Any:
+    """A scalar as the builder constructs it; a quoted or block scalar is text without asking the resolver."""
+    doc.raw[path] = value = event.value
+    if escapes and event.style == '"' and find_invisible(value):
+        raise _NotPlain
+    if not event.implicit[0]:
+        return value
+    tag = loader.resolve(yaml.ScalarNode, value, event.implicit)
+    if tag == _STR_TAG:
+        return value
+    return loader.construct_object(yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style),
+                                   deep=True)

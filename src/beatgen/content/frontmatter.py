@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from beatgen.diagnostics import Diagnostic, error
-from beatgen.yamlsource import INVISIBLE, invisible_message
+from beatgen.yamlsource import find_invisible, invisible_message
 
 FENCE = "---"
 
@@ -56,7 +56,7 @@ def _decode(raw: bytes, file: str, max_size: int) -> tuple[str, Diagnostic | Non
         return "", error(file, line, column, "not-utf8",
                          f"invalid UTF-8 byte 0x{raw[exc.start]:02x}; save the file as UTF-8")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    found = INVISIBLE.search(text)
+    found = find_invisible(text)
     if found:
         line = text.count("\n", 0, found.start()) + 1
         column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1

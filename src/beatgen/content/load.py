@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from beatgen.config import SiteConfig
-from beatgen.content.frontmatter import split_file
+from beatgen.content.frontmatter import Split, split_file
 from beatgen.content.model import Page, Story, Term, Unread
 from beatgen.content.validate import StoryReader, read_page, read_story, read_term
 from beatgen.diagnostics import Diagnostic, error
 from beatgen.fields import Reader
-from beatgen.yamlsource import load_yaml
+from beatgen.yamlsource import YamlDoc, load_yaml
 
 KINDS = {"stories": "story", "glossary": "term", "pages": "page"}
 Model = Story | Term | Page
@@ -101,8 +101,13 @@ def _parse(kind: str, rel: str, raw: bytes, config: SiteConfig) -> tuple[Model |
     doc, problems = load_yaml(split.yaml_text, rel, split.yaml_line)
     if doc is None:
         return None, problems
+    return read_model(kind, rel, split, doc, problems, config, digest_of(raw))
+
+
+def read_model(kind: str, rel: str, split: Split, doc: YamlDoc, problems: list[Diagnostic], config: SiteConfig,
+               digest: str) -> tuple[Model | None, list[Diagnostic]]:
+    """The model that a file's parsed front matter and body make, once its YAML is read."""
     stem = Path(rel).stem
-    digest = digest_of(raw)
     if kind == "story":
         reader: Reader = StoryReader(doc, rel, problems)
         model: Model | None = read_story(reader, config, split.body, split.body_line, stem, digest)
