@@ -160,7 +160,7 @@ def sample_edits() -> list[Edit]:
     pac3 = "content/stories/2026/11/pac-3-mse-production-record.md"
     return [edit_text("content/stories/2026/03/hamas-urges-iran.md"),
             edit_date("content/stories/2026/05/poland-iamd-wisla-narew-network.md"),
-            edit_topics("content/stories/2026/11/canada-arctic-over-the-horizon-radar.md"), edit_layout,
+            edit_topics("content/stories/2026/11/navy-red-sea-interceptor-costs.md"), edit_layout,
             delete_story(pac3), add_story(pac3, REPO)]
 
 
