@@ -35,10 +35,15 @@ def _identity(*parts: Any) -> None:
 
 class _Pickler(pickle.Pickler):
     """`reducer_override`, unlike `persistent_id`, is not consulted for strings, numbers, lists, tuples
-    and dicts, which are most of a context: the C pickler handles those without calling Python."""
+    and dicts, which are most of a context: the C pickler handles those without calling Python.
+
+    Without a memo (`fast`): a memo writes an object met twice as a reference to the first, so the bytes
+    would depend on which equal values happen to be one object, which differs between a model just parsed
+    and the same model read back from the cache."""
 
     def __init__(self, stream: io.BytesIO, site_token: str) -> None:
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fast = True
         self.site_token = site_token
         self.stories: set[str] = set()
 
