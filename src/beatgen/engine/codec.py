@@ -104,7 +104,7 @@ def _encode_moment(encoder: cbor2.CBOREncoder, value: datetime) -> None:
 
 
 def _moment(value: Any, _immutable: bool) -> datetime:
-    *parts, fold, zone = value
+    year, month, day, hour, minute, second, microsecond, fold, zone = value
     where: tzinfo | None = None
     if isinstance(zone, str):
         try:
@@ -113,7 +113,7 @@ def _moment(value: Any, _immutable: bool) -> datetime:
             raise CodecError(f"unknown time zone {zone!r}") from exc
     elif zone is not None:
         where = timezone(timedelta(seconds=zone))
-    return datetime(*parts, tzinfo=where, fold=fold)
+    return datetime(year, month, day, hour, minute, second, microsecond, tzinfo=where, fold=fold)
 
 
 def _encode_day(encoder: cbor2.CBOREncoder, value: date) -> None:

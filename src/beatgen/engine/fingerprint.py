@@ -83,7 +83,8 @@ class Fingerprinter:
 
 def site_chrome(config_token: str, site: Site) -> str:
     """What every page may show of the site as a whole: its config, free pages and glossary."""
-    return digest("site", config_token, *(f"{d.file}:{d.digest}" for d in (*site.pages, *site.terms)))
+    documents: list[Page | Term] = [*site.pages, *site.terms]
+    return digest("site", config_token, *(f"{d.file}:{d.digest}" for d in documents))
 
 
 def whole_site(config_token: str, site: Site) -> str:
