@@ -13,7 +13,8 @@ import pytest
 from sitekit import Run, copy_site, soup, write_story
 
 from beatgen.config import load_config
-from beatgen.content.load import load_content
+from beatgen.engine.reading import read_content
+from beatgen.engine.state import BuildState
 from beatgen.render.related import time_apart
 from beatgen.site.related import related_stories
 
@@ -75,7 +76,7 @@ def test_time_apart_in_words(days: int, words: str) -> None:
 def test_related_is_deterministic_and_bounded(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     config = load_config(site)
-    stories = load_content(site, config).stories
+    stories = read_content(site, config, "", BuildState(), jobs=1)[0].stories
     first = related_stories(stories)
     assert first == related_stories(list(reversed(stories)))
     assert all(len(others) <= 5 and all(o.slug != slug for o in others) for slug, others in first.items())

@@ -124,23 +124,3 @@ def unread_body(rel: str, raw: bytes, config: SiteConfig) -> Unread | None:
     """The body of a file that failed to read, when its front matter at least closes (the body is known)."""
     split, _ = split_file(raw, rel, config.max_file_size)
     return Unread(rel, split.body, split.body_line) if split else None
-
-
-def read_file(item: ContentFile, config: SiteConfig) -> tuple[Model | None, list[Diagnostic]]:
-    try:
-        with open(item.path, "rb") as handle:
-            raw = handle.read(config.max_file_size + 1)
-    except OSError as exc:
-        return None, [error(item.rel, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}")]
-    return parse_file(item.kind, item.rel, raw, config)
-
-
-
-def load_content(site_dir: Path, config: SiteConfig) -> Content:
-    files, problems = discover(site_dir)
-    content = Content(diagnostics=problems)
-    for item in files:
-        model, found = read_file(item, config)
-        content.add(model)
-        content.diagnostics.extend(found)
-    return content

@@ -3,8 +3,9 @@
 One SQLite file holds a `BuildState`. It is a cache, never a source of truth: a file written by another
 version of beatgen (or of its Markdown, YAML and template libraries) is discarded whole; every stored
 entry carries a checksum and its length, and one that fails the check is dropped and recomputed; a file
-SQLite cannot read is deleted and rebuilt. Entries are pickled models of this package, so the cache
-folder must be as trusted as the site folder itself (CI: key it on the branch, as for any build cache).
+SQLite cannot read is deleted and rebuilt. Entries are plain data (CBOR, `engine/codec.py`) that decode
+only into the model types listed in `STORED`: a cache restored from elsewhere (a shared CI cache) can
+at worst make a build redo work, never run code; an entry of the wrong type is dropped like a damaged one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import contextlib
 import gc
 import hashlib
 import os
-import pickle
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -22,10 +22,24 @@ from pathlib import Path
 from typing import Any
 
 from beatgen import __version__
+from beatgen.content.model import Alias, Correction, Page, Source, Story, StoryImage, Term, TimelineEntry, Unread
+from beatgen.content.pictures import Picture
+from beatgen.content.publication import Due
+from beatgen.diagnostics import Diagnostic, Severity
+from beatgen.engine.codec import Codec, CodecError
 from beatgen.engine.shortcut import Summary
-from beatgen.engine.state import BuildState, FileStamp, PageRecord
+from beatgen.engine.state import BuildState, FileStamp, Fragment, PageRecord, Parsed
+from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
-FORMAT = "5"
+FORMAT = "6"
+"""The store's schema: part of the code token, so a store of another schema is discarded whole."""
+STORED = (Parsed, Fragment, Summary, Due, Diagnostic, Severity, Story, Term, Page, Unread, Source, TimelineEntry,
+          Correction, Alias, StoryImage, Picture, StoryHtml, DocumentHtml)
+"""Every type an entry may hold: decoding constructs these and plain data, nothing else."""
+EXPECTED: dict[str, type] = {"parsed": Parsed, "fragment": Fragment, "summary": Summary, "related": dict,
+                             "search": dict, "search_pages": dict, "pictures": dict}
+"""What each kind of entry must decode to; anything else is dropped like a damaged entry."""
+CODEC = Codec(STORED)
 FILE_NAME = "build.sqlite"
 SEP = "\x1f"
 ENV_VAR = "BEATGEN_CACHE_DIR"
@@ -89,6 +103,12 @@ def _checksum(blob: bytes) -> str:
     return f"{zlib.crc32(blob):08x}"
 
 
+def _sealed(value: object) -> tuple[int, str, bytes]:
+    """An entry's length, checksum and bytes."""
+    blob = CODEC.encode(value)
+    return len(blob), _checksum(blob), blob
+
+
 class Cache:
     """Loads and saves a `BuildState`; `dropped` counts entries found damaged and ignored."""
 
@@ -109,14 +129,14 @@ class Cache:
                     self.discarded = "made by another version" if self._meta(db) else ""
                     return BuildState()
                 return self._read(db)
-        except (sqlite3.DatabaseError, OSError, pickle.UnpicklingError) as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             self.discarded = f"unreadable ({exc})"
             self._remove()
             return BuildState()
 
     def peek(self) -> tuple[Summary, dict[str, PageRecord], str, dict[str, Any]] | None:
         """Only what the no-change shortcut needs (the last summary, the page and search index records and
-        the output folder), without unpickling a single model; None when the cache has no usable summary."""
+        the output folder), without decoding a single model; None when the cache has no usable summary."""
         try:
             with self._connect() as db:
                 meta = self._meta(db)
@@ -124,11 +144,11 @@ class Cache:
                     return None
                 found = dict(self._kinds(db, "summary", "search"))
                 summary = found.get("summary")
-                if not isinstance(summary, Summary):
+                if summary is None:
                     return None
                 self.stored_pages = self._pages(db)
                 search = found.get("search")
-                return summary, self.stored_pages, meta.get("output", ""), search if isinstance(search, dict) else {}
+                return summary, self.stored_pages, meta.get("output", ""), search or {}
         except (sqlite3.DatabaseError, OSError):
             return None
 
@@ -137,7 +157,7 @@ class Cache:
         marks = ", ".join("?" * len(kinds))
         for kind, length, checksum, blob in db.execute(
                 f"SELECT kind, length, checksum, blob FROM entries WHERE kind IN ({marks})", kinds):  # noqa: S608
-            yield kind, self._entry(blob, length, checksum)
+            yield kind, self._entry(kind, blob, length, checksum)
 
     def save(self, state: BuildState) -> None:
         """Store the state; a cache that cannot be written is skipped (the build itself succeeded)."""
@@ -186,18 +206,18 @@ class Cache:
         self.stored_files, self.stored_pages = dict(state.files), dict(state.pages)
         damaged = []
         collecting = gc.isenabled()
-        gc.disable()  # unpickling builds a large graph of long-lived objects, none of them garbage
+        gc.disable()  # decoding builds a large graph of long-lived objects, none of them garbage
         try:
             for kind, key, length, checksum, blob in db.execute("SELECT * FROM entries"):
-                value = self._entry(blob, length, checksum)
+                value = self._entry(kind, blob, length, checksum)
                 if value is None:
                     damaged.append((kind, key))
                 elif kind == "summary":
-                    state.summary = value if isinstance(value, Summary) else None
+                    state.summary = value
                 elif kind == "related":
                     state.related = (key, value)
                 elif kind in ("search", "search_pages"):
-                    setattr(state, kind, value if isinstance(value, dict) else {})
+                    setattr(state, kind, value)
                 elif kind == "pictures":
                     state.pictures = value
                 else:
@@ -213,16 +233,21 @@ class Cache:
         return {rel: PageRecord(key, size, mtime, bool(whole), _split(refs), template or "", links, ids)
                 for rel, key, size, mtime, whole, refs, template, links, ids in db.execute("SELECT * FROM pages")}
 
-    def _entry(self, blob: Any, length: int, checksum: str) -> Any:
-        """The stored value if its length and checksum hold; damaged entries are counted and skipped."""
-        if not isinstance(blob, bytes) or len(blob) != length or _checksum(blob) != checksum:
+    def _entry(self, kind: str, blob: Any, length: int, checksum: str) -> Any:
+        """The stored value if its length and checksum hold and it decodes to what its kind holds;
+        damaged, foreign and crafted entries are counted and skipped (and so recomputed)."""
+        expected = EXPECTED.get(kind)
+        if expected is None or not isinstance(blob, bytes) or len(blob) != length or _checksum(blob) != checksum:
             self.dropped += 1
             return None
         try:
-            return pickle.loads(blob)
-        except Exception:  # noqa: BLE001 - a damaged entry is recomputed, whatever the damage
+            value = CODEC.decode(blob)
+        except CodecError:
+            value = None
+        if not isinstance(value, expected):
             self.dropped += 1
             return None
+        return value
 
     def _write(self, db: sqlite3.Connection, state: BuildState) -> None:
         db.execute("BEGIN")
@@ -231,22 +256,16 @@ class Cache:
             db.executemany("DELETE FROM entries WHERE kind = ? AND key = ?", ((kind, k) for k in stored - set(table)))
             rows = []
             for key in set(table) - stored:
-                blob = pickle.dumps(table[key], protocol=pickle.HIGHEST_PROTOCOL)
-                rows.append((kind, key, len(blob), _checksum(blob), blob))
+                rows.append((kind, key, *_sealed(table[key])))
             db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
         db.execute("DELETE FROM entries WHERE kind IN ('summary', 'related', 'search', 'search_pages', 'pictures')")
-        if state.pictures:
-            blob = pickle.dumps(state.pictures, protocol=pickle.HIGHEST_PROTOCOL)
-            db.execute("INSERT INTO entries VALUES ('pictures', 'last', ?, ?, ?)", (len(blob), _checksum(blob), blob))
         if state.related is not None:
-            blob = pickle.dumps(state.related[1], protocol=pickle.HIGHEST_PROTOCOL)
-            db.execute("INSERT INTO entries VALUES ('related', ?, ?, ?, ?)",
-                       (state.related[0], len(blob), _checksum(blob), blob))
+            key, related = state.related
+            db.execute("INSERT INTO entries VALUES ('related', ?, ?, ?, ?)", (key, *_sealed(related)))
         for kind, value in (("summary", state.summary), ("search", state.search or None),
-                            ("search_pages", state.search_pages or None)):
+                            ("search_pages", state.search_pages or None), ("pictures", state.pictures or None)):
             if value is not None:
-                blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-                db.execute("INSERT INTO entries VALUES (?, 'last', ?, ?, ?)", (kind, len(blob), _checksum(blob), blob))
+                db.execute("INSERT INTO entries VALUES (?, 'last', ?, ?, ?)", (kind, *_sealed(value)))
         files = _changed_rows(db, "files", self.stored_files, state.files)
         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
                        ((rel, s.size, s.mtime_ns, s.inode, s.digest) for rel, s in files.items()))

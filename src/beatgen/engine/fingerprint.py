@@ -35,10 +35,15 @@ def _identity(*parts: Any) -> None:
 
 class _Pickler(pickle.Pickler):
     """`reducer_override`, unlike `persistent_id`, is not consulted for strings, numbers, lists, tuples
-    and dicts, which are most of a context: the C pickler handles those without calling Python."""
+    and dicts, which are most of a context: the C pickler handles those without calling Python.
+
+    Without a memo (`fast`): a memo writes an object met twice as a reference to the first, so the bytes
+    would depend on which equal values happen to be one object, which differs between a model just parsed
+    and the same model read back from the cache."""
 
     def __init__(self, stream: io.BytesIO, site_token: str) -> None:
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fast = True
         self.site_token = site_token
         self.stories: set[str] = set()
 
@@ -78,7 +83,8 @@ class Fingerprinter:
 
 def site_chrome(config_token: str, site: Site) -> str:
     """What every page may show of the site as a whole: its config, free pages and glossary."""
-    return digest("site", config_token, *(f"{d.file}:{d.digest}" for d in (*site.pages, *site.terms)))
+    documents: list[Page | Term] = [*site.pages, *site.terms]
+    return digest("site", config_token, *(f"{d.file}:{d.digest}" for d in documents))
 
 
 def whole_site(config_token: str, site: Site) -> str:

@@ -65,12 +65,13 @@ class TemplateTokens:
             if current in sources:
                 continue
             sources[current] = self._source(current)
+            references: list[str | None]
             try:
                 references = list(meta.find_referenced_templates(self.env.parse(sources[current])))
             except Exception:  # noqa: BLE001 - a template that does not parse fails its render, with a message
                 references = []
             if None in references:
-                references = self.env.list_templates()
+                references = list(self.env.list_templates())
             pending.extend(ref for ref in references if ref is not None)
         return sources
 

@@ -42,7 +42,7 @@ class LinkErrors:
     def diagnostics(self, broken: Iterable[Broken]) -> list[Diagnostic]:
         found: dict[tuple[Place, str, str], list[str]] = {}
         for item in broken:
-            places: dict[str, Place] = {}
+            places: dict[str, Place | None] = {}
             for rel in item.pages:
                 route = self.routes[rel]
                 if route.template not in places:

@@ -136,7 +136,8 @@ def _why(link: str, records: Mapping[str, PageRecord], paths: Mapping[str, str],
     if path not in ids:
         target = records.get(paths[path])
         ids[path] = frozenset(split(target.ids)) if target is not None and target.ids is not None else None
-    if ids[path] is not None and fragment not in ids[path]:
+    known = ids[path]
+    if known is not None and fragment not in known:
         return f"{path} has no element with id '{fragment}'; link to an id it has, or give the section that id"
     return ""
 

@@ -57,7 +57,7 @@ class _Recorder:
         return len(self.inner)
 
 
-def _items(inner: Any) -> list:
+def _items(inner: Any) -> list[Any]:
     return list(inner.items()) if isinstance(inner, dict) else list(inner)
 
 
@@ -72,8 +72,9 @@ def answer_of(inner: Any, key: Any) -> Any:
 
 def recording(targets: LinkTargets, log: list[Lookup]) -> LinkTargets:
     """The same targets, each table wrapped so that every lookup lands in `log`."""
-    wrapped = {f.name: _Recorder(f.name, getattr(targets, f.name), log) for f in dataclasses.fields(targets)
-               if isinstance(getattr(targets, f.name), dict | set | frozenset)}
+    wrapped: dict[str, Any] = {f.name: _Recorder(f.name, getattr(targets, f.name), log)
+                               for f in dataclasses.fields(targets)
+                               if isinstance(getattr(targets, f.name), dict | set | frozenset)}
     return dataclasses.replace(targets, **wrapped)
 
 

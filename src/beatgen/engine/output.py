@@ -156,7 +156,7 @@ def _exchange(first: Path, second: Path) -> bool:
         return False
     at_cwd = -100
     result = renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), _RENAME_EXCHANGE)
-    return result == 0
+    return bool(result == 0)
 
 
 def same_bytes(path: Path, data: bytes) -> bool:

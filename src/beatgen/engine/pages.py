@@ -138,7 +138,7 @@ class PageRenderer:
         shown, refs = self.fingerprints.of_page(data)
         key = self._key(work.route, template, shown, previous is not None and previous.whole_site)
         clean = self._clean(work.rel, key, previous)
-        if clean:
+        if clean and previous is not None:
             return replace(clean, record=replace(previous, refs=refs, template=template))
         self.env.reached_site = False
         with self._layout_problems():

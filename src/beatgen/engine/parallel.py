@@ -17,7 +17,7 @@ import selectors
 import signal
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from beatgen.diagnostics import BuildError
 
@@ -117,7 +117,7 @@ def _work(fn: Callable[[T], R], share: Sequence[T], write_end: int) -> None:
     """In the worker: compute, send the pickled outcome, and leave without running the parent's cleanup."""
     status = 0
     try:
-        outcome: tuple = ("ok", [fn(item) for item in share])
+        outcome: tuple[str, Any] = ("ok", [fn(item) for item in share])
     except BuildError as exc:
         outcome = ("build-error", exc.diagnostics)
     except BaseException:  # noqa: BLE001 - any failure must reach the parent, never hang it
@@ -143,7 +143,7 @@ def _stop(pipes: list[tuple[int, int]]) -> None:
             os.close(fd)
 
 
-def _collect(pipes: list[tuple[int, int]]) -> list[list]:
+def _collect(pipes: list[tuple[int, int]]) -> list[list[Any]]:
     """Read every worker's pipe at once (so none blocks on a full pipe), then reap them."""
     chunks: dict[int, list[bytes]] = {fd: [] for _, fd in pipes}
     with selectors.DefaultSelector() as selector:
@@ -169,10 +169,10 @@ def _collect(pipes: list[tuple[int, int]]) -> list[list]:
     return [_unwrap(outcome) for outcome in outcomes]
 
 
-def _unwrap(outcome: tuple) -> list:
+def _unwrap(outcome: tuple[str, Any]) -> list[Any]:
     kind, value = outcome
     if kind == "build-error":
         raise BuildError(value)
     if kind == "crash":
         raise WorkerError(f"a build worker failed:\n{value}")
-    return value
+    return list(value)

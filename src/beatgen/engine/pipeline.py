@@ -191,7 +191,7 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
                           unread_names(content.unread), catalogue)
     shared = digest(config_token, *(f"{term.file}:{term.digest}" for term in content.terms))
     keys = {file: fragment_key(key, shared) for file, key in parse_keys.items()}
-    documents = [*stories, *content.terms, *content.pages]
+    documents: list[Story | Term | Page] = [*stories, *content.terms, *content.pages]
     fragments = render_fragments(make_markdown(), [*documents, *content.unread], keys, targets, state, options.jobs)
     html: dict[str, StoryHtml | DocumentHtml] = {}
     for document in documents:

@@ -40,7 +40,7 @@ def bundle_token() -> str:
 
 
 def pagefind_executable() -> str:
-    import pagefind_bin
+    import pagefind_bin  # type: ignore[import-untyped]  # the package ships no type information
 
     try:
         return str(pagefind_bin.get_executable())

@@ -17,6 +17,7 @@ import json
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from beatgen.engine.search_bundle import index_shard
 
@@ -24,7 +25,7 @@ FILTER = "holds"
 """The lexicon records' filter: the name of the shard whose words the record holds."""
 
 
-def _fragments(bundle: Path) -> list[dict]:
+def _fragments(bundle: Path) -> list[dict[str, Any]]:
     return [json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
             for path in sorted((bundle / "fragment").glob("*.pf_fragment"))]
 

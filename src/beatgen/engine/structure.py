@@ -11,6 +11,7 @@ that for the whole site; while it holds, a rebuild re-checks only the pages that
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from beatgen.content.model import Page, Story, Term
 from beatgen.engine.fingerprint import digest
@@ -24,7 +25,8 @@ def story_signature(model: object) -> str:
     """A story with its text left out: equal signatures, equal place in every listing and aggregate."""
     if not isinstance(model, Story):
         return ""
-    return digest("story", repr(dataclasses.replace(model, **dict.fromkeys(TEXT_FIELDS))))
+    blank: dict[str, Any] = dict.fromkeys(TEXT_FIELDS)
+    return digest("story", repr(dataclasses.replace(model, **blank)))
 
 
 def structure_token(base: str, signatures: dict[str, str], terms: list[Term], pages: list[Page],
@@ -33,5 +35,6 @@ def structure_token(base: str, signatures: dict[str, str], terms: list[Term], pa
     page whole, and the page plan."""
     glossary_use = (f"{file}:{','.join(fragment.glossary)}" for file, fragment in sorted(html.items())
                     if isinstance(fragment, StoryHtml))
+    documents: list[Term | Page] = [*terms, *pages]
     return digest("structure", base, *(f"{file}:{signature}" for file, signature in sorted(signatures.items())),
-                  *(f"{d.file}:{d.digest}" for d in (*terms, *pages)), *glossary_use, *routes)
+                  *(f"{d.file}:{d.digest}" for d in documents), *glossary_use, *routes)

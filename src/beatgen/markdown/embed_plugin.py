@@ -8,6 +8,7 @@ without JavaScript. static/js/embed.js adds the button that swaps in the player'
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -56,7 +57,7 @@ def _place(problem: Problem, token: Token, lines: list[str]) -> tuple[int, int]:
     return index, shift + problem.column
 
 
-def _render_embed(self: object, tokens: Sequence[Token], idx: int, options: object, env: dict) -> str:
+def _render_embed(self: object, tokens: Sequence[Token], idx: int, options: object, env: dict[str, Any]) -> str:
     targets = env.get("targets")
     return facade(tokens[idx].meta["embed"], targets.base_path if targets is not None else "/")
 

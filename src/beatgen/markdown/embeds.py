@@ -190,7 +190,7 @@ def _bluesky(host: str, parts: SplitResult) -> Player | None:
 def _mastodon(host: str, parts: SplitResult) -> Player | None:
     """Any Mastodon server: a post is /@name/ID (or /@name@server/ID, /users/name/statuses/ID) on its host."""
     found = re.fullmatch(r"/(@\w+(?:@[A-Za-z0-9.-]+)?/\d+|users/\w+/statuses/\d+)/?", parts.path)
-    if not found or host in PROVIDER_HOSTS:
+    if not found or host in PROVIDER_HOSTS or parts.hostname is None:
         return None
     server = parts.hostname + (f":{parts.port}" if parts.port else "")
     return Player("Mastodon", "post", f"https://{server}/{found[1]}/embed")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -89,7 +90,7 @@ def _atoms(form: str) -> list[str]:
 
 
 def _trie_pattern(forms: Iterable[list[str]]) -> str:
-    root: dict[str, dict] = {}
+    root: dict[str, Any] = {}
     for atoms in forms:
         node = root
         for atom in atoms:
@@ -98,7 +99,7 @@ def _trie_pattern(forms: Iterable[list[str]]) -> str:
     return _emit(root)
 
 
-def _emit(node: dict[str, dict]) -> str:
+def _emit(node: dict[str, Any]) -> str:
     """A node as regex: its branches (greedy, so longer terms are tried first), optional where a term ends."""
     branches = [atom + _emit(child) for atom, child in sorted(node.items()) if atom]
     if not branches:

@@ -7,7 +7,9 @@ links, and links to other story files are resolved to their URLs (and reported w
 from __future__ import annotations
 
 import posixpath
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -33,6 +35,9 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 RESERVED_IDS = frozenset({"main", "takeaways", "signals", "key-facts", "affected", "analysis", "watch", "timeline",
                           "sources", "coverage", "signals-table", "related", "corrections", "pager"})
 
+
+Env = MutableMapping[str, Any]
+"""The Markdown environment of one document: its file, link targets, and the diagnostics found."""
 
 @dataclass(frozen=True)
 class LinkTargets:
@@ -86,7 +91,7 @@ def make_markdown() -> MarkdownIt:
     md.add_render_rule("footnote_block_open", _notes_open)
     md.add_render_rule("image", _render_picture)
     md.use(anchors_plugin, min_level=1, max_level=3, slug_func=slugify)
-    md.validateLink = is_safe_url
+    md.validateLink = is_safe_url  # type: ignore[method-assign]  # markdown-it's documented way to set it
     md.core.ruler.push("beatgen_headings", _demote_headings)
     md.core.ruler.push("beatgen_links", _resolve_links)
     md.use(glossary_plugin)
@@ -95,7 +100,7 @@ def make_markdown() -> MarkdownIt:
     return md
 
 
-def _notes_open(self: object, tokens: list[Token], idx: int, options: object, env: dict) -> str:
+def _notes_open(self: object, tokens: list[Token], idx: int, options: object, env: Env) -> str:
     """The footnotes section with a heading of its own, like every other section of a page."""
     return '<section class="footnotes">\n<h2 class="footnotes-title">Notes</h2>\n<ol class="footnotes-list">\n'
 
@@ -129,7 +134,7 @@ DECORATIVE = "decorative"
 """The title that marks a body picture as decorative: `![](rule.png "decorative")`."""
 
 
-def _picture(token: Token, targets: LinkTargets, env: dict, where: tuple[int, int]) -> None:
+def _picture(token: Token, targets: LinkTargets, env: Env, where: tuple[int, int]) -> None:
     """A picture in Markdown: a file of the site, with alt text unless its title says it is decorative."""
     src, alt = str(token.attrGet("src") or ""), token.content.strip()
     decorative = token.attrGet("title") == DECORATIVE
@@ -147,7 +152,7 @@ def _picture(token: Token, targets: LinkTargets, env: dict, where: tuple[int, in
     env["pictures"] = (*env.get("pictures", ()), found.rel)
 
 
-def _render_picture(self: object, tokens: list[Token], idx: int, options: object, env: dict) -> str:
+def _render_picture(self: object, tokens: list[Token], idx: int, options: object, env: Env) -> str:
     """A checked picture as its responsive `<picture>`, lazily loaded (the story's own is the one loaded first)."""
     meta = tokens[idx].meta
     if "picture" not in meta:
@@ -165,7 +170,7 @@ def _locate(href: str, lines: list[str], span: list[int], first_line: int) -> tu
     return first_line + span[0], 1
 
 
-def _resolve(href: str, targets: LinkTargets, env: dict, where: tuple[int, int]) -> str:
+def _resolve(href: str, targets: LinkTargets, env: Env, where: tuple[int, int]) -> str:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path:
         return href
@@ -201,7 +206,7 @@ def _resolve(href: str, targets: LinkTargets, env: dict, where: tuple[int, int])
     return href
 
 
-def _broken(env: dict, where: tuple[int, int], href: str, why: str) -> None:
+def _broken(env: Env, where: tuple[int, int], href: str, why: str) -> None:
     env["diagnostics"].append(error(env["file"], *where, "broken-link", f"broken internal link '{href}': {why}"))
 
 
@@ -224,11 +229,11 @@ def render_inline(md: MarkdownIt, text: str, file: str, line: int, targets: Link
     return Fragment(md.renderInline(text, env), diagnostics=env["diagnostics"], pictures=_pictures(env))
 
 
-def _pictures(env: dict) -> tuple[str, ...]:
+def _pictures(env: Env) -> tuple[str, ...]:
     return tuple(dict.fromkeys(env.get("pictures", ())))
 
 
-def _env(file: str, first_line: int, targets: LinkTargets | None, linking: Linking | None = None) -> dict:
+def _env(file: str, first_line: int, targets: LinkTargets | None, linking: Linking | None = None) -> dict[str, Any]:
     return {"file": file, "first_line": first_line, "targets": targets, "diagnostics": [], "glossary": linking}
 
 

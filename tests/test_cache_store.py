@@ -1,0 +1,110 @@
+"""The build cache holds plain data: every entry comes back as it was stored, and an entry that is not
+what beatgen wrote (damaged, foreign, crafted to run code) is refused and recomputed, never trusted."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import cbor2
+import pytest
+from sitekit import Run, copy_site, tree_bytes
+
+from beatgen.diagnostics import error
+from beatgen.engine.cache import CODEC, FILE_NAME, Cache, _checksum
+from beatgen.engine.codec import OBJECT, CodecError
+from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.state import BuildState
+
+NOW = "2026-12-01T00:00:00Z"
+
+
+class _Payload:
+    """Unpickling this creates a folder: proof that a loader ran code the entry chose."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.makedirs, (str(self.marker),)
+
+
+def _hostile(marker: Path) -> list[bytes]:
+    """Bytes the codec never writes, which a hostile or damaged cache could hold."""
+    return [
+        pickle.dumps(_Payload(marker)),
+        cbor2.dumps(cbor2.CBORTag(OBJECT, ["PosixPath", str(marker)])),
+        cbor2.dumps(cbor2.CBORTag(OBJECT, ["Diagnostic", "only one field"])),
+        cbor2.dumps(cbor2.CBORTag(35, "^a+$")),
+        cbor2.dumps(cbor2.CBORTag(99, [1, 2])),
+        CODEC.encode(error("x.md", 1, 1, "code", "bytes after the value")) + b"\x80",
+    ]
+
+
+def _misplaced() -> list[bytes]:
+    """Values the codec reads, of another kind than the entry holds."""
+    return [CODEC.encode(error("x.md", 1, 1, "code", "a diagnostic where a parsed file belongs")),
+            CODEC.encode({"a": ("dict",)}), CODEC.encode(None)]
+
+
+def _typed(value: object) -> object:
+    """A value's repr, entry by entry for a table (read back in another order): repr names every type, so
+    a tuple come back as a list, or a named zone as a bare offset, would show."""
+    return {key: repr(entry) for key, entry in value.items()} if isinstance(value, dict) else repr(value)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildState]:
+    """The sample site built once, its state kept in memory (never stored, so never encoded)."""
+    site = copy_site("sample", tmp_path_factory.mktemp("store") / "site")
+    state = BuildState()
+    build(BuildOptions(site_dir=site, output_dir=site / "public", now=NOW, search=False), state=state)
+    return site, state
+
+
+def test_every_entry_of_a_real_build_comes_back_as_it_was_stored(built: tuple[Path, BuildState],
+                                                                   tmp_path: Path) -> None:
+    _site, state = built
+    Cache(tmp_path).save(state)
+    cache = Cache(tmp_path)
+    loaded = cache.load()
+    assert cache.dropped == 0
+    assert len(state.parsed) > 70 and len(state.fragments) > 70
+    for name in ("files", "parsed", "fragments", "pages", "summary", "related", "search_pages", "pictures"):
+        assert _typed(getattr(loaded, name)) == _typed(getattr(state, name)), name
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_the_codec_refuses_what_it_did_not_write(index: int, tmp_path: Path) -> None:
+    with pytest.raises(CodecError):
+        CODEC.decode(_hostile(tmp_path / "ran")[index])
+    assert not (tmp_path / "ran").exists()
+
+
+def test_a_crafted_cache_is_refused_and_rebuilt_without_running_anything(built: tuple[Path, BuildState],
+                                                                         tmp_path: Path,
+                                                                         beatgen: Callable[..., Run]) -> None:
+    site, state = built
+    expected = tree_bytes(site / "public")
+    folder, marker = tmp_path / "restored-cache", tmp_path / "ran"
+    Cache(folder).save(state)
+    crafted = _hostile(marker) + _misplaced()
+    with sqlite3.connect(folder / FILE_NAME) as db:
+        rows = db.execute("SELECT kind, key FROM entries WHERE kind IN ('summary', 'parsed', 'fragment') "
+                          "ORDER BY kind = 'summary' DESC, kind, key").fetchall()
+        for (kind, key), blob in zip(rows, crafted * len(rows), strict=False):
+            db.execute("UPDATE entries SET length = ?, checksum = ?, blob = ? WHERE kind = ? AND key = ?",
+                       (len(blob), _checksum(blob), blob, kind, key))
+
+    result = beatgen("build", "--source", site, "--cache-dir", folder, "--now", NOW, "--no-search", "--quiet")
+    assert result.code == 0, result.err
+    assert not marker.exists()
+    assert tree_bytes(site / "public") == expected
+    cache = Cache(folder)
+    again = cache.load()
+    assert cache.dropped == 0
+    assert (set(again.parsed), set(again.fragments)) == (set(state.parsed), set(state.fragments))
+    assert again.summary is not None
