@@ -7,10 +7,12 @@ build made the search index; the peers' rows are "<peer> cold", the preview's "s
 
 from __future__ import annotations
 
+import json
 import re
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 SEARCH = " + search"
 SCENARIOS = ("cold", "cold, filling cache", "warm, no change", "one story edited", "one layout edited")
@@ -39,6 +41,33 @@ class Row:
 
 
 Results = dict[int, dict[str, Row]]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Figures gathered size by size, perhaps over several runs of the bench, with the command of each."""
+
+    results: Results
+    commands: dict[int, str]
+
+    def run_by(self) -> str:
+        """The commands that measured the table, in order of size, each once."""
+        commands = dict.fromkeys(self.commands[stories] for stories in sorted(self.results))
+        return " and ".join(f"`{command}`" for command in commands)
+
+
+def dump_results(kept: Kept) -> str:
+    return json.dumps({str(stories): {"command": kept.commands[stories],
+                                      "rows": {label: [[s.seconds, s.largest_kb, s.summed_kb, s.written]
+                                                       for s in row.samples] for label, row in rows.items()}}
+                       for stories, rows in kept.results.items()}, indent=1) + "\n"
+
+
+def load_results(path: Path) -> Kept:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    results = {int(stories): {label: Row(label, [Sample(*sample) for sample in samples])
+                              for label, samples in entry["rows"].items()} for stories, entry in data.items()}
+    return Kept(results, {int(stories): entry["command"] for stories, entry in data.items()})
 
 
 @dataclass(frozen=True)
@@ -176,10 +205,10 @@ def terminal(stories: int, rows: dict[str, Row]) -> str:
     return "\n".join(lines)
 
 
-def update_readme(readme: str, table: str, command: str) -> str:
+def update_readme(readme: str, table: str, commands: str) -> str:
     """The README with the text between the bench table's markers replaced by this run's table."""
     pattern = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.DOTALL)
     if not pattern.search(readme):
         raise SystemExit(f"README.md has no bench table markers ({README_START} ... {README_END})")
-    body = f"{README_START}\nMeasured with `{command}`:\n\n{table}{README_END}"
+    body = f"{README_START}\nMeasured with {commands}:\n\n{table}{README_END}"
     return pattern.sub(lambda match: body, readme, count=1)

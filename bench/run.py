@@ -32,7 +32,19 @@ import time
 from pathlib import Path
 
 from corpus import REPO, write_corpus
-from report import HUGE, SCENARIOS, SEARCH, Results, Row, Sample, markdown, terminal, update_readme
+from report import (
+    HUGE,
+    SCENARIOS,
+    SEARCH,
+    Kept,
+    Row,
+    Sample,
+    dump_results,
+    load_results,
+    markdown,
+    terminal,
+    update_readme,
+)
 from savebench import time_saves
 
 NOW = "2027-01-01T00:00:00Z"
@@ -136,7 +148,7 @@ def prepare(stories: int, work: Path) -> Path:
 
 
 def clean(site: Path) -> None:
-    for leftover in ("public", ".public.spare", ".beatgen-cache"):
+    for leftover in ("public", ".public.spare", ".public.lock", ".beatgen-cache"):
         shutil.rmtree(site / leftover, ignore_errors=True)
 
 
@@ -149,6 +161,7 @@ class Bench:
 
     def record(self, label: str, sample: Sample) -> None:
         self.rows.setdefault(label, Row(label)).samples.append(sample)
+        print(f"  {self.site.name} {label}: {sample.seconds:.3f} s", flush=True)
 
     def build(self, label: str, *extra: str) -> None:
         self.record(label, beatgen_build(self.site, self.jobs, extra))
@@ -215,7 +228,8 @@ def bench_huge(site: Path, args: argparse.Namespace) -> dict[str, Row]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark beatgen on generated corpora.")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000],
+                        help="stories per corpus (none: only write the tables of --results)")
     parser.add_argument("--huge", action="store_true", help="add 100,000 stories")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--saves", type=int, default=5, help="serve saves of each kind (0: none)")
@@ -225,27 +239,34 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=REPO / "bench")
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="write the README's table to FILE")
     parser.add_argument("--update-readme", action="store_true", help="put the table into README.md")
+    parser.add_argument("--results", type=Path, metavar="FILE",
+                        help="keep each size's figures in FILE (JSON), replacing that size's earlier ones, and "
+                             "make the tables from every size it holds")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     snapshot(args.work)
     print(f"beatgen on {os.cpu_count()} cores, --jobs {args.jobs or 'all'}, medians of {args.runs} run(s); "
           f"peers: {', '.join(installed_peers(args.peers)) if args.peers is not None else 'not asked'}", flush=True)
-    results: Results = {}
+    kept = load_results(args.results) if args.results and args.results.exists() else Kept({}, {})
     for stories in args.sizes + ([HUGE] if args.huge else []):
         site = prepare(stories, args.work)
-        results[stories] = (bench_huge if stories >= HUGE else bench_size)(site, args)
-        print(terminal(stories, results[stories]), flush=True)
-    write_tables(results, args)
+        kept.results[stories] = (bench_huge if stories >= HUGE else bench_size)(site, args)
+        kept.commands[stories] = command_line(args)
+        print(terminal(stories, kept.results[stories]), flush=True)
+        if args.results:
+            args.results.write_text(dump_results(kept), encoding="utf-8")
+    write_tables(kept, args)
 
 
-def write_tables(results: Results, args: argparse.Namespace) -> None:
-    table = markdown(results)
+def write_tables(kept: Kept, args: argparse.Namespace) -> None:
+    kept = Kept(dict(sorted(kept.results.items())), kept.commands)
+    table = markdown(kept.results)
     print("\n" + table, end="")
     if args.markdown:
         args.markdown.write_text(table, encoding="utf-8")
     if args.update_readme:
         readme = REPO / "README.md"
-        readme.write_text(update_readme(readme.read_text(encoding="utf-8"), table, command_line(args)),
+        readme.write_text(update_readme(readme.read_text(encoding="utf-8"), table, kept.run_by()),
                           encoding="utf-8")
 
 

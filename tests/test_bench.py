@@ -13,9 +13,12 @@ sys.path.insert(0, str(REPO / "bench"))
 from report import (  # noqa: E402 - the benchmark's own modules, beside the repository's tests
     README_END,
     README_START,
+    Kept,
     Row,
     Sample,
     cell,
+    dump_results,
+    load_results,
     markdown,
     terminal,
     update_readme,
@@ -82,7 +85,7 @@ def test_figures_read_at_a_glance() -> None:
 
 def test_the_readme_table_is_replaced_between_its_markers_and_nothing_else() -> None:
     readme = f"intro\n\n{README_START}\nold table\n{README_END}\n\nafter\n"
-    updated = update_readme(readme, "| new |\n", "python bench/run.py --runs 3")
+    updated = update_readme(readme, "| new |\n", "`python bench/run.py --runs 3`")
     assert updated == (f"intro\n\n{README_START}\nMeasured with `python bench/run.py --runs 3`:\n\n| new |\n"
                        f"{README_END}\n\nafter\n")
     assert update_readme(updated, "| newer |\n", "x").count("| new") == 1
@@ -98,3 +101,14 @@ def test_each_kind_of_save_adds_a_sentence_and_the_structural_ones_change_the_fr
     assert '\ntopics: ["air defense", "hypersonics"]\n' in moved
     site = Path("site")
     assert story_url(site, site / "content" / "stories" / "2026" / "09" / "slug.md") == "stories/2026/09/slug/"
+
+
+def test_figures_kept_size_by_size_come_back_the_same(tmp_path: Path) -> None:
+    kept = Kept({1_000: {"cold": _row("cold", 3.5, 3.25)}, 10_000: {"hugo cold": _row("hugo cold", 15.0)}},
+                {1_000: "python bench/run.py --sizes 1000", 10_000: "python bench/run.py --sizes 10000"})
+    path = tmp_path / "results.json"
+    path.write_text(dump_results(kept))
+    again = load_results(path)
+    assert again.commands == kept.commands
+    assert markdown(again.results) == markdown(kept.results)
+    assert again.run_by() == "`python bench/run.py --sizes 1000` and `python bench/run.py --sizes 10000`"
