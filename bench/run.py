@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from corpus import REPO, write_corpus
@@ -155,13 +156,14 @@ def clean(site: Path) -> None:
 class Bench:
     """One size's rows, filled run by run."""
 
-    def __init__(self, site: Path, jobs: int) -> None:
-        self.site, self.jobs, self.edits = site, jobs, 0
+    def __init__(self, site: Path, jobs: int, keep: Callable[[dict[str, Row]], None]) -> None:
+        self.site, self.jobs, self.keep, self.edits = site, jobs, keep, 0
         self.rows: dict[str, Row] = {}
 
     def record(self, label: str, sample: Sample) -> None:
         self.rows.setdefault(label, Row(label)).samples.append(sample)
         print(f"  {self.site.name} {label}: {sample.seconds:.3f} s", flush=True)
+        self.keep(self.rows)
 
     def build(self, label: str, *extra: str) -> None:
         self.record(label, beatgen_build(self.site, self.jobs, extra))
@@ -198,9 +200,9 @@ def installed_peers(names: list[str]) -> list[str]:
     return [peer for peer, marker in PEERS.items() if (not names or peer in names) and (PEERS_HOME / marker).exists()]
 
 
-def bench_size(site: Path, args: argparse.Namespace) -> dict[str, Row]:
+def bench_size(bench: Bench, args: argparse.Namespace) -> None:
     """Every scenario of one size, the peers interleaved with beatgen's cold build, run by run."""
-    bench = Bench(site, args.jobs)
+    site = bench.site
     for _ in range(args.runs):
         clean(site)
         bench.build("cold", "--no-search", "--no-cache")
@@ -210,20 +212,17 @@ def bench_size(site: Path, args: argparse.Namespace) -> dict[str, Row]:
         bench.scenarios(search=True)
     if args.saves:
         bench.saves(args.saves, ("text", "date", "topic"))
-    return bench.rows
 
 
-def bench_huge(site: Path, args: argparse.Namespace) -> dict[str, Row]:
+def bench_huge(bench: Bench, args: argparse.Namespace) -> None:
     """100,000 stories once: the default build cold, warm and after a story edit, that edit without search,
     and the preview's text saves."""
-    bench = Bench(site, args.jobs)
     bench.scenarios(search=True, names=SCENARIOS[1:4])
     bench.edits += 1
-    edit_story(site, bench.edits)
+    edit_story(bench.site, bench.edits)
     bench.build("one story edited", "--no-search")
     if args.saves:
         bench.saves(args.saves, ("text",))
-    return bench.rows
 
 
 def main() -> None:
@@ -249,12 +248,17 @@ def main() -> None:
           f"peers: {', '.join(installed_peers(args.peers)) if args.peers is not None else 'not asked'}", flush=True)
     kept = load_results(args.results) if args.results and args.results.exists() else Kept({}, {})
     for stories in args.sizes + ([HUGE] if args.huge else []):
-        site = prepare(stories, args.work)
-        kept.results[stories] = (bench_huge if stories >= HUGE else bench_size)(site, args)
         kept.commands[stories] = command_line(args)
-        print(terminal(stories, kept.results[stories]), flush=True)
-        if args.results:
-            args.results.write_text(dump_results(kept), encoding="utf-8")
+
+        def keep(rows: dict[str, Row], stories: int = stories) -> None:
+            """Save the figures so far: a run stopped midway still leaves what it measured."""
+            kept.results[stories] = rows
+            if args.results:
+                args.results.write_text(dump_results(kept), encoding="utf-8")
+
+        bench = Bench(prepare(stories, args.work), args.jobs, keep)
+        (bench_huge if stories >= HUGE else bench_size)(bench, args)
+        print(terminal(stories, bench.rows), flush=True)
     write_tables(kept, args)
 
 
