@@ -48,16 +48,16 @@ class Kept:
     """Figures gathered size by size, perhaps over several runs of the bench, with the command of each."""
 
     results: Results
-    commands: dict[int, str]
+    commands: dict[int, list[str]]
 
     def run_by(self) -> str:
         """The commands that measured the table, in order of size, each once."""
-        commands = dict.fromkeys(self.commands[stories] for stories in sorted(self.results))
+        commands = dict.fromkeys(command for stories in sorted(self.results) for command in self.commands[stories])
         return " and ".join(f"`{command}`" for command in commands)
 
 
 def dump_results(kept: Kept) -> str:
-    return json.dumps({str(stories): {"command": kept.commands[stories],
+    return json.dumps({str(stories): {"commands": kept.commands[stories],
                                       "rows": {label: [[s.seconds, s.largest_kb, s.summed_kb, s.written]
                                                        for s in row.samples] for label, row in rows.items()}}
                        for stories, rows in kept.results.items()}, indent=1) + "\n"
@@ -67,7 +67,7 @@ def load_results(path: Path) -> Kept:
     data = json.loads(path.read_text(encoding="utf-8"))
     results = {int(stories): {label: Row(label, [Sample(*sample) for sample in samples])
                               for label, samples in entry["rows"].items()} for stories, entry in data.items()}
-    return Kept(results, {int(stories): entry["command"] for stories, entry in data.items()})
+    return Kept(results, {int(stories): entry["commands"] for stories, entry in data.items()})
 
 
 @dataclass(frozen=True)

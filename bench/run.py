@@ -239,8 +239,8 @@ def main() -> None:
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="write the README's table to FILE")
     parser.add_argument("--update-readme", action="store_true", help="put the table into README.md")
     parser.add_argument("--results", type=Path, metavar="FILE",
-                        help="keep each size's figures in FILE (JSON), replacing that size's earlier ones, and "
-                             "make the tables from every size it holds")
+                        help="keep the figures in FILE (JSON), each row replacing the same row of an earlier "
+                             "run, and make the tables from every size it holds")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     snapshot(args.work)
@@ -248,11 +248,13 @@ def main() -> None:
           f"peers: {', '.join(installed_peers(args.peers)) if args.peers is not None else 'not asked'}", flush=True)
     kept = load_results(args.results) if args.results and args.results.exists() else Kept({}, {})
     for stories in args.sizes + ([HUGE] if args.huge else []):
-        kept.commands[stories] = command_line(args)
+        kept.commands[stories] = [*kept.commands.get(stories, []), command_line(args)]
+        earlier = kept.results.get(stories, {})
 
-        def keep(rows: dict[str, Row], stories: int = stories) -> None:
-            """Save the figures so far: a run stopped midway still leaves what it measured."""
-            kept.results[stories] = rows
+        def keep(rows: dict[str, Row], stories: int = stories, earlier: dict[str, Row] = earlier) -> None:
+            """Save the figures so far (a run stopped midway still leaves what it measured); rows this run
+            measured replace the results file's, the others stay."""
+            kept.results[stories] = {**earlier, **rows}
             if args.results:
                 args.results.write_text(dump_results(kept), encoding="utf-8")
 

@@ -12,6 +12,7 @@ address but moves in every listing) and the topics, each with a new sentence to 
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -96,17 +97,23 @@ def time_saves(site: Path, now: str, saves: int, kinds: tuple[str, ...] = KINDS)
 
     story = max((site / "content" / "stories").rglob("*.md"))
     found: dict[str, list[float]] = {kind: [] for kind in kinds}
-    with serving(site, "--now", now, startup=3600) as served, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
-        page = browser.new_page()
-        page.add_init_script(MARK_LOADED)
-        response = page.goto(served.url + story_url(site, story))
-        if response is None or not response.ok:
-            raise SystemExit(f"the story's page did not load: {served.url + story_url(site, story)}")
-        for n in range(saves):
-            for kind in kinds:
-                found[kind].append(_time_save(page, story, kind, n))
-                _settle(served)
-        peak = _peak_rss_kb(served.process.pid)
-        browser.close()
+    peak = 0
+    try:
+        with serving(site, "--now", now, startup=3600) as served, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS,
+                                                 headless=True)
+            page = browser.new_page()
+            page.add_init_script(MARK_LOADED)
+            response = page.goto(served.url + story_url(site, story))
+            if response is None or not response.ok:
+                raise SystemExit(f"the story's page did not load: {served.url + story_url(site, story)}")
+            for n in range(saves):
+                for kind in kinds:
+                    found[kind].append(_time_save(page, story, kind, n))
+                    _settle(served)
+            peak = _peak_rss_kb(served.process.pid)
+            browser.close()
+    except subprocess.TimeoutExpired as exc:
+        # The saves are timed; only the stop lagged (servekit killed the server after waiting).
+        print(f"warning: beatgen serve took more than {exc.timeout:.0f} s to stop after Ctrl-C", flush=True)
     return found, peak

@@ -105,10 +105,11 @@ def test_each_kind_of_save_adds_a_sentence_and_the_structural_ones_change_the_fr
 
 def test_figures_kept_size_by_size_come_back_the_same(tmp_path: Path) -> None:
     kept = Kept({1_000: {"cold": _row("cold", 3.5, 3.25)}, 10_000: {"hugo cold": _row("hugo cold", 15.0)}},
-                {1_000: "python bench/run.py --sizes 1000", 10_000: "python bench/run.py --sizes 10000"})
+                {1_000: ["python bench/run.py --sizes 1000", "python bench/run.py --sizes 1000 --runs 0"],
+                 10_000: ["python bench/run.py --sizes 1000"]})
     path = tmp_path / "results.json"
     path.write_text(dump_results(kept))
     again = load_results(path)
     assert again.commands == kept.commands
     assert markdown(again.results) == markdown(kept.results)
-    assert again.run_by() == "`python bench/run.py --sizes 1000` and `python bench/run.py --sizes 10000`"
+    assert again.run_by() == "`python bench/run.py --sizes 1000` and `python bench/run.py --sizes 1000 --runs 0`"
