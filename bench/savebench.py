@@ -52,9 +52,12 @@ STRUCTURE: dict[str, Callable[[str, int], str]] = {"text": lambda text, n: text,
                                                   "topic": _new_topics}
 
 
-def saved_text(text: str, kind: str, n: int) -> tuple[str, str]:
-    """The story after save `n` of `kind`, and the sentence that shows it is on the page."""
-    token = f"The desk saved {kind} edit {n}."
+def saved_text(text: str, kind: str, n: int, run: str = "") -> tuple[str, str]:
+    """The story after save `n` of `kind`, and the sentence that shows it is on the page (`run` tells this
+    run's sentences from those an earlier run left in the file, which would show before any reload)."""
+    token = f"The desk saved {kind} edit {n}{run}."
+    if token in text:
+        raise SystemExit(f"the story already holds {token!r}: pick another run mark")
     return STRUCTURE[kind](text, n).rstrip("\n") + f" {token}\n", token
 
 
@@ -64,7 +67,7 @@ def story_url(site: Path, story: Path) -> str:
 
 
 def _time_save(page: object, story: Path, kind: str, n: int) -> float:
-    text, token = saved_text(story.read_text(encoding="utf-8"), kind, n)
+    text, token = saved_text(story.read_text(encoding="utf-8"), kind, n, f" of run {time.time_ns()}")
     written = time.time() * 1000
     story.write_text(text, encoding="utf-8")
     deadline = time.monotonic() + SAVE_TIMEOUT
@@ -74,6 +77,8 @@ def _time_save(page: object, story: Path, kind: str, n: int) -> float:
         except Exception:  # noqa: BLE001 - the page is between documents while it reloads
             shown = 0
         if shown:
+            if shown < written:
+                raise SystemExit(f"the page showed {token!r} before it was saved")
             return (shown - written) / 1000
         time.sleep(0.005)
     raise SystemExit(f"a {kind} save did not show within {SAVE_TIMEOUT:.0f} s")

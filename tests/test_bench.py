@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sitekit import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -99,6 +100,9 @@ def test_each_kind_of_save_adds_a_sentence_and_the_structural_ones_change_the_fr
     assert "\ndate: 2026-09-09T12:51:09Z\n" in dated and "  - date: 2026-09-05\n" in dated
     moved, _ = saved_text(story, "topic", 0)
     assert '\ntopics: ["air defense", "hypersonics"]\n' in moved
+    with pytest.raises(SystemExit, match="already holds"):
+        saved_text(text, "text", 0)
+    assert saved_text(text, "text", 0, " of run 2")[1] == "The desk saved text edit 0 of run 2."
     site = Path("site")
     assert story_url(site, site / "content" / "stories" / "2026" / "09" / "slug.md") == "stories/2026/09/slug/"
 
