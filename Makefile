@@ -35,7 +35,7 @@ audit: $(BIN)/beatgen $(NODE_TOOLS)
 	$(BIN)/python tools/audit.py
 
 # `make bench` times 1,000 and 10,000 stories; BENCH_ARGS="--huge" adds 100,000, "--peers" Hugo/Eleventy/Pelican
-# (PEER_BENCH=path/to/peer-bench after its setup.sh).
+# (PEER_BENCH=path/to/peer-bench after its setup.sh); "--update-readme" rewrites the README's table from the run.
 bench: $(BIN)/beatgen
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

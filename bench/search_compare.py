@@ -34,12 +34,10 @@ from urllib.parse import parse_qsl
 
 from corpus import REPO, write_corpus
 from run import NOW, measure, snapshot
+from savebench import CHROMIUM_FLAGS, chromium_path
 
 STORY_GLOB = "stories/*/*/*/index.html"
 FACETS = ("topic", "sentiment", "impact", "year")
-CHROMIUM = os.environ.get("BEATGEN_CHROMIUM") or shutil.which("chromium") or "chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
 ONE_INDEX_SCRIPT = """// The search page before shards: one Pagefind index, its first 30 results loaded.
 const form = document.getElementById("search-form");
 const status = document.getElementById("search-status");
@@ -227,7 +225,7 @@ def compare(site: Path, plain: Path, bundle: Path, queries: list[str]) -> list[S
                for name, root in (("bundle", bundle), ("shards", site / "public"))}
     rows = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
 
         def ids(name: str, words: str | None, filters: dict[str, str]) -> tuple[list[str], list[str]]:
             script, args = (ONE_INDEX_IDS, []) if name == "plain" else (SHARDS_IDS, [loaders[name]])

@@ -20,12 +20,12 @@ from sitekit import REPO
 class Served:
     """A running server: its base URL and every line it printed so far."""
 
-    def __init__(self, process: subprocess.Popen[str]) -> None:
+    def __init__(self, process: subprocess.Popen[str], startup: float = 20.0) -> None:
         self.process = process
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._pump, daemon=True).start()
-        self.url = self.wait_for(r"Serving at (http://\S+/)").group(1)
+        self.url = self.wait_for(r"Serving at (http://\S+/)", startup).group(1)
 
     def _pump(self) -> None:
         assert self.process.stdout is not None
@@ -59,14 +59,15 @@ class Served:
 
 
 @contextmanager
-def serving(site: Path, *args: str) -> Iterator[Served]:
+def serving(site: Path, *args: str, startup: float = 20.0) -> Iterator[Served]:
+    """`startup`: seconds the first build may take (the server listens once it is done)."""
     command = [sys.executable, "-m", "beatgen", "serve", "--source", str(site), "--port", "0", *args]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env=env)
     served = None
     try:
-        served = Served(process)
+        served = Served(process, startup)
         yield served
     finally:
         if served is not None:

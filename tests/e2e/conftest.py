@@ -8,19 +8,12 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
-
-
-def chromium_path() -> str | None:
-    return os.environ.get("BEATGEN_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+from browserkit import CHROMIUM_FLAGS, chromium_path
 
 
 @pytest.fixture(scope="session")
