@@ -26,11 +26,11 @@ from beatgen.render.sitemaps import (
     sitemap_part_context,
 )
 from beatgen.render.trends_page import taxon_trend, trends_view
-from beatgen.routes import Route
+from beatgen.routes import PageKind, Route
 from beatgen.site.index import Site, Taxon
 from beatgen.site.timeline import story_timeline
 
-CLOCK_KINDS = frozenset({"news-sitemap"})
+CLOCK_KINDS = frozenset({PageKind.NEWS_SITEMAP})
 """Pages whose data follow the build's clock (not only the preview's banners): a rebuild looks at their
 data again even when no story changed."""
 ACTION_ITEMS_ON_HOME = 5
@@ -44,7 +44,7 @@ class PageInfo:
     title: str
     description: str
     path: str
-    kind: str
+    kind: PageKind
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def story_context(c: Context) -> dict[str, Any]:
     site = c.site
     story = site.by_path[c.route.key]
     return {
-        "page": PageInfo(story.title, story.summary or story.takeaways[0], story.path, "story"),
+        "page": PageInfo(story.title, story.summary or story.takeaways[0], story.path, PageKind.STORY),
         "story": story,
         "html": c.html[story.file],
         "signals": site.signals[story.path],
@@ -111,7 +111,7 @@ def home_context(c: Context) -> dict[str, Any]:
     stories = _slice(site.stories, route, site.config.per_page)
     first = route.page == 1
     return {
-        "page": PageInfo(_titled(site.config.title, route), site.config.description, route.path, "home"),
+        "page": PageInfo(_titled(site.config.title, route), site.config.description, route.path, PageKind.HOME),
         "lead": stories[0] if first and stories else None,
         "stories": stories[1:] if first else stories,
         "action_items": action_items(site) if first else (),
@@ -135,7 +135,7 @@ def action_items(site: Site) -> tuple[Story, ...]:
 
 def taxon_context(c: Context) -> dict[str, Any]:
     site, route = c.site, c.route
-    topic = route.kind == "topic"
+    topic = route.kind == PageKind.TOPIC
     taxon: Taxon = (site.topics if topic else site.entities)[route.key]
     label = "Topic" if topic else "Who's affected"
     description = taxon.description or f"{label}: {taxon.name}. {len(taxon.stories)} stories on {site.config.title}."
@@ -158,7 +158,7 @@ def author_context(c: Context) -> dict[str, Any]:
     author = site.config.author_index()[route.key]
     description = author.bio or f"{author.name}, {author.role}: {taxon.count} stories on {site.config.title}."
     return {
-        "page": PageInfo(_titled(author.name, route), description, route.path, "author"),
+        "page": PageInfo(_titled(author.name, route), description, route.path, PageKind.AUTHOR),
         "author": author,
         "taxon": taxon,
         "stories": _slice(taxon.stories, route, site.config.per_page),
@@ -170,7 +170,7 @@ def author_context(c: Context) -> dict[str, Any]:
 def authors_context(c: Context) -> dict[str, Any]:
     desk = c.site.config.author_index()
     description = f"The people who report, verify and score the stories of {c.site.config.title}."
-    return {"page": PageInfo("Authors", description, c.route.path, "authors"),
+    return {"page": PageInfo("Authors", description, c.route.path, PageKind.AUTHORS),
             "authors": [(desk[slug], taxon) for slug, taxon in c.site.authors.items()]}
 
 
@@ -179,7 +179,7 @@ def archive_month_context(c: Context) -> dict[str, Any]:
     stories = c.site.archive[year][month]
     name = f"{MONTHS[int(month) - 1]} {year}"
     return {
-        "page": PageInfo(f"Archive: {name}", f"Every story published in {name}.", c.route.path, "archive-month"),
+        "page": PageInfo(f"Archive: {name}", f"Every story published in {name}.", c.route.path, PageKind.ARCHIVE_MONTH),
         "heading": name,
         "eyebrow": "Archive",
         "taxon": None,
@@ -189,7 +189,7 @@ def archive_month_context(c: Context) -> dict[str, Any]:
 
 
 def taxonomy_index_context(c: Context) -> dict[str, Any]:
-    topic = c.route.kind == "topics"
+    topic = c.route.kind == PageKind.TOPICS
     taxa = list((c.site.topics if topic else c.site.entities).values())
     title = "Topics" if topic else "Who's affected"
     description = ("Every topic the beat covers, with its number of stories." if topic
@@ -214,7 +214,7 @@ def glossary_context(c: Context) -> dict[str, Any]:
         letter = term.term[:1].upper() if term.term[:1].isalpha() else "#"
         letters.setdefault(letter, []).append((term, c.html[term.file]))
     return {"page": PageInfo("Glossary", "The terms of the space and defense beat, defined.", c.route.path,
-                             "glossary"),
+                             PageKind.GLOSSARY),
             "letters": letters, "used_in": glossary_usage(c.site, c.html), "used_in_shown": USED_IN_SHOWN}
 
 
@@ -232,24 +232,24 @@ def page_context(c: Context) -> dict[str, Any]:
     page = next((p for p in c.site.pages if p.slug == c.route.key), None)
     title = page.title if page else c.route.key.capitalize()
     description = page.description if page and page.description else f"{title} — {c.site.config.title}"
-    return {"page": PageInfo(title, description, c.route.path, "page"),
+    return {"page": PageInfo(title, description, c.route.path, PageKind.PAGE),
             "document": c.html[page.file] if page else None,
             "rubric": c.site.config.rubric if c.route.key == "methodology" else None}
 
 
 def corrections_context(c: Context) -> dict[str, Any]:
     description = f"Every correction {c.site.config.title} has published, newest first."
-    return {"page": PageInfo("Corrections", description, c.route.path, "corrections"),
+    return {"page": PageInfo("Corrections", description, c.route.path, PageKind.CORRECTIONS),
             "corrections": corrections_of(c.site, c.html)}
 
 
 def trends_context(c: Context) -> dict[str, Any]:
     description = "The beat over time: volume, impact, sentiment, sourcing, and the topics rising and falling."
-    return {"page": PageInfo("Trends", description, c.route.path, "trends"), **trends_view(c.site)}
+    return {"page": PageInfo("Trends", description, c.route.path, PageKind.TRENDS), **trends_view(c.site)}
 
 
 def not_found_context(c: Context) -> dict[str, Any]:
-    return {"page": PageInfo("Page not found", "This page does not exist.", c.route.path, "not-found")}
+    return {"page": PageInfo("Page not found", "This page does not exist.", c.route.path, PageKind.NOT_FOUND)}
 
 
 def search_context(c: Context) -> dict[str, Any]:
@@ -260,42 +260,42 @@ def search_context(c: Context) -> dict[str, Any]:
               ("impact", "Impact", [band.label for band in rubric.impact]),
               ("year", "Year", list(site.archive)))
     description = f"Search every story of {site.config.title} by word, topic, sentiment, impact and year."
-    return {"page": PageInfo("Search", description, c.route.path, "search"), "facets": facets}
+    return {"page": PageInfo("Search", description, c.route.path, PageKind.SEARCH), "facets": facets}
 
 
-CONTEXTS: dict[str, Callable[[Context], dict[str, Any]]] = {
-    "story": story_context,
-    "home": home_context,
-    "topic": taxon_context,
-    "entity": taxon_context,
-    "author": author_context,
-    "authors": authors_context,
-    "archive-month": archive_month_context,
-    "topics": taxonomy_index_context,
-    "entities": taxonomy_index_context,
-    "archive": archive_context,
-    "archive-year": archive_context,
-    "glossary": glossary_context,
-    "page": page_context,
-    "not-found": not_found_context,
-    "search": search_context,
-    "feed-atom": atom_context,
-    "feed-json": json_feed_context,
-    "entity-feed-atom": atom_context,
-    "entity-feed-json": json_feed_context,
-    "author-feed-atom": atom_context,
-    "author-feed-json": json_feed_context,
-    "sitemap": sitemap_context,
-    "sitemap-index": sitemap_index_context,
-    "sitemap-part": sitemap_part_context,
-    "news-sitemap": news_sitemap_context,
-    "robots": robots_context,
-    "corrections": corrections_context,
-    "corrections-atom": corrections_atom_context,
-    "corrections-json": corrections_json_context,
-    "trends": trends_context,
-    "redirect": redirect_context,
-    "redirects": redirects_file_context,
+CONTEXTS: dict[PageKind, Callable[[Context], dict[str, Any]]] = {
+    PageKind.STORY: story_context,
+    PageKind.HOME: home_context,
+    PageKind.TOPIC: taxon_context,
+    PageKind.ENTITY: taxon_context,
+    PageKind.AUTHOR: author_context,
+    PageKind.AUTHORS: authors_context,
+    PageKind.ARCHIVE_MONTH: archive_month_context,
+    PageKind.TOPICS: taxonomy_index_context,
+    PageKind.ENTITIES: taxonomy_index_context,
+    PageKind.ARCHIVE: archive_context,
+    PageKind.ARCHIVE_YEAR: archive_context,
+    PageKind.GLOSSARY: glossary_context,
+    PageKind.PAGE: page_context,
+    PageKind.NOT_FOUND: not_found_context,
+    PageKind.SEARCH: search_context,
+    PageKind.FEED_ATOM: atom_context,
+    PageKind.FEED_JSON: json_feed_context,
+    PageKind.ENTITY_FEED_ATOM: atom_context,
+    PageKind.ENTITY_FEED_JSON: json_feed_context,
+    PageKind.AUTHOR_FEED_ATOM: atom_context,
+    PageKind.AUTHOR_FEED_JSON: json_feed_context,
+    PageKind.SITEMAP: sitemap_context,
+    PageKind.SITEMAP_INDEX: sitemap_index_context,
+    PageKind.SITEMAP_PART: sitemap_part_context,
+    PageKind.NEWS_SITEMAP: news_sitemap_context,
+    PageKind.ROBOTS: robots_context,
+    PageKind.CORRECTIONS: corrections_context,
+    PageKind.CORRECTIONS_ATOM: corrections_atom_context,
+    PageKind.CORRECTIONS_JSON: corrections_json_context,
+    PageKind.TRENDS: trends_context,
+    PageKind.REDIRECT: redirect_context,
+    PageKind.REDIRECTS: redirects_file_context,
 }
 
 

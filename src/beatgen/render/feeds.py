@@ -18,14 +18,19 @@ from markupsafe import escape
 from beatgen.config import SiteConfig
 from beatgen.content.model import Story
 from beatgen.markdown.fragments import StoryHtml
+from beatgen.routes import PageKind
 from beatgen.site.signals import Signals
 
 if TYPE_CHECKING:
     from beatgen.render.context import Context
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-GROUPS = {"feed": ("topics", "on"), "entity-feed": ("entities", "affecting"), "author-feed": ("authors", "by")}
-"""Route kinds of feeds (less `-atom`/`-json`) → the site's listing they follow and how a subtitle says so."""
+LISTINGS = {
+    PageKind.FEED_ATOM: ("topics", "on"), PageKind.FEED_JSON: ("topics", "on"),
+    PageKind.ENTITY_FEED_ATOM: ("entities", "affecting"), PageKind.ENTITY_FEED_JSON: ("entities", "affecting"),
+    PageKind.AUTHOR_FEED_ATOM: ("authors", "by"), PageKind.AUTHOR_FEED_JSON: ("authors", "by"),
+}
+"""Kinds of feeds → the site's listing they follow (with a key) and how a subtitle says so."""
 _RELATIVE_URL = re.compile(r'\b(href|src)="(/(?!/)[^"]*|#[^"]*)"')
 _SRCSET = re.compile(r'\bsrcset="([^"]*)"')
 
@@ -124,7 +129,7 @@ def make_entry(c: Context, story: Story, topic_names: tuple[str, ...]) -> FeedEn
 def build_feed(c: Context) -> Feed:
     """The feed a route names: the site's (key "") or one topic's, affected party's or author's (key: its slug)."""
     site, config = c.site, c.site.config
-    listing, about = GROUPS[c.route.kind.rsplit("-", 1)[0]]
+    listing, about = LISTINGS[c.route.kind]
     taxon = getattr(site, listing)[c.route.key] if c.route.key else None
     stories = (taxon.stories if taxon else site.stories)[:config.feed_entries]
     base = taxon.path if taxon else "/"

@@ -18,6 +18,7 @@ from beatgen.content.model import Story
 from beatgen.markdown.fragments import StoryHtml
 from beatgen.render.feeds import feed_paths
 from beatgen.render.pictures import Shared, shared_picture
+from beatgen.routes import PageKind
 from beatgen.site.index import Site
 
 if TYPE_CHECKING:
@@ -28,6 +29,10 @@ _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\
 
 
 _TAG = re.compile(r"<[^>]*>")
+SCHEMA_TYPES = {PageKind.PAGE: "WebPage", PageKind.GLOSSARY: "WebPage", PageKind.NOT_FOUND: "WebPage",
+                PageKind.SEARCH: "WebPage", PageKind.AUTHOR: "ProfilePage"}
+"""The schema.org type of a page that shows no story, by kind; the first home page is the `WebSite`, a listing
+a `CollectionPage`."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ def script_json(data: Any) -> Markup:
 def head_for(c: Context, page: PageInfo, data: dict[str, Any]) -> Head:
     site, url = c.site, c.site.config.base_url + page.path.lstrip("/")
     story: Story | None = data.get("story")
-    shared = shared_picture(site, story, c.route.key if c.route.kind == "topic" else "")
+    shared = shared_picture(site, story, c.route.key if c.route.kind == PageKind.TOPIC else "")
     meta = _opengraph(site, page, url, story) + _share_tags(site, shared)
     graph = [news_article(site, story, url, data.get("html"), shared)] if story else \
         [_collection(site, page, url, c.route.key)]
@@ -101,13 +106,14 @@ def _feed_links(c: Context) -> tuple[FeedLink, ...]:
     atom, json_path = feed_paths("/")
     links = [FeedLink(config.title, "application/atom+xml", atom),
              FeedLink(config.title, "application/feed+json", json_path)]
-    if c.route.kind in ("topic", "entity", "author"):
-        listing = {"topic": c.site.topics, "entity": c.site.entities, "author": c.site.authors}[c.route.kind]
+    listings = {PageKind.TOPIC: c.site.topics, PageKind.ENTITY: c.site.entities, PageKind.AUTHOR: c.site.authors}
+    if c.route.kind in listings:
+        listing = listings[c.route.kind]
         taxon = listing[c.route.key]
         atom, json_path = feed_paths(taxon.path)
         links += [FeedLink(f"{config.title}: {taxon.name}", "application/atom+xml", atom),
                   FeedLink(f"{config.title}: {taxon.name}", "application/feed+json", json_path)]
-    if c.route.kind == "corrections":
+    if c.route.kind == PageKind.CORRECTIONS:
         atom, json_path = feed_paths(c.route.path)
         links += [FeedLink(f"{config.title}: corrections", "application/atom+xml", atom),
                   FeedLink(f"{config.title}: corrections", "application/feed+json", json_path)]
@@ -200,12 +206,11 @@ def plain_text(html: str) -> str:
 
 
 def _collection(site: Site, page: PageInfo, url: str, key: str) -> dict[str, Any]:
-    kind = "WebSite" if page.kind == "home" and page.path == "/" else "CollectionPage"
-    if page.kind in ("page", "glossary", "not-found", "search"):
-        kind = "WebPage"
-    found = {"@type": "ProfilePage" if page.kind == "author" else kind, "@id": url, "url": url, "name": page.title,
-             "description": page.description, "inLanguage": site.config.language, "publisher": _organization(site)}
-    if page.kind == "author":
+    home = page.kind == PageKind.HOME and page.path == "/"
+    kind = "WebSite" if home else SCHEMA_TYPES.get(page.kind, "CollectionPage")
+    found = {"@type": kind, "@id": url, "url": url, "name": page.title, "description": page.description,
+             "inLanguage": site.config.language, "publisher": _organization(site)}
+    if page.kind == PageKind.AUTHOR:
         found["mainEntity"] = person(site, key)
     return found
 
@@ -217,15 +222,15 @@ def breadcrumbs(c: Context, page: PageInfo, story: Story | None) -> list[tuple[s
     if story and story.topics:
         topic = c.site.topic_of(story.topics[0])
         trail += [("Topics", "/topics/"), (topic.name, topic.path)]
-    elif kind == "topic":
+    elif kind == PageKind.TOPIC:
         trail.append(("Topics", "/topics/"))
-    elif kind == "entity":
+    elif kind == PageKind.ENTITY:
         trail.append(("Who's affected", "/affected/"))
-    elif kind == "author":
+    elif kind == PageKind.AUTHOR:
         trail.append(("Authors", "/authors/"))
-    elif kind in ("archive-year", "archive-month"):
+    elif kind in (PageKind.ARCHIVE_YEAR, PageKind.ARCHIVE_MONTH):
         trail.append(("Archive", "/archive/"))
-        if kind == "archive-month":
+        if kind == PageKind.ARCHIVE_MONTH:
             year = c.route.key.split("/")[0]
             trail.append((year, f"/archive/{year}/"))
     if page.path != "/":

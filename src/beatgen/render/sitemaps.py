@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from beatgen.content.model import Story
 from beatgen.render.feeds import EPOCH
-from beatgen.routes import Route, in_sitemap, plan_routes
+from beatgen.routes import PageKind, Route, in_sitemap, plan_routes
 from beatgen.site.index import Site
 
 if TYPE_CHECKING:
@@ -49,14 +49,14 @@ def newest(stories: Iterable[Story]) -> datetime:
 def shown_stories(site: Site, route: Route) -> Iterable[Story]:
     """The stories whose dates a page's content depends on."""
     kind, key = route.kind, route.key
-    if kind == "story":
+    if kind == PageKind.STORY:
         return (site.by_path[key],)
-    if kind in ("topic", "entity"):
-        return (site.topics if kind == "topic" else site.entities)[key].stories
-    if kind == "archive-month":
+    if kind in (PageKind.TOPIC, PageKind.ENTITY):
+        return (site.topics if kind == PageKind.TOPIC else site.entities)[key].stories
+    if kind == PageKind.ARCHIVE_MONTH:
         year, month = key.split("/")
         return site.archive[year][month]
-    if kind == "archive-year":
+    if kind == PageKind.ARCHIVE_YEAR:
         return (story for stories in site.archive[key].values() for story in stories)
     return site.stories
 
@@ -98,7 +98,7 @@ def sitemap_index_context(c: Context) -> dict[str, Any]:
     urls = sitemap_urls(c.site, public_pages(routes))
     base = c.site.config.base_url
     parts = [SitemapUrl(base + route.path.lstrip("/"), max(url.lastmod for url in urls[part_span(route)]))
-             for route in routes if route.kind == "sitemap-part"]
+             for route in routes if route.kind == PageKind.SITEMAP_PART]
     return {"sitemaps": parts}
 
 
