@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from html import unescape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
@@ -18,11 +17,9 @@ from beatgen.content.model import Story
 from beatgen.markdown.fragments import StoryHtml
 from beatgen.render.feeds import feed_paths
 from beatgen.render.pictures import Shared, shared_picture
-from beatgen.routes import PageKind
+from beatgen.render.views import FeedLink, Head, PageInfo, PageView, StoryView
+from beatgen.routes import PageKind, Route
 from beatgen.site.index import Site
-
-if TYPE_CHECKING:
-    from beatgen.render.context import Context, PageInfo
 
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                               "\u2029": "\\u2029"})
@@ -35,39 +32,23 @@ SCHEMA_TYPES = {PageKind.PAGE: "WebPage", PageKind.GLOSSARY: "WebPage", PageKind
 a `CollectionPage`."""
 
 
-@dataclass(frozen=True)
-class FeedLink:
-    title: str
-    type: str
-    path: str
-
-
-@dataclass(frozen=True)
-class Head:
-    """The machine-readable part of a page's head, ready for `partials/head.html`."""
-
-    og_type: str
-    meta: tuple[tuple[str, str], ...]
-    feeds: tuple[FeedLink, ...]
-    jsonld: Markup
-
-
 def script_json(data: Any) -> Markup:
     """JSON that is safe verbatim inside `<script type="application/ld+json">`."""
     return Markup(json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE))
 
 
-def head_for(c: Context, page: PageInfo, data: dict[str, Any]) -> Head:
-    site, url = c.site, c.site.config.base_url + page.path.lstrip("/")
-    story: Story | None = data.get("story")
-    shared = shared_picture(site, story, c.route.key if c.route.kind == PageKind.TOPIC else "")
+def head_for(route: Route, view: PageView) -> Head:
+    site, page = view.site, view.page
+    url = site.config.base_url + page.path.lstrip("/")
+    story, html = (view.story, view.html) if isinstance(view, StoryView) else (None, None)
+    shared = shared_picture(site, story, route.key if route.kind == PageKind.TOPIC else "")
     meta = _opengraph(site, page, url, story) + _share_tags(site, shared)
-    graph = [news_article(site, story, url, data.get("html"), shared)] if story else \
-        [_collection(site, page, url, c.route.key)]
-    trail = breadcrumbs(c, page, story)
+    graph = [news_article(site, story, url, html, shared)] if story else [_collection(site, page, url, route.key)]
+    trail = breadcrumbs(site, route, page, story)
     if len(trail) > 1:
         graph.append(_breadcrumb_list(site, trail))
-    return Head("article" if story else "website", meta, _feed_links(c), script_json(
+    feeds = () if view.preview_build else _feed_links(site, route)
+    return Head("article" if story else "website", meta, feeds, script_json(
         {"@context": "https://schema.org", "@graph": graph}))
 
 
@@ -99,22 +80,19 @@ def _image_objects(site: Site, shared: Shared) -> list[dict[str, Any]]:
              "height": crop.height} for crop in shared.crops]
 
 
-def _feed_links(c: Context) -> tuple[FeedLink, ...]:
-    if c.shared:
-        return ()
-    config = c.site.config
+def _feed_links(site: Site, route: Route) -> tuple[FeedLink, ...]:
+    config = site.config
     atom, json_path = feed_paths("/")
     links = [FeedLink(config.title, "application/atom+xml", atom),
              FeedLink(config.title, "application/feed+json", json_path)]
-    listings = {PageKind.TOPIC: c.site.topics, PageKind.ENTITY: c.site.entities, PageKind.AUTHOR: c.site.authors}
-    if c.route.kind in listings:
-        listing = listings[c.route.kind]
-        taxon = listing[c.route.key]
+    listings = {PageKind.TOPIC: site.topics, PageKind.ENTITY: site.entities, PageKind.AUTHOR: site.authors}
+    if route.kind in listings:
+        taxon = listings[route.kind][route.key]
         atom, json_path = feed_paths(taxon.path)
         links += [FeedLink(f"{config.title}: {taxon.name}", "application/atom+xml", atom),
                   FeedLink(f"{config.title}: {taxon.name}", "application/feed+json", json_path)]
-    if c.route.kind == PageKind.CORRECTIONS:
-        atom, json_path = feed_paths(c.route.path)
+    if route.kind == PageKind.CORRECTIONS:
+        atom, json_path = feed_paths(route.path)
         links += [FeedLink(f"{config.title}: corrections", "application/atom+xml", atom),
                   FeedLink(f"{config.title}: corrections", "application/feed+json", json_path)]
     return tuple(links)
@@ -215,12 +193,12 @@ def _collection(site: Site, page: PageInfo, url: str, key: str) -> dict[str, Any
     return found
 
 
-def breadcrumbs(c: Context, page: PageInfo, story: Story | None) -> list[tuple[str, str]]:
+def breadcrumbs(site: Site, route: Route, page: PageInfo, story: Story | None) -> list[tuple[str, str]]:
     """(name, path) from the home page down to this page, for BreadcrumbList."""
-    trail = [(c.site.config.title, "/")]
-    kind = c.route.kind
+    trail = [(site.config.title, "/")]
+    kind = route.kind
     if story and story.topics:
-        topic = c.site.topic_of(story.topics[0])
+        topic = site.topic_of(story.topics[0])
         trail += [("Topics", "/topics/"), (topic.name, topic.path)]
     elif kind == PageKind.TOPIC:
         trail.append(("Topics", "/topics/"))
@@ -231,7 +209,7 @@ def breadcrumbs(c: Context, page: PageInfo, story: Story | None) -> list[tuple[s
     elif kind in (PageKind.ARCHIVE_YEAR, PageKind.ARCHIVE_MONTH):
         trail.append(("Archive", "/archive/"))
         if kind == PageKind.ARCHIVE_MONTH:
-            year = c.route.key.split("/")[0]
+            year = route.key.split("/")[0]
             trail.append((year, f"/archive/{year}/"))
     if page.path != "/":
         trail.append((story.title if story else page.title, page.path))
