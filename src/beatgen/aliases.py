@@ -19,7 +19,7 @@ RESERVED = ("/static/", "/pagefind/", "/__beatgen/", "/_redirects/")
 
 def alias_conflicts(stories: Iterable[Story], pages: Iterable[Page], routes: Iterable[Route]) -> list[Diagnostic]:
     """An error at each alias that is a live URL, a reserved path, or another file's alias, naming that file."""
-    documents = sorted([*stories, *pages], key=lambda d: d.file)
+    documents: list[Story | Page] = sorted([*stories, *pages], key=lambda d: d.file)
     live = {url(document).lower(): document.file for document in documents}
     for route in routes:
         if route.kind not in (PageKind.REDIRECT, PageKind.REDIRECTS):

@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from markdown_it.utils import EnvType
 
 from beatgen.diagnostics import error
 from beatgen.markdown.embeds import Embed, Problem, read_block
@@ -56,7 +57,7 @@ def _place(problem: Problem, token: Token, lines: list[str]) -> tuple[int, int]:
     return index, shift + problem.column
 
 
-def _render_embed(self: object, tokens: Sequence[Token], idx: int, options: object, env: dict) -> str:
+def _render_embed(self: object, tokens: Sequence[Token], idx: int, options: object, env: EnvType) -> str:
     targets = env.get("targets")
     return facade(tokens[idx].meta["embed"], targets.base_path if targets is not None else "/")
 

@@ -25,6 +25,8 @@ _PIECES = re.compile(r"\s+|[^\W_]+|.", re.DOTALL)
 _SPACE_ATOM = r"[\s\-]+"
 _SPACES = re.compile(_SPACE_ATOM)
 _SUMMARY_CHARS = 160
+Trie = dict[str, "Trie"]
+"""A node of the terms' trie: each next atom to its node; the empty atom marks where a term ends."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def _atoms(form: str) -> list[str]:
 
 
 def _trie_pattern(forms: Iterable[list[str]]) -> str:
-    root: dict[str, dict] = {}
+    root: Trie = {}
     for atoms in forms:
         node = root
         for atom in atoms:
@@ -98,7 +100,7 @@ def _trie_pattern(forms: Iterable[list[str]]) -> str:
     return _emit(root)
 
 
-def _emit(node: dict[str, dict]) -> str:
+def _emit(node: Trie) -> str:
     """A node as regex: its branches (greedy, so longer terms are tried first), optional where a term ends."""
     branches = [atom + _emit(child) for atom, child in sorted(node.items()) if atom]
     if not branches:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from markdown_it.utils import EnvType
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight
@@ -78,15 +79,20 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     return f'<pre class="code"><code class="language-{lexer.aliases[0]}">{body}</code></pre>\n'
 
 
+class _Markdown(MarkdownIt):
+    def validateLink(self, url: str) -> bool:
+        """Links and pictures only to the schemes of SAFE_SCHEMES, or within the site."""
+        return is_safe_url(url)
+
+
 def make_markdown() -> MarkdownIt:
     """A MarkdownIt with tables, footnotes, anchors and our safety rules; one per process."""
-    md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight})
+    md = _Markdown("commonmark", {"html": False, "highlight": _highlight})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.add_render_rule("footnote_block_open", _notes_open)
     md.add_render_rule("image", _render_picture)
     md.use(anchors_plugin, min_level=1, max_level=3, slug_func=slugify)
-    md.validateLink = is_safe_url
     md.core.ruler.push("beatgen_headings", _demote_headings)
     md.core.ruler.push("beatgen_links", _resolve_links)
     md.use(glossary_plugin)
@@ -95,7 +101,7 @@ def make_markdown() -> MarkdownIt:
     return md
 
 
-def _notes_open(self: object, tokens: list[Token], idx: int, options: object, env: dict) -> str:
+def _notes_open(self: object, tokens: list[Token], idx: int, options: object, env: EnvType) -> str:
     """The footnotes section with a heading of its own, like every other section of a page."""
     return '<section class="footnotes">\n<h2 class="footnotes-title">Notes</h2>\n<ol class="footnotes-list">\n'
 
@@ -129,7 +135,7 @@ DECORATIVE = "decorative"
 """The title that marks a body picture as decorative: `![](rule.png "decorative")`."""
 
 
-def _picture(token: Token, targets: LinkTargets, env: dict, where: tuple[int, int]) -> None:
+def _picture(token: Token, targets: LinkTargets, env: EnvType, where: tuple[int, int]) -> None:
     """A picture in Markdown: a file of the site, with alt text unless its title says it is decorative."""
     src, alt = str(token.attrGet("src") or ""), token.content.strip()
     decorative = token.attrGet("title") == DECORATIVE
@@ -147,7 +153,7 @@ def _picture(token: Token, targets: LinkTargets, env: dict, where: tuple[int, in
     env["pictures"] = (*env.get("pictures", ()), found.rel)
 
 
-def _render_picture(self: object, tokens: list[Token], idx: int, options: object, env: dict) -> str:
+def _render_picture(self: object, tokens: list[Token], idx: int, options: object, env: EnvType) -> str:
     """A checked picture as its responsive `<picture>`, lazily loaded (the story's own is the one loaded first)."""
     meta = tokens[idx].meta
     if "picture" not in meta:
@@ -165,7 +171,7 @@ def _locate(href: str, lines: list[str], span: list[int], first_line: int) -> tu
     return first_line + span[0], 1
 
 
-def _resolve(href: str, targets: LinkTargets, env: dict, where: tuple[int, int]) -> str:
+def _resolve(href: str, targets: LinkTargets, env: EnvType, where: tuple[int, int]) -> str:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path:
         return href
@@ -201,7 +207,7 @@ def _resolve(href: str, targets: LinkTargets, env: dict, where: tuple[int, int])
     return href
 
 
-def _broken(env: dict, where: tuple[int, int], href: str, why: str) -> None:
+def _broken(env: EnvType, where: tuple[int, int], href: str, why: str) -> None:
     env["diagnostics"].append(error(env["file"], *where, "broken-link", f"broken internal link '{href}': {why}"))
 
 
@@ -224,11 +230,11 @@ def render_inline(md: MarkdownIt, text: str, file: str, line: int, targets: Link
     return Fragment(md.renderInline(text, env), diagnostics=env["diagnostics"], pictures=_pictures(env))
 
 
-def _pictures(env: dict) -> tuple[str, ...]:
+def _pictures(env: EnvType) -> tuple[str, ...]:
     return tuple(dict.fromkeys(env.get("pictures", ())))
 
 
-def _env(file: str, first_line: int, targets: LinkTargets | None, linking: Linking | None = None) -> dict:
+def _env(file: str, first_line: int, targets: LinkTargets | None, linking: Linking | None = None) -> EnvType:
     return {"file": file, "first_line": first_line, "targets": targets, "diagnostics": [], "glossary": linking}
 
 
