@@ -21,8 +21,11 @@ $(NODE_TOOLS): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# The design is held before the tests run: the import layers (import-linter, pyproject.toml) and the types (mypy --strict).
 test: $(BIN)/beatgen $(if $(NPM),$(NODE_TOOLS))
 	$(BIN)/ruff check src tests
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 check: $(BIN)/beatgen
@@ -45,6 +48,8 @@ fuzz: $(BIN)/beatgen
 
 lint: $(BIN)/beatgen
 	$(BIN)/ruff check src tests
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean:
 	rm -rf public .public.spare .public.lock .beatgen-cache build *.egg-info src/*.egg-info

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from beatgen.content.model import Alias, Page, Story
 from beatgen.diagnostics import Diagnostic, error
-from beatgen.routes import Route
+from beatgen.routes import PageKind, Route
 
 RESERVED = ("/static/", "/pagefind/", "/__beatgen/", "/_redirects/")
 """Folders and files of beatgen's own, which no content may write into."""
@@ -19,10 +19,10 @@ RESERVED = ("/static/", "/pagefind/", "/__beatgen/", "/_redirects/")
 
 def alias_conflicts(stories: Iterable[Story], pages: Iterable[Page], routes: Iterable[Route]) -> list[Diagnostic]:
     """An error at each alias that is a live URL, a reserved path, or another file's alias, naming that file."""
-    documents = sorted([*stories, *pages], key=lambda d: d.file)
+    documents: list[Story | Page] = sorted([*stories, *pages], key=lambda d: d.file)
     live = {url(document).lower(): document.file for document in documents}
     for route in routes:
-        if route.kind not in ("redirect", "redirects"):
+        if route.kind not in (PageKind.REDIRECT, PageKind.REDIRECTS):
             live.setdefault(route.path.lower(), f"beatgen's own page {route.path}")
     taken: dict[str, tuple[str, Alias]] = {}
     problems = []

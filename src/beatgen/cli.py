@@ -83,7 +83,7 @@ def _loudness(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--verbose", "-v", action="store_true", help="print each phase with its time")
 
 
-def _serve_parser(commands: argparse._SubParsersAction) -> None:
+def _serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild on save and reload the browser")
     cmd.add_argument("--source", type=Path, default=Path("."), help="the site folder (with site.yaml)")
     cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine)")
@@ -98,7 +98,7 @@ def _serve_parser(commands: argparse._SubParsersAction) -> None:
     _loudness(cmd)
 
 
-def _desk_parser(commands: argparse._SubParsersAction) -> None:
+def _desk_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = commands.add_parser("desk", help="the editor's board: drafts, schedule, embargoes, single-source stories, "
                                            "recent corrections, passed dates to watch, missing pictures and reasons")
     cmd.add_argument("--source", type=Path, default=Path("."), help="the site folder (with site.yaml)")
@@ -108,7 +108,7 @@ def _desk_parser(commands: argparse._SubParsersAction) -> None:
                                                               "page (never inside the site's sources or output)")
 
 
-def _relocate_parsers(commands: argparse._SubParsersAction) -> None:
+def _relocate_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rename = commands.add_parser("rename", help="give a story a new slug; its old URL redirects, and every link and "
                                                 "timeline reference to it follows")
     rename.add_argument("story", help="the story's slug, YEAR/MONTH/slug or file path")
@@ -124,7 +124,7 @@ def _relocate_parsers(commands: argparse._SubParsersAction) -> None:
         cmd.add_argument("--now", help="the clock `check` uses (default: SOURCE_DATE_EPOCH, else the wall clock)")
 
 
-def _new_parser(commands: argparse._SubParsersAction) -> None:
+def _new_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = commands.add_parser("new", help="start a story, glossary term or page from a commented skeleton")
     kinds = cmd.add_subparsers(dest="kind", required=True, metavar="KIND")
     story = kinds.add_parser("story", help="content/stories/YYYY/MM/<slug>.md, a draft")

@@ -158,13 +158,11 @@ class Reader:
             if required:
                 self.require(path, f"'{path[-1]}'")
             return default
-        value = self.get(path)
-        if not isinstance(value, str):
-            if isinstance(value, (dict, list)):
-                self.fail(path, "wrong-type", f"{name(path)} must be text, got {describe(value)}")
-                return default
-            value = self.doc.raw.get(path, str(value))
-        value = value.strip()
+        found = self.get(path)
+        if isinstance(found, (dict, list)):
+            self.fail(path, "wrong-type", f"{name(path)} must be text, got {describe(found)}")
+            return default
+        value = (found if isinstance(found, str) else self.doc.raw.get(path, str(found))).strip()
         if required and not value:
             self.fail(path, "missing-field", f"'{path[-1]}' must not be empty")
         if max_len and len(value) > max_len:

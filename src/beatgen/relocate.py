@@ -19,7 +19,7 @@ from pathlib import Path
 
 from beatgen.config import SiteConfig
 from beatgen.content.load import Content
-from beatgen.content.model import Story
+from beatgen.content.model import Page, Story, Term
 from beatgen.content.references import QUALIFIED, StoryRefs, qualified
 from beatgen.diagnostics import Diagnostic
 from beatgen.edits.commit import Change, commit
@@ -161,7 +161,8 @@ def _planned(site_dir: Path, content: Content, story: Story, target: Target,
     shared = any(other.slug == target.slug and other.file != story.file for other in content.stories)
     timelines = {other.file: other.timeline for other in content.stories}
     planned = {}
-    for rel in sorted({d.file for d in (*content.stories, *content.terms, *content.pages)}):
+    documents: list[Story | Term | Page] = [*content.stories, *content.terms, *content.pages]
+    for rel in sorted({d.file for d in documents}):
         raw = (site_dir / rel).read_bytes()
         before = _text(raw)
         lines = before.split("\n")

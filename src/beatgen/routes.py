@@ -7,101 +7,183 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 
 from beatgen.site.index import Site
 from beatgen.urls import page_path
 
+
+class PageKind(StrEnum):
+    """What a page is; its layout (`TEMPLATES`) and its view (`render/context.py`) follow from it. The values are
+    what layouts compare `page.kind` with and what `<body class="kind-...">` prints."""
+
+    HOME = "home"
+    STORY = "story"
+    TOPICS = "topics"
+    TOPIC = "topic"
+    ENTITIES = "entities"
+    ENTITY = "entity"
+    AUTHORS = "authors"
+    AUTHOR = "author"
+    AUTHOR_FEED_ATOM = "author-feed-atom"
+    AUTHOR_FEED_JSON = "author-feed-json"
+    ARCHIVE = "archive"
+    ARCHIVE_YEAR = "archive-year"
+    ARCHIVE_MONTH = "archive-month"
+    GLOSSARY = "glossary"
+    PAGE = "page"
+    NOT_FOUND = "not-found"
+    CORRECTIONS = "corrections"
+    CORRECTIONS_ATOM = "corrections-atom"
+    CORRECTIONS_JSON = "corrections-json"
+    FEED_ATOM = "feed-atom"
+    FEED_JSON = "feed-json"
+    ENTITY_FEED_ATOM = "entity-feed-atom"
+    ENTITY_FEED_JSON = "entity-feed-json"
+    SITEMAP = "sitemap"
+    SITEMAP_INDEX = "sitemap-index"
+    SITEMAP_PART = "sitemap-part"
+    NEWS_SITEMAP = "news-sitemap"
+    ROBOTS = "robots"
+    SEARCH = "search"
+    TRENDS = "trends"
+    REDIRECT = "redirect"
+    REDIRECTS = "redirects"
+
+
+TEMPLATES: dict[PageKind, str] = {
+    PageKind.HOME: "home.html",
+    PageKind.STORY: "story.html",
+    PageKind.TOPICS: "taxonomy_index.html",
+    PageKind.ENTITIES: "taxonomy_index.html",
+    PageKind.TOPIC: "list.html",
+    PageKind.ENTITY: "list.html",
+    PageKind.ARCHIVE_MONTH: "list.html",
+    PageKind.AUTHORS: "authors.html",
+    PageKind.AUTHOR: "author.html",
+    PageKind.ARCHIVE: "archive.html",
+    PageKind.ARCHIVE_YEAR: "archive.html",
+    PageKind.GLOSSARY: "glossary.html",
+    PageKind.PAGE: "page.html",
+    PageKind.NOT_FOUND: "404.html",
+    PageKind.CORRECTIONS: "corrections.html",
+    PageKind.SEARCH: "search.html",
+    PageKind.TRENDS: "trends.html",
+    PageKind.REDIRECT: "redirect.html",
+    PageKind.FEED_ATOM: "feeds/atom.xml",
+    PageKind.ENTITY_FEED_ATOM: "feeds/atom.xml",
+    PageKind.AUTHOR_FEED_ATOM: "feeds/atom.xml",
+    PageKind.CORRECTIONS_ATOM: "feeds/atom.xml",
+    PageKind.FEED_JSON: "feeds/feed.json",
+    PageKind.ENTITY_FEED_JSON: "feeds/feed.json",
+    PageKind.AUTHOR_FEED_JSON: "feeds/feed.json",
+    PageKind.CORRECTIONS_JSON: "feeds/feed.json",
+    PageKind.SITEMAP: "seo/sitemap.xml",
+    PageKind.SITEMAP_PART: "seo/sitemap.xml",
+    PageKind.SITEMAP_INDEX: "seo/sitemap-index.xml",
+    PageKind.NEWS_SITEMAP: "seo/news-sitemap.xml",
+    PageKind.ROBOTS: "seo/robots.txt",
+    PageKind.REDIRECTS: "seo/redirects.txt",
+}
+"""The layout of each kind of page, under layouts/: kinds that share a layout share a view."""
+
 SITEMAP_LIMIT = 50_000
 """URLs one sitemap file may hold (sitemaps.org); slugs are capped, so that many stay far under its 50 MB."""
-NOT_IN_SITEMAP = frozenset({"not-found", "search", "redirect"})
-SYNDICATION = frozenset({"feed-atom", "feed-json", "entity-feed-atom", "entity-feed-json", "corrections-atom",
-                         "corrections-json", "sitemap", "sitemap-index", "sitemap-part", "news-sitemap"})
+NOT_IN_SITEMAP = frozenset({PageKind.NOT_FOUND, PageKind.SEARCH, PageKind.REDIRECT})
+SYNDICATION = frozenset({
+    PageKind.FEED_ATOM, PageKind.FEED_JSON, PageKind.ENTITY_FEED_ATOM, PageKind.ENTITY_FEED_JSON,
+    PageKind.CORRECTIONS_ATOM, PageKind.CORRECTIONS_JSON, PageKind.SITEMAP, PageKind.SITEMAP_INDEX,
+    PageKind.SITEMAP_PART, PageKind.NEWS_SITEMAP,
+})
 """What a preview to share leaves out: feeds and sitemaps would announce unpublished stories."""
 
 
 @dataclass(frozen=True)
 class Route:
     path: str
-    template: str
-    kind: str
+    kind: PageKind
     key: str = ""
     page: int = 1
     pages: int = 1
 
+    @property
+    def template(self) -> str:
+        return TEMPLATES[self.kind]
 
-def _paginated(base: str, template: str, kind: str, key: str, count: int, per_page: int) -> Iterator[Route]:
+
+def _paginated(base: str, kind: PageKind, key: str, count: int, per_page: int) -> Iterator[Route]:
     pages = max(1, -(-count // per_page))
     for page in range(1, pages + 1):
-        yield Route(page_path(base, page), template, kind, key, page, pages)
+        yield Route(page_path(base, page), kind, key, page, pages)
 
 
 def home_routes(site: Site) -> Iterator[Route]:
-    yield from _paginated("/", "home.html", "home", "", len(site.stories), site.config.per_page)
+    yield from _paginated("/", PageKind.HOME, "", len(site.stories), site.config.per_page)
 
 
 def story_routes(site: Site) -> Iterator[Route]:
     for story in site.stories:
-        yield Route(story.path, "story.html", "story", story.path)
+        yield Route(story.path, PageKind.STORY, story.path)
 
 
 def taxonomy_routes(site: Site) -> Iterator[Route]:
     per_page = site.config.per_page
-    yield Route("/topics/", "taxonomy_index.html", "topics")
+    yield Route("/topics/", PageKind.TOPICS)
     for taxon in site.topics.values():
-        yield from _paginated(taxon.path, "list.html", "topic", taxon.slug, len(taxon.stories), per_page)
-    yield Route("/affected/", "taxonomy_index.html", "entities")
+        yield from _paginated(taxon.path, PageKind.TOPIC, taxon.slug, len(taxon.stories), per_page)
+    yield Route("/affected/", PageKind.ENTITIES)
     for taxon in site.entities.values():
-        yield from _paginated(taxon.path, "list.html", "entity", taxon.slug, len(taxon.stories), per_page)
+        yield from _paginated(taxon.path, PageKind.ENTITY, taxon.slug, len(taxon.stories), per_page)
 
 
 def author_routes(site: Site) -> Iterator[Route]:
     """The desk's index, each author's paginated page and their Atom and JSON feeds."""
     if not site.authors:
         return
-    yield Route("/authors/", "authors.html", "authors")
+    yield Route("/authors/", PageKind.AUTHORS)
     for taxon in site.authors.values():
-        yield from _paginated(taxon.path, "author.html", "author", taxon.slug, len(taxon.stories),
+        yield from _paginated(taxon.path, PageKind.AUTHOR, taxon.slug, len(taxon.stories),
                               site.config.per_page)
-        yield Route(f"{taxon.path}feed.xml", "feeds/atom.xml", "author-feed-atom", taxon.slug)
-        yield Route(f"{taxon.path}feed.json", "feeds/feed.json", "author-feed-json", taxon.slug)
+        yield Route(f"{taxon.path}feed.xml", PageKind.AUTHOR_FEED_ATOM, taxon.slug)
+        yield Route(f"{taxon.path}feed.json", PageKind.AUTHOR_FEED_JSON, taxon.slug)
 
 
 def archive_routes(site: Site) -> Iterator[Route]:
-    yield Route("/archive/", "archive.html", "archive")
+    yield Route("/archive/", PageKind.ARCHIVE)
     for year, months in site.archive.items():
-        yield Route(f"/archive/{year}/", "archive.html", "archive-year", year)
+        yield Route(f"/archive/{year}/", PageKind.ARCHIVE_YEAR, year)
         for month in months:
-            yield Route(f"/archive/{year}/{month}/", "list.html", "archive-month", f"{year}/{month}")
+            yield Route(f"/archive/{year}/{month}/", PageKind.ARCHIVE_MONTH, f"{year}/{month}")
 
 
 def reference_routes(site: Site) -> Iterator[Route]:
-    yield Route("/glossary/", "glossary.html", "glossary")
+    yield Route("/glossary/", PageKind.GLOSSARY)
     for page in site.pages:
-        yield Route(f"/{page.slug}/", "page.html", "page", page.slug)
+        yield Route(f"/{page.slug}/", PageKind.PAGE, page.slug)
     if not any(page.slug == "methodology" for page in site.pages):
-        yield Route("/methodology/", "page.html", "page", "methodology")
-    yield Route("/404.html", "404.html", "not-found")
-    yield Route("/corrections/", "corrections.html", "corrections")
-    yield Route("/corrections/feed.xml", "feeds/atom.xml", "corrections-atom")
-    yield Route("/corrections/feed.json", "feeds/feed.json", "corrections-json")
+        yield Route("/methodology/", PageKind.PAGE, "methodology")
+    yield Route("/404.html", PageKind.NOT_FOUND)
+    yield Route("/corrections/", PageKind.CORRECTIONS)
+    yield Route("/corrections/feed.xml", PageKind.CORRECTIONS_ATOM)
+    yield Route("/corrections/feed.json", PageKind.CORRECTIONS_JSON)
 
 
 def reader_routes(site: Site) -> Iterator[Route]:
     """Feeds (site-wide, per topic and per affected party), sitemaps, robots.txt and the search page."""
     for base, key in (("/", ""), *((taxon.path, taxon.slug) for taxon in site.topics.values())):
-        yield Route(f"{base}feed.xml", "feeds/atom.xml", "feed-atom", key)
-        yield Route(f"{base}feed.json", "feeds/feed.json", "feed-json", key)
+        yield Route(f"{base}feed.xml", PageKind.FEED_ATOM, key)
+        yield Route(f"{base}feed.json", PageKind.FEED_JSON, key)
     for taxon in site.entities.values():
-        yield Route(f"{taxon.path}feed.xml", "feeds/atom.xml", "entity-feed-atom", taxon.slug)
-        yield Route(f"{taxon.path}feed.json", "feeds/feed.json", "entity-feed-json", taxon.slug)
-    yield Route("/sitemap.xml", "seo/sitemap.xml", "sitemap")
-    yield Route("/news-sitemap.xml", "seo/news-sitemap.xml", "news-sitemap")
-    yield Route("/robots.txt", "seo/robots.txt", "robots")
-    yield Route("/search/", "search.html", "search")
+        yield Route(f"{taxon.path}feed.xml", PageKind.ENTITY_FEED_ATOM, taxon.slug)
+        yield Route(f"{taxon.path}feed.json", PageKind.ENTITY_FEED_JSON, taxon.slug)
+    yield Route("/sitemap.xml", PageKind.SITEMAP)
+    yield Route("/news-sitemap.xml", PageKind.NEWS_SITEMAP)
+    yield Route("/robots.txt", PageKind.ROBOTS)
+    yield Route("/search/", PageKind.SEARCH)
 
 
 def trends_routes(site: Site) -> Iterator[Route]:
-    yield Route("/trends/", "trends.html", "trends")
+    yield Route("/trends/", PageKind.TRENDS)
 
 
 def redirects(site: Site) -> list[tuple[str, str]]:
@@ -115,9 +197,9 @@ def redirect_routes(site: Site) -> Iterator[Route]:
     """A redirect page at each old path, and `/_redirects`, the same list for hosts that read one."""
     moved = redirects(site)
     for old, new in moved:
-        yield Route(old, "redirect.html", "redirect", new)
+        yield Route(old, PageKind.REDIRECT, new)
     if moved:
-        yield Route("/_redirects", "seo/redirects.txt", "redirects")
+        yield Route("/_redirects", PageKind.REDIRECTS)
 
 
 def in_sitemap(route: Route) -> bool:
@@ -136,10 +218,10 @@ def with_sitemap_index(routes: list[Route], limit: int) -> list[Route]:
     count = sum(in_sitemap(route) for route in routes)
     if count <= limit:
         return routes
-    parts = [Route(f"/sitemaps/sitemap-{k}.xml", "seo/sitemap.xml", "sitemap-part",
+    parts = [Route(f"/sitemaps/sitemap-{k}.xml", PageKind.SITEMAP_PART,
                    f"{max(0, count - k * limit)}:{count - (k - 1) * limit}") for k in range(1, -(-count // limit) + 1)]
-    at = next(i for i, route in enumerate(routes) if route.kind == "sitemap")
-    return [*routes[:at], Route("/sitemap.xml", "seo/sitemap-index.xml", "sitemap-index"), *parts, *routes[at + 1:]]
+    at = next(i for i, route in enumerate(routes) if route.kind == PageKind.SITEMAP)
+    return [*routes[:at], Route("/sitemap.xml", PageKind.SITEMAP_INDEX), *parts, *routes[at + 1:]]
 
 
 ROUTE_PLANNERS: tuple[Callable[[Site], Iterator[Route]], ...] = (

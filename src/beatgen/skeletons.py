@@ -17,6 +17,7 @@ from string import Template
 
 from beatgen.config import SiteConfig
 from beatgen.content.load import parse_file
+from beatgen.content.model import Story
 from beatgen.content.placeholders import MARKER
 from beatgen.diagnostics import Diagnostic, error
 
@@ -87,7 +88,8 @@ def _problems(name: str, rel: str, filled: str, config: SiteConfig) -> list[Diag
     model, found = parse_file(name, rel, filled.encode("utf-8"), config)
     errors = [p for p in found if p.severity == "error"]
     problems = [p for p in errors if p.code != "placeholder"]
-    if name == "story" and (any(p.code == "placeholder" for p in errors) or (model and not model.draft)):
+    published = isinstance(model, Story) and not model.draft
+    if name == "story" and (any(p.code == "placeholder" for p in errors) or published):
         problems.append(error(rel, _line_of(filled, "draft:"), 1, "skeleton",
                               "a story skeleton must keep 'draft: true', so that a new story cannot go out "
                               "half-written; add the line"))

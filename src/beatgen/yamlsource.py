@@ -225,7 +225,9 @@ class _Builder:
         self.aliases: list[tuple[Position, str]] = []
 
     def position(self, event: yaml.Event) -> Position:
-        return event.start_mark.line + self.first_line, event.start_mark.column + 1
+        mark = event.start_mark
+        assert mark is not None, "the parser marks every event"
+        return mark.line + self.first_line, mark.column + 1
 
     def fail(self, event: yaml.Event, code: str, message: str) -> None:
         line, column = self.position(event)
@@ -282,8 +284,10 @@ class _Builder:
         elif isinstance(frame.container, list):
             frame.container.append(value)
         else:
+            key = path[-1]
+            assert isinstance(key, str), "a mapping's values sit at a key"
             if not frame.skip_value:
-                frame.container[path[-1]] = value
+                frame.container[key] = value
             frame.key, frame.skip_value = None, False
 
     def key(self, frame: _Frame, event: yaml.Event) -> None:
@@ -309,8 +313,9 @@ class _Builder:
         """Start a value: a scalar's value, or a new frame for a collection (None when it is refused)."""
         self.nodes += 1
         if isinstance(event, yaml.AliasEvent):
-            self.aliases.append((self.position(event), event.anchor))
+            self.aliases.append((self.position(event), event.anchor or ""))
             return None
+        assert isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)), "a node: alias, scalar or collection"
         if not ignored:
             self.doc.value_at[path] = self.position(event)
         refusal = self.refusal(event, depth)
@@ -319,13 +324,11 @@ class _Builder:
                 self.fail(event, *refusal)
             self.skip(event)
             return None
-        if isinstance(event, yaml.MappingStartEvent):
-            return _Frame(path, {})
-        if isinstance(event, yaml.SequenceStartEvent):
-            return _Frame(path, [])
-        return None if ignored else self.scalar(event, path)
+        if isinstance(event, yaml.ScalarEvent):
+            return None if ignored else self.scalar(event, path)
+        return _Frame(path, {} if isinstance(event, yaml.MappingStartEvent) else [])
 
-    def refusal(self, event: yaml.Event, depth: int) -> tuple[str, str] | None:
+    def refusal(self, event: yaml.ScalarEvent | yaml.CollectionStartEvent, depth: int) -> tuple[str, str] | None:
         if self.nodes > MAX_NODES:
             return "yaml-size", f"too many YAML values (more than {MAX_NODES:,}); split the file"
         if isinstance(event, yaml.ScalarEvent):
@@ -347,8 +350,11 @@ class _Builder:
                 depth -= 1
 
     def resolve(self, event: yaml.ScalarEvent) -> str:
+        """The scalar's tag, as PyYAML's resolver gives it where the file names none (PyYAML's stubs leave both
+        untyped)."""
         if event.tag is None or event.tag == "!":
-            return self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            resolved: str = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            return resolved
         return event.tag
 
     def scalar(self, event: yaml.ScalarEvent, path: Path) -> Any:
@@ -359,7 +365,8 @@ class _Builder:
                                                   f"U+{ord(hidden.group()):04X}, which no HTML page or feed can "
                                                   "carry; remove the escape")
             return None
-        node = yaml.ScalarNode(self.resolve(event), event.value, event.start_mark, event.end_mark, event.style)
+        # No marks: a value that cannot be constructed is reported at the event, by `fail`.
+        node = yaml.ScalarNode(self.resolve(event), event.value, None, None, event.style)
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
@@ -441,7 +448,7 @@ def _plain_document(loader: Any, doc: YamlDoc, escapes: bool) -> None:
         if key is None and type(parent[1]) is dict:
             key = _plain_key(event, parent, doc, at)
             continue
-        path = (*parent[0], key or "" if type(parent[1]) is dict else len(parent[1])) if stack else ()
+        path = (*parent[0], key or "" if type(parent[1]) is dict else len(parent[1] or ())) if stack else ()
         nodes += 1
         if nodes > MAX_NODES or isinstance(event, yaml.AliasEvent) or event.tag is not None:
             raise _NotPlain
@@ -486,5 +493,6 @@ def _plain_value(loader: Any, event: yaml.ScalarEvent, doc: YamlDoc, path: Path,
     tag = loader.resolve(yaml.ScalarNode, value, event.implicit)
     if tag == _STR_TAG:
         return value
-    return loader.construct_object(yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style),
-                                   deep=True)
+    # libyaml's marks (yaml._yaml.Mark) serve the constructor as the pure-Python ones do; only the stubs differ
+    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]
+    return loader.construct_object(node, deep=True)

@@ -67,7 +67,7 @@ def discover(site_dir: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
 def _markdown_files(folder: Path, rel_folder: str) -> Iterator[tuple[str, str]]:
     """(path, path relative to the site) of every Markdown file, in path-component order; plain strings,
     as a site holds tens of thousands of them."""
-    found = []
+    found: list[tuple[str, str]] = []
     top = str(folder)
     for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -109,8 +109,9 @@ def read_model(kind: str, rel: str, split: Split, doc: YamlDoc, problems: list[D
     """The model that a file's parsed front matter and body make, once its YAML is read."""
     stem = Path(rel).stem
     if kind == "story":
-        reader: Reader = StoryReader(doc, rel, problems)
-        model: Model | None = read_story(reader, config, split.body, split.body_line, stem, digest)
+        story_reader = StoryReader(doc, rel, problems)
+        reader: Reader = story_reader
+        model: Model | None = read_story(story_reader, config, split.body, split.body_line, stem, digest)
     elif kind == "term":
         reader = Reader(doc, rel, problems)
         model = read_term(reader, split.body, split.body_line, stem, digest)

@@ -11,6 +11,7 @@ LINK = re.compile(r"(?P<inline>\]\(\s*<?)(?P<href>[^)\s>]+)|^(?P<ref>[ ]{0,3}\[[
 """A Markdown link's destination: `[text](dest)` or a reference definition `[label]: dest`."""
 _FLOW_END = re.compile(r"\s*(?:[,\]}]|\s#|$)")
 _BLOCK_END = re.compile(r"\s*(?:\s#|$)")
+"""Where a plain scalar ends, in a flow collection or a block; both match at the end of the line at the latest."""
 
 
 def relink(text: str, new_target: Callable[[str], str | None]) -> tuple[str, int]:
@@ -38,8 +39,14 @@ def replace_scalar(lines: list[str], line: int, column: int, value: str) -> None
         end = text.index(text[start], start + 1) + 1
     else:
         in_flow = any(char in "[{" for char in text[:start])
-        end = start + (_FLOW_END if in_flow else _BLOCK_END).search(text, start).start() - start
+        end = _end_of_value(_FLOW_END if in_flow else _BLOCK_END, text, start)
     lines[line - 1] = text[:start] + value + text[end:]
+
+
+def _end_of_value(end: re.Pattern[str], text: str, start: int) -> int:
+    found = end.search(text, start)
+    assert found is not None, "the pattern matches at the end of the line"
+    return found.start()
 
 
 def key_span(lines: list[str], key: str, closing: int) -> tuple[int, int] | None:

@@ -142,7 +142,7 @@ class PageRenderer:
             return replace(clean, record=replace(previous, refs=refs, template=template))
         self.env.reached_site = False
         with self._layout_problems():
-            with_head(context, data)
+            data = with_head(context, data)
         page = render_route(self.env, context, self.layouts, self.site_dir, data)
         whole = self.env.reached_site
         links, ids = self.scanner.scan(work.route.path, page)

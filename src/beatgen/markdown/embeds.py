@@ -192,5 +192,5 @@ def _mastodon(host: str, parts: SplitResult) -> Player | None:
     found = re.fullmatch(r"/(@\w+(?:@[A-Za-z0-9.-]+)?/\d+|users/\w+/statuses/\d+)/?", parts.path)
     if not found or host in PROVIDER_HOSTS or parts.hostname is None:
         return None
-    server = parts.hostname + (f":{parts.port}" if parts.port else "")
+    server = (parts.hostname or host) + (f":{parts.port}" if parts.port else "")
     return Player("Mastodon", "post", f"https://{server}/{found[1]}/embed")

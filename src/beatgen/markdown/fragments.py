@@ -99,3 +99,10 @@ def reading_words(story: Story) -> int:
 def document_html(md: MarkdownIt, document: Term | Page | Unread, targets: LinkTargets) -> Rendered:
     fragment = render_body(md, document.body, document.file, document.body_line, targets)
     return Rendered(DocumentHtml(fragment.html, bool(fragment.embeds), fragment.pictures), fragment.diagnostics)
+
+
+def story_fragment(html: dict[str, StoryHtml | DocumentHtml], story: Story) -> StoryHtml:
+    """A story's fragments among every file's: a story renders to StoryHtml, a term or a page to DocumentHtml."""
+    fragment = html[story.file]
+    assert isinstance(fragment, StoryHtml)
+    return fragment

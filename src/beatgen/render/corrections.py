@@ -8,15 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from beatgen.content.model import Story
-from beatgen.markdown.fragments import DocumentHtml, StoryHtml
-from beatgen.render.feeds import EPOCH, Feed, FeedEntry, absolutize, entry_id, json_feed
+from beatgen.markdown.fragments import DocumentHtml, StoryHtml, story_fragment
+from beatgen.render.feeds import EPOCH, Feed, FeedEntry, absolutize, entry_id
 from beatgen.site.index import Site
-
-if TYPE_CHECKING:
-    from beatgen.render.context import Context
 
 FEED_BASE = "/corrections/"
 
@@ -29,24 +25,23 @@ class CorrectionEntry:
     html: str
 
 
-def corrections_of(site: Site, html: dict[str, StoryHtml | DocumentHtml]) -> list[CorrectionEntry]:
+def corrections_of(site: Site, html: dict[str, StoryHtml | DocumentHtml]) -> tuple[CorrectionEntry, ...]:
     """Every correction of every published story, newest first."""
     entries = []
     for story in site.stories:
-        rendered = html[story.file]
-        assert isinstance(rendered, StoryHtml)
+        rendered = story_fragment(html, story)
         seen: dict[str, int] = {}
         for correction, text in zip(story.corrections, rendered.corrections, strict=True):
             day = f"{correction.date:%Y-%m-%d}"
             seen[day] = seen.get(day, 0) + 1
             entries.append(CorrectionEntry(correction.date, seen[day], story, text))
-    return sorted(entries, key=lambda e: (e.date, e.story.date, e.story.slug, e.rank), reverse=True)
+    return tuple(sorted(entries, key=lambda e: (e.date, e.story.date, e.story.slug, e.rank), reverse=True))
 
 
-def corrections_feed(c: Context) -> Feed:
-    config = c.site.config
+def corrections_feed(site: Site, html: dict[str, StoryHtml | DocumentHtml]) -> Feed:
+    config = site.config
     entries = []
-    for entry in corrections_of(c.site, c.html)[:config.feed_entries]:
+    for entry in corrections_of(site, html)[:config.feed_entries]:
         url = config.base_url + entry.story.path.lstrip("/")
         entries.append(FeedEntry(
             id=f"{entry_id(config, entry.story)}/correction/{entry.date:%Y-%m-%d}/{entry.rank}",
@@ -70,12 +65,3 @@ def corrections_feed(c: Context) -> Feed:
         updated=max((entry.updated for entry in entries), default=EPOCH),
         entries=tuple(entries),
     )
-
-
-def corrections_atom_context(c: Context) -> dict[str, Any]:
-    return {"feed": corrections_feed(c)}
-
-
-def corrections_json_context(c: Context) -> dict[str, Any]:
-    feed = corrections_feed(c)
-    return {"document": json_feed(feed), "shows": tuple(entry.story for entry in feed.entries)}

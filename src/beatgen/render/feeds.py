@@ -10,22 +10,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import escape
 
 from beatgen.config import SiteConfig
 from beatgen.content.model import Story
-from beatgen.markdown.fragments import StoryHtml
+from beatgen.markdown.fragments import DocumentHtml, StoryHtml, story_fragment
+from beatgen.routes import PageKind
+from beatgen.site.index import Site
 from beatgen.site.signals import Signals
 
-if TYPE_CHECKING:
-    from beatgen.render.context import Context
-
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-GROUPS = {"feed": ("topics", "on"), "entity-feed": ("entities", "affecting"), "author-feed": ("authors", "by")}
-"""Route kinds of feeds (less `-atom`/`-json`) → the site's listing they follow and how a subtitle says so."""
+LISTINGS = {
+    PageKind.FEED_ATOM: ("topics", "on"), PageKind.FEED_JSON: ("topics", "on"),
+    PageKind.ENTITY_FEED_ATOM: ("entities", "affecting"), PageKind.ENTITY_FEED_JSON: ("entities", "affecting"),
+    PageKind.AUTHOR_FEED_ATOM: ("authors", "by"), PageKind.AUTHOR_FEED_JSON: ("authors", "by"),
+}
+"""Kinds of feeds → the site's listing they follow (with a key) and how a subtitle says so."""
 _RELATIVE_URL = re.compile(r'\b(href|src)="(/(?!/)[^"]*|#[^"]*)"')
 _SRCSET = re.compile(r'\bsrcset="([^"]*)"')
 
@@ -101,36 +104,34 @@ def entry_content(story: Story, html: StoryHtml, signals: Signals) -> str:
     return "".join(parts)
 
 
-def make_entry(c: Context, story: Story, topic_names: tuple[str, ...]) -> FeedEntry:
-    config = c.site.config
+def make_entry(site: Site, html: StoryHtml, story: Story) -> FeedEntry:
+    config = site.config
     url = config.base_url + story.path.lstrip("/")
-    fragment = c.html[story.file]
-    assert isinstance(fragment, StoryHtml)
     return FeedEntry(
         id=entry_id(config, story),
         url=url,
         title=story.title,
         summary=story.summary or story.takeaways[0],
-        content_html=absolutize(entry_content(story, fragment, c.site.signals[story.path]), url, config.base_url),
+        content_html=absolutize(entry_content(story, html, site.signals[story.path]), url, config.base_url),
         published=story.date,
         updated=story.modified,
-        tags=topic_names,
+        tags=tuple(site.topic_of(name).name for name in story.topics),
         story=story,
-        authors=tuple((c.site.authors[author].name, config.base_url + c.site.authors[author].path.lstrip("/"))
+        authors=tuple((site.authors[author].name, config.base_url + site.authors[author].path.lstrip("/"))
                       for author in story.authors),
     )
 
 
-def build_feed(c: Context) -> Feed:
-    """The feed a route names: the site's (key "") or one topic's, affected party's or author's (key: its slug)."""
-    site, config = c.site, c.site.config
-    listing, about = GROUPS[c.route.kind.rsplit("-", 1)[0]]
-    taxon = getattr(site, listing)[c.route.key] if c.route.key else None
+def build_feed(site: Site, html: dict[str, StoryHtml | DocumentHtml], kind: PageKind, key: str) -> Feed:
+    """The feed of a route of `kind`: the site's (key "") or one topic's, affected party's or author's (key: its
+    slug)."""
+    config = site.config
+    listing, about = LISTINGS[kind]
+    taxon = getattr(site, listing)[key] if key else None
     stories = (taxon.stories if taxon else site.stories)[:config.feed_entries]
     base = taxon.path if taxon else "/"
     atom, json_path = feed_paths(base)
-    entries = tuple(make_entry(c, story, tuple(site.topic_of(name).name for name in story.topics))
-                    for story in stories)
+    entries = tuple(make_entry(site, story_fragment(html, story), story) for story in stories)
     return Feed(
         title=f"{config.title}: {taxon.name}" if taxon else config.title,
         subtitle=f"Stories {about} {taxon.name}. {config.tagline}" if taxon else config.description,
@@ -166,12 +167,3 @@ def json_feed(feed: Feed) -> dict[str, Any]:
             **({"authors": [{"name": name, "url": url} for name, url in entry.authors]} if entry.authors else {}),
         } for entry in feed.entries],
     }
-
-
-def atom_context(c: Context) -> dict[str, Any]:
-    return {"feed": build_feed(c)}
-
-
-def json_feed_context(c: Context) -> dict[str, Any]:
-    feed = build_feed(c)
-    return {"document": json_feed(feed), "shows": tuple(entry.story for entry in feed.entries)}

@@ -6,13 +6,13 @@ import re
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError, UndefinedError
 
 from beatgen.diagnostics import BuildError, Diagnostic, error
 from beatgen.fields import suggest
 from beatgen.render.context import Context, context_for
+from beatgen.render.views import View
 
 QUOTED = re.compile(r"'([^']+)'")
 UNDEFINED_NAME = re.compile(r"^'(\w+)' is undefined$")
@@ -65,13 +65,13 @@ def _relative(path: str, site_dir: Path) -> str:
 
 
 def render_route(env: Environment, context: Context, layouts: Path, site_dir: Path,
-                 data: dict[str, Any] | None = None) -> bytes:
-    """`data`: the route's template context when the caller has already computed it."""
+                 data: View | None = None) -> bytes:
+    """`data`: the route's view, with its head, when the caller has already built it."""
     names = list(env.globals)
     try:
-        data = context_for(context) if data is None else data
-        names += data
-        return env.get_template(context.route.template).render(data).encode("utf-8")
+        variables = (context_for(context) if data is None else data).variables()
+        names += variables
+        return env.get_template(context.route.template).render(variables).encode("utf-8")
     except (TemplateError, KeyError, AttributeError, TypeError, ValueError) as exc:
         raise BuildError([template_problem(exc, layouts, site_dir, names)]) from exc
 

@@ -46,8 +46,9 @@ def shared_picture(site: Site, story: Story | None = None, topic: str = "") -> S
         return Shared(crops(pictures.stories[story.file]), story.image.alt)
     topics = {t.slug: t for t in site.config.topics}
     for slug in (*(story.topics if story else ()), topic):
-        if slug in pictures.topics and topics[slug].image is not None:
-            return Shared(crops(pictures.topics[slug]), topics[slug].image.alt)
+        image = topics[slug].image if slug in pictures.topics else None
+        if image is not None:
+            return Shared(crops(pictures.topics[slug]), image.alt)
     if pictures.default is not None and site.config.image is not None:
         return Shared(crops(pictures.default), site.config.image.alt)
     return None

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-from beatgen.routes import redirects
-
-if TYPE_CHECKING:
-    from beatgen.render.context import Context
+from beatgen.routes import Route, redirects
+from beatgen.site.index import Site
 
 
 @dataclass(frozen=True)
@@ -18,13 +15,13 @@ class Redirect:
     title: str
 
 
-def redirect_context(c: Context) -> dict[str, Any]:
+def moved(site: Site, route: Route) -> Redirect:
     """The page at an old path: its route's key is the URL of the story or page it moved to."""
-    target = c.route.key
-    story = c.site.by_path.get(target)
-    title = story.title if story else next(page.title for page in c.site.pages if f"/{page.slug}/" == target)
-    return {"redirect": Redirect(c.route.path, target, title)}
+    target = route.key
+    story = site.by_path.get(target)
+    title = story.title if story else next(page.title for page in site.pages if f"/{page.slug}/" == target)
+    return Redirect(route.path, target, title)
 
 
-def redirects_file_context(c: Context) -> dict[str, Any]:
-    return {"redirects": [Redirect(old, new, "") for old, new in redirects(c.site)]}
+def every_redirect(site: Site) -> tuple[Redirect, ...]:
+    return tuple(Redirect(old, new, "") for old, new in redirects(site))

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from html import unescape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
@@ -18,33 +17,19 @@ from beatgen.content.model import Story
 from beatgen.markdown.fragments import StoryHtml
 from beatgen.render.feeds import feed_paths
 from beatgen.render.pictures import Shared, shared_picture
+from beatgen.render.views import FeedLink, Head, PageInfo, PageView, StoryView
+from beatgen.routes import PageKind, Route
 from beatgen.site.index import Site
-
-if TYPE_CHECKING:
-    from beatgen.render.context import Context, PageInfo
 
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                               "\u2029": "\\u2029"})
 
 
 _TAG = re.compile(r"<[^>]*>")
-
-
-@dataclass(frozen=True)
-class FeedLink:
-    title: str
-    type: str
-    path: str
-
-
-@dataclass(frozen=True)
-class Head:
-    """The machine-readable part of a page's head, ready for `partials/head.html`."""
-
-    og_type: str
-    meta: tuple[tuple[str, str], ...]
-    feeds: tuple[FeedLink, ...]
-    jsonld: Markup
+SCHEMA_TYPES = {PageKind.PAGE: "WebPage", PageKind.GLOSSARY: "WebPage", PageKind.NOT_FOUND: "WebPage",
+                PageKind.SEARCH: "WebPage", PageKind.AUTHOR: "ProfilePage"}
+"""The schema.org type of a page that shows no story, by kind; the first home page is the `WebSite`, a listing
+a `CollectionPage`."""
 
 
 def script_json(data: Any) -> Markup:
@@ -52,17 +37,18 @@ def script_json(data: Any) -> Markup:
     return Markup(json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE))
 
 
-def head_for(c: Context, page: PageInfo, data: dict[str, Any]) -> Head:
-    site, url = c.site, c.site.config.base_url + page.path.lstrip("/")
-    story: Story | None = data.get("story")
-    shared = shared_picture(site, story, c.route.key if c.route.kind == "topic" else "")
+def head_for(route: Route, view: PageView) -> Head:
+    site, page = view.site, view.page
+    url = site.config.base_url + page.path.lstrip("/")
+    story, html = (view.story, view.html) if isinstance(view, StoryView) else (None, None)
+    shared = shared_picture(site, story, route.key if route.kind == PageKind.TOPIC else "")
     meta = _opengraph(site, page, url, story) + _share_tags(site, shared)
-    graph = [news_article(site, story, url, data.get("html"), shared)] if story else \
-        [_collection(site, page, url, c.route.key)]
-    trail = breadcrumbs(c, page, story)
+    graph = [news_article(site, story, url, html, shared)] if story else [_collection(site, page, url, route.key)]
+    trail = breadcrumbs(site, route, page, story)
     if len(trail) > 1:
         graph.append(_breadcrumb_list(site, trail))
-    return Head("article" if story else "website", meta, _feed_links(c), script_json(
+    feeds = () if view.preview_build else _feed_links(site, route)
+    return Head("article" if story else "website", meta, feeds, script_json(
         {"@context": "https://schema.org", "@graph": graph}))
 
 
@@ -94,21 +80,19 @@ def _image_objects(site: Site, shared: Shared) -> list[dict[str, Any]]:
              "height": crop.height} for crop in shared.crops]
 
 
-def _feed_links(c: Context) -> tuple[FeedLink, ...]:
-    if c.shared:
-        return ()
-    config = c.site.config
+def _feed_links(site: Site, route: Route) -> tuple[FeedLink, ...]:
+    config = site.config
     atom, json_path = feed_paths("/")
     links = [FeedLink(config.title, "application/atom+xml", atom),
              FeedLink(config.title, "application/feed+json", json_path)]
-    if c.route.kind in ("topic", "entity", "author"):
-        listing = {"topic": c.site.topics, "entity": c.site.entities, "author": c.site.authors}[c.route.kind]
-        taxon = listing[c.route.key]
+    listings = {PageKind.TOPIC: site.topics, PageKind.ENTITY: site.entities, PageKind.AUTHOR: site.authors}
+    if route.kind in listings:
+        taxon = listings[route.kind][route.key]
         atom, json_path = feed_paths(taxon.path)
         links += [FeedLink(f"{config.title}: {taxon.name}", "application/atom+xml", atom),
                   FeedLink(f"{config.title}: {taxon.name}", "application/feed+json", json_path)]
-    if c.route.kind == "corrections":
-        atom, json_path = feed_paths(c.route.path)
+    if route.kind == PageKind.CORRECTIONS:
+        atom, json_path = feed_paths(route.path)
         links += [FeedLink(f"{config.title}: corrections", "application/atom+xml", atom),
                   FeedLink(f"{config.title}: corrections", "application/feed+json", json_path)]
     return tuple(links)
@@ -200,33 +184,32 @@ def plain_text(html: str) -> str:
 
 
 def _collection(site: Site, page: PageInfo, url: str, key: str) -> dict[str, Any]:
-    kind = "WebSite" if page.kind == "home" and page.path == "/" else "CollectionPage"
-    if page.kind in ("page", "glossary", "not-found", "search"):
-        kind = "WebPage"
-    found = {"@type": "ProfilePage" if page.kind == "author" else kind, "@id": url, "url": url, "name": page.title,
-             "description": page.description, "inLanguage": site.config.language, "publisher": _organization(site)}
-    if page.kind == "author":
+    home = page.kind == PageKind.HOME and page.path == "/"
+    kind = "WebSite" if home else SCHEMA_TYPES.get(page.kind, "CollectionPage")
+    found = {"@type": kind, "@id": url, "url": url, "name": page.title, "description": page.description,
+             "inLanguage": site.config.language, "publisher": _organization(site)}
+    if page.kind == PageKind.AUTHOR:
         found["mainEntity"] = person(site, key)
     return found
 
 
-def breadcrumbs(c: Context, page: PageInfo, story: Story | None) -> list[tuple[str, str]]:
+def breadcrumbs(site: Site, route: Route, page: PageInfo, story: Story | None) -> list[tuple[str, str]]:
     """(name, path) from the home page down to this page, for BreadcrumbList."""
-    trail = [(c.site.config.title, "/")]
-    kind = c.route.kind
+    trail = [(site.config.title, "/")]
+    kind = route.kind
     if story and story.topics:
-        topic = c.site.topic_of(story.topics[0])
+        topic = site.topic_of(story.topics[0])
         trail += [("Topics", "/topics/"), (topic.name, topic.path)]
-    elif kind == "topic":
+    elif kind == PageKind.TOPIC:
         trail.append(("Topics", "/topics/"))
-    elif kind == "entity":
+    elif kind == PageKind.ENTITY:
         trail.append(("Who's affected", "/affected/"))
-    elif kind == "author":
+    elif kind == PageKind.AUTHOR:
         trail.append(("Authors", "/authors/"))
-    elif kind in ("archive-year", "archive-month"):
+    elif kind in (PageKind.ARCHIVE_YEAR, PageKind.ARCHIVE_MONTH):
         trail.append(("Archive", "/archive/"))
-        if kind == "archive-month":
-            year = c.route.key.split("/")[0]
+        if kind == PageKind.ARCHIVE_MONTH:
+            year = route.key.split("/")[0]
             trail.append((year, f"/archive/{year}/"))
     if page.path != "/":
         trail.append((story.title if story else page.title, page.path))

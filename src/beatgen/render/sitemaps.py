@@ -13,15 +13,11 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
 
 from beatgen.content.model import Story
 from beatgen.render.feeds import EPOCH
-from beatgen.routes import Route, in_sitemap, plan_routes
+from beatgen.routes import PageKind, Route, in_sitemap, plan_routes
 from beatgen.site.index import Site
-
-if TYPE_CHECKING:
-    from beatgen.render.context import Context
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000
@@ -49,14 +45,14 @@ def newest(stories: Iterable[Story]) -> datetime:
 def shown_stories(site: Site, route: Route) -> Iterable[Story]:
     """The stories whose dates a page's content depends on."""
     kind, key = route.kind, route.key
-    if kind == "story":
+    if kind == PageKind.STORY:
         return (site.by_path[key],)
-    if kind in ("topic", "entity"):
-        return (site.topics if kind == "topic" else site.entities)[key].stories
-    if kind == "archive-month":
+    if kind in (PageKind.TOPIC, PageKind.ENTITY):
+        return (site.topics if kind == PageKind.TOPIC else site.entities)[key].stories
+    if kind == PageKind.ARCHIVE_MONTH:
         year, month = key.split("/")
         return site.archive[year][month]
-    if kind == "archive-year":
+    if kind == PageKind.ARCHIVE_YEAR:
         return (story for stories in site.archive[key].values() for story in stories)
     return site.stories
 
@@ -85,21 +81,19 @@ def sitemap_urls(site: Site, routes: Iterable[Route]) -> list[SitemapUrl]:
     return [SitemapUrl(base + route.path.lstrip("/"), last_change(shown_stories(site, route))) for route in routes]
 
 
-def sitemap_context(c: Context) -> dict[str, Any]:
-    return {"urls": sitemap_urls(c.site, public_pages(plan_routes(c.site)))}
+def listed_urls(site: Site, route: Route) -> tuple[SitemapUrl, ...]:
+    """What a sitemap lists: every public page (/sitemap.xml), or a part's span of them (past the limit)."""
+    pages = public_pages(plan_routes(site))
+    return tuple(sitemap_urls(site, pages[part_span(route)] if route.kind == PageKind.SITEMAP_PART else pages))
 
 
-def sitemap_part_context(c: Context) -> dict[str, Any]:
-    return {"urls": sitemap_urls(c.site, public_pages(plan_routes(c.site))[part_span(c.route)])}
-
-
-def sitemap_index_context(c: Context) -> dict[str, Any]:
-    routes = plan_routes(c.site)
-    urls = sitemap_urls(c.site, public_pages(routes))
-    base = c.site.config.base_url
-    parts = [SitemapUrl(base + route.path.lstrip("/"), max(url.lastmod for url in urls[part_span(route)]))
-             for route in routes if route.kind == "sitemap-part"]
-    return {"sitemaps": parts}
+def sitemap_parts(site: Site) -> tuple[SitemapUrl, ...]:
+    """Each part of the sitemap index, with the newest last change among the pages it lists."""
+    routes = plan_routes(site)
+    urls = sitemap_urls(site, public_pages(routes))
+    base = site.config.base_url
+    return tuple(SitemapUrl(base + route.path.lstrip("/"), max(url.lastmod for url in urls[part_span(route)]))
+                 for route in routes if route.kind == PageKind.SITEMAP_PART)
 
 
 def news_stories(site: Site, now: datetime) -> list[Story]:
@@ -109,15 +103,6 @@ def news_stories(site: Site, now: datetime) -> list[Story]:
     return list(itertools.islice((story for story in recent if story.date <= now), NEWS_LIMIT))
 
 
-def news_sitemap_context(c: Context) -> dict[str, Any]:
-    site = c.site
-    assert c.now is not None
-    items = [NewsItem(site.config.base_url + story.path.lstrip("/"), story.title, story.date, story)
-             for story in news_stories(site, c.now)]
-    language = site.config.language.split("-")[0].lower()
-    return {"items": items, "publication": site.config.publisher.name, "language": language}
-
-
-def robots_context(c: Context) -> dict[str, Any]:
-    base = c.site.config.base_url
-    return {"sitemaps": [] if c.shared else [base + "sitemap.xml", base + "news-sitemap.xml"]}
+def news_items(site: Site, now: datetime) -> tuple[NewsItem, ...]:
+    return tuple(NewsItem(site.config.base_url + story.path.lstrip("/"), story.title, story.date, story)
+                 for story in news_stories(site, now))

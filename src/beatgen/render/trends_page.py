@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -160,14 +159,10 @@ def taxon_sparkline(slug: str, name: str, stories: Sequence[Story], newest: Stor
                                                  [w.mean_impact for w in weeks], scale))
 
 
-def trends_view(site: Site) -> dict[str, Any]:
-    """What layouts/trends.html lays out: the figures, their charts, and the pages of topics and entities."""
-    zone = ZoneInfo(site.config.timezone)
-    trends = compute_trends(site.stories, zone, lambda name: site.topic_of(name).name,
-                            lambda story: site.signals[story.path].single_source)
-    return {"trends": trends, "charts": trend_charts(trends, site.config),
-            "topic_paths": {slug: taxon.path for slug, taxon in site.topics.items()},
-            "entity_paths": {slug: taxon.path for slug, taxon in site.entities.items()}}
+def beat_trends(site: Site) -> Trends:
+    """The figures of the trends page, with the topics' display names and the stories' signals."""
+    return compute_trends(site.stories, ZoneInfo(site.config.timezone), lambda name: site.topic_of(name).name,
+                          lambda story: site.signals[story.path].single_source)
 
 
 def taxon_trend(site: Site, taxon: Taxon) -> Chart | None:

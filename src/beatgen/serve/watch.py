@@ -12,6 +12,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from beatgen.content.pictures import SUFFIXES as PICTURES
 
@@ -56,7 +57,7 @@ class _Relay(FileSystemEventHandler):
     def __init__(self, site_dir: Path, changes: Changes) -> None:
         self.site_dir = site_dir.resolve()
         self.changes = changes
-        self.observer: Observer | None = None
+        self.observer: BaseObserver | None = None
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in EVENT_TYPES:
@@ -91,7 +92,7 @@ class _Relay(FileSystemEventHandler):
             return rel.suffix == ".md" or rel.name.lower().endswith(PICTURES)
         return rel.parts[0] in WATCHED_FOLDERS or (len(rel.parts) == 1 and rel.name in WATCHED_FILES)
 
-def watch(site_dir: Path, changes: Changes) -> Observer:
+def watch(site_dir: Path, changes: Changes) -> BaseObserver:
     """A started observer that adds every relevant change under `site_dir` to `changes`."""
     observer = Observer()
     relay = _Relay(site_dir, changes)
