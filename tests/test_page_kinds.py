@@ -11,8 +11,9 @@ from pathlib import Path
 from jinja2 import meta, nodes
 from sitekit import REPO, copy_site
 
-from beatgen.content.load import load_content
 from beatgen.content.sitedata import load_site_config
+from beatgen.engine.reading import read_content
+from beatgen.engine.state import BuildState
 from beatgen.render import views
 from beatgen.render.context import VIEWS
 from beatgen.render.env import make_environment
@@ -85,7 +86,7 @@ def test_the_route_planners_yield_every_kind(tmp_path: Path) -> None:
     story = min((site / "content" / "stories").rglob("*.md"))
     story.write_text(story.read_text().replace("---\n", "---\naliases: [/old/story/]\n", 1))
     config = load_site_config(site)
-    content = load_content(site, config)
+    content = read_content(site, config, "", BuildState(), jobs=1)[0]
     assert [problem for problem in content.diagnostics if problem.severity == "error"] == []
     indexed = build_site(config, content.stories, content.terms, content.pages)
     whole = plan_routes(indexed)
