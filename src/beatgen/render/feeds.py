@@ -116,6 +116,30 @@ def entry_content(story: Story, html: StoryHtml, signals: Signals) -> str:
     return "".join(parts)
 
 
+class _EntryMemo:
+    """Each story's feed entry, made once per build and placed in every feed that lists it (the site's, its
+    topics', parties' and authors': about ten per story). An entry depends only on the site, the story and its
+    fragment, so it is reused only while all three are the very same objects; a new site (a rebuild) starts
+    afresh, and holding the objects keeps their identities from being reused meanwhile."""
+
+    def __init__(self) -> None:
+        self.site: Site | None = None
+        self.entries: dict[str, tuple[Story, StoryHtml, FeedEntry]] = {}
+
+    def entry(self, site: Site, html: StoryHtml, story: Story) -> FeedEntry:
+        if self.site is not site:
+            self.site, self.entries = site, {}
+        known = self.entries.get(story.path)
+        if known is not None and known[0] is story and known[1] is html:
+            return known[2]
+        made = make_entry(site, html, story)
+        self.entries[story.path] = (story, html, made)
+        return made
+
+
+_MEMO = _EntryMemo()
+
+
 def make_entry(site: Site, html: StoryHtml, story: Story) -> FeedEntry:
     config = site.config
     url = config.base_url + story.path.lstrip("/")
@@ -143,7 +167,7 @@ def build_feed(site: Site, html: dict[str, StoryHtml | DocumentHtml], kind: Page
     stories = (taxon.stories if taxon else site.stories)[:config.feed_entries]
     base = taxon.path if taxon else "/"
     atom, json_path = feed_paths(base)
-    entries = tuple(make_entry(site, story_fragment(html, story), story) for story in stories)
+    entries = tuple(_MEMO.entry(site, story_fragment(html, story), story) for story in stories)
     return Feed(
         title=f"{config.title}: {taxon.name}" if taxon else config.title,
         subtitle=f"Stories {about} {taxon.name}. {config.tagline}" if taxon else config.description,
