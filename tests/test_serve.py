@@ -183,6 +183,7 @@ def test_a_save_reloads_at_once_and_the_search_index_catches_up_after(tmp_path: 
         served.wait_for(r"^Rebuilt after content/stories/2026/02/beta\.md: ")
         assert not [line for line in served.seen if line.startswith("Search index")]
         assert b"quokka" in _get(served.url, "/stories/2026/02/beta/")[2]
+        assert b"quokka" in _get(served.url, "/feed.xml")[2]  # the feeds' entries are made afresh too
         served.wait_for(r"^Search index refreshed in \d+\.\ds \(1 of 1 shards re-indexed\)$")
         assert "quokka" in fragments(output)["/stories/2026/02/beta/"]["content"]
 
