@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from corpus import REPO, write_corpus
-from run import NOW, measure, snapshot
+from corpus import REPO
+from run import NOW, measure, prepare, snapshot
 from savebench import CHROMIUM_FLAGS, chromium_path
 
 STORY_GLOB = "stories/*/*/*/index.html"
@@ -73,12 +73,7 @@ def beatgen(site: Path, *extra: str) -> list[str]:
 
 def prepare_site(work: Path, stories: int) -> Path:
     """The corpus with the repository's layouts and static files, its pages built (no search index)."""
-    site = work / f"corpus{stories}"
-    if not (site / "site.yaml").exists():
-        write_corpus(site, stories)
-    for part in ("layouts", "static"):
-        shutil.rmtree(site / part, ignore_errors=True)
-        shutil.copytree(REPO / part, site / part)
+    site = prepare(stories, work)
     for leftover in ("public", ".beatgen-cache"):
         shutil.rmtree(site / leftover, ignore_errors=True)
     measure(beatgen(site, "--no-search"))
