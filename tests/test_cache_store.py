@@ -16,7 +16,8 @@ from sitekit import Run, copy_site, tree_bytes
 from beatgen.diagnostics import error
 from beatgen.engine.cache import CODEC, FILE_NAME, Cache, _checksum
 from beatgen.engine.codec import OBJECT, CodecError
-from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.pipeline import build
+from beatgen.engine.prepared import BuildOptions
 from beatgen.engine.state import BuildState
 
 NOW = "2026-12-01T00:00:00Z"

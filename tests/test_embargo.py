@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sitekit import Run, declare_topics, output_texts, soup
 
-from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.pipeline import build
+from beatgen.engine.prepared import BuildOptions
 
 EMBARGO = "2026-05-01T06:00:00Z"
 TITLE = "Kappa programme unveiled at dawn"

@@ -14,7 +14,8 @@ from sitekit import Run, copy_site, soup, tree_bytes
 from beatgen.diagnostics import BuildError, error
 from beatgen.engine.cache import FILE_NAME
 from beatgen.engine.parallel import WorkerError, fork_map
-from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.pipeline import build
+from beatgen.engine.prepared import BuildOptions
 from beatgen.engine.state import BuildState
 
 NOW = "2026-12-01T00:00:00Z"

@@ -14,7 +14,8 @@ from sitekit import copy_site, soup, tree_bytes, write_story
 
 from beatgen.diagnostics import BuildError
 from beatgen.engine.links import LinkScanner, split
-from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.pipeline import build
+from beatgen.engine.prepared import BuildOptions
 from beatgen.engine.state import BuildState
 
 NOW = "2026-06-01T00:00:00Z"

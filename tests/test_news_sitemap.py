@@ -14,7 +14,8 @@ from sitekit import tree_bytes
 
 import beatgen.engine.pages as pages
 from beatgen.engine.cache import Cache
-from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.pipeline import build
+from beatgen.engine.prepared import BuildOptions
 from beatgen.engine.state import BuildState
 from beatgen.urls import output_file
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from sitekit import Run, copy_site, tree_bytes, write_story
 
-from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.pipeline import build
+from beatgen.engine.prepared import BuildOptions
 from beatgen.engine.search import INDEX_DIR, listed_shards, read_manifest
 from beatgen.engine.search_chunks import ranges, rechunk, regroup
 from beatgen.engine.search_lexicon import lexicon_words

@@ -22,7 +22,8 @@ from test_search_index import fragments
 from watchdog.events import DirModifiedEvent, DirMovedEvent, FileClosedNoWriteEvent, FileModifiedEvent, FileMovedEvent
 
 from beatgen.engine.marker import MARKER
-from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.pipeline import build
+from beatgen.engine.prepared import BuildOptions
 from beatgen.engine.search_plan import SearchPlan, Shard
 from beatgen.engine.state import BuildState
 from beatgen.serve.handler import CLIENT, EVENTS, REFUSED, inject, resolve

@@ -11,7 +11,8 @@ import pytest
 from sitekit import Run, copy_site, tree_bytes, write_story
 
 from beatgen.engine.cache import Cache
-from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.pipeline import build
+from beatgen.engine.prepared import BuildOptions
 from beatgen.engine.state import BuildState
 
 NOW = "2026-12-01T00:00:00Z"

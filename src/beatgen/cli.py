@@ -24,7 +24,8 @@ from beatgen.edits.commit import CommitError
 from beatgen.engine.clock import resolve_now
 from beatgen.engine.guard import OutputRefused
 from beatgen.engine.output import OutputError
-from beatgen.engine.pipeline import BuildOptions, BuildResult, build, check
+from beatgen.engine.pipeline import BuildResult, build, check
+from beatgen.engine.prepared import BuildOptions
 from beatgen.progress import BuildProgress, progress_mode
 from beatgen.serve import Indexed, Listening, PortsBusy, Rebuilt, ServeEvent, ServeOptions, serve
 from beatgen.skeletons import FOLDER as SKELETONS

@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from servekit import serving
 from sitekit import copy_site
 
-from beatgen.engine.pipeline import BuildOptions, check
+from beatgen.engine.pipeline import check
+from beatgen.engine.prepared import BuildOptions
 
 TITLE = "Alpha command orders new IAMD batteries"
 NOW = "2026-06-01T00:00:00Z"

@@ -23,7 +23,8 @@ from beatgen.config import Topic, parse_config
 from beatgen.content.load import parse_file
 from beatgen.content.model import Story
 from beatgen.diagnostics import BuildError, Severity
-from beatgen.engine.pipeline import BuildOptions, build
+from beatgen.engine.pipeline import build
+from beatgen.engine.prepared import BuildOptions
 from beatgen.markdown.fragments import story_html
 from beatgen.markdown.renderer import LinkTargets, make_markdown
 

@@ -111,7 +111,8 @@ def read_model(kind: str, rel: str, split: Split, doc: YamlDoc, problems: list[D
     if kind == "story":
         story_reader = StoryReader(doc, rel, problems)
         reader: Reader = story_reader
-        model: Model | None = read_story(story_reader, config, split.body, split.body_line, stem, digest)
+        front = digest_of(f"{split.yaml_text}\x1f{split.body_line}".encode("utf-8", "surrogatepass"))
+        model: Model | None = read_story(story_reader, config, split.body, split.body_line, stem, digest, front)
     elif kind == "term":
         reader = Reader(doc, rel, problems)
         model = read_term(reader, split.body, split.body_line, stem, digest)

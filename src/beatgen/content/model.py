@@ -87,6 +87,10 @@ class Story:
     sentiment_reason: str = ""
     untimed: tuple[str, ...] = ()
     """The date fields (`date`, `updated`) written as a day without a time: pages show no time for them."""
+    front: str = ""
+    """A digest of the front matter and of where the body begins: everything of the story but its body. Pages
+    show the body only as the story's rendered fragment, so a page that holds no fragment of it (a listing's
+    card) changes with this, not with `digest` (engine/fingerprint.py)."""
 
     @property
     def verification(self) -> int:

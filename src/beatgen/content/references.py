@@ -29,6 +29,14 @@ class StoryRefs:
         for story in sorted(stories, key=lambda s: s.file):
             self.by_slug[story.slug].append(story)
 
+    def replaced(self, swap: dict[str, Story]) -> StoryRefs:
+        """The same references with some stories' models replaced (by file), their slugs and dates the same."""
+        refs = StoryRefs(())
+        refs.by_slug.update(self.by_slug)
+        for story in swap.values():
+            refs.by_slug[story.slug] = [swap.get(known.file, known) for known in self.by_slug[story.slug]]
+        return refs
+
     def find(self, reference: str) -> list[Story]:
         """Every story the reference matches (more than one: it is ambiguous)."""
         match = QUALIFIED.match(reference)

@@ -132,7 +132,7 @@ class StoryReader(Reader):
 
 
 def read_story(r: StoryReader, config: SiteConfig, body: str, body_line: int, file_stem: str,
-               digest: str) -> Story | None:
+               digest: str, front: str = "") -> Story | None:
     zone = ZoneInfo(config.timezone)
     if not isinstance(r.doc.data, dict):
         r.fail((), "no-front-matter", f"front matter must be a mapping of keys, got {describe(r.doc.data)}")
@@ -161,7 +161,7 @@ def read_story(r: StoryReader, config: SiteConfig, body: str, body_line: int, fi
         draft=r.flag(("draft",)), embargo=r.when(("embargo",), zone), corrections=corrections,
         body=body, body_line=body_line, digest=digest, aliases=old_paths(r), authors=_authors(r, config.author_index()),
         image=_image(r), impact_reason=r.text(("impact_reason",), max_len=REASON_LENGTH),
-        sentiment_reason=r.text(("sentiment_reason",), max_len=REASON_LENGTH), untimed=_untimed(r),
+        sentiment_reason=r.text(("sentiment_reason",), max_len=REASON_LENGTH), untimed=_untimed(r), front=front,
     )
     if impact:
         _reasons_wanted(r, config.rubric, impact)

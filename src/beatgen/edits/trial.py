@@ -14,7 +14,8 @@ import tempfile
 from pathlib import Path
 
 from beatgen.diagnostics import Diagnostic
-from beatgen.engine.pipeline import BuildOptions, check
+from beatgen.engine.pipeline import check
+from beatgen.engine.prepared import BuildOptions
 
 
 def errors(site_dir: Path, now: str | None) -> list[Diagnostic]:

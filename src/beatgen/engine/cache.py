@@ -31,7 +31,7 @@ from beatgen.engine.shortcut import Summary
 from beatgen.engine.state import BuildState, FileStamp, Fragment, PageRecord, Parsed
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
-FORMAT = "6"
+FORMAT = "7"
 """The store's schema: part of the code token, so a store of another schema is discarded whole."""
 STORED = (Parsed, Fragment, Summary, Due, Diagnostic, Severity, Story, Term, Page, Unread, Source, TimelineEntry,
           Correction, Alias, StoryImage, Picture, StoryHtml, DocumentHtml)
@@ -47,11 +47,12 @@ LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAM
              "pagefind-bin", "pillow")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER, digest TEXT);
+CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER, digest TEXT,
+                                  front TEXT);
 CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, length INTEGER, checksum TEXT, blob BLOB,
                                     PRIMARY KEY (kind, key));
 CREATE TABLE IF NOT EXISTS pages (rel TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER, whole INTEGER,
-                                  refs TEXT, template TEXT, links TEXT, ids TEXT);
+                                  refs TEXT, template TEXT, links TEXT, ids TEXT, text INTEGER);
 """
 
 
@@ -230,8 +231,8 @@ class Cache:
 
     @staticmethod
     def _pages(db: sqlite3.Connection) -> dict[str, PageRecord]:
-        return {rel: PageRecord(key, size, mtime, bool(whole), _split(refs), template or "", links, ids)
-                for rel, key, size, mtime, whole, refs, template, links, ids in db.execute("SELECT * FROM pages")}
+        return {rel: PageRecord(key, size, mtime, bool(whole), _split(refs), template or "", links, ids, bool(text))
+                for rel, key, size, mtime, whole, refs, template, links, ids, text in db.execute("SELECT * FROM pages")}
 
     def _entry(self, kind: str, blob: Any, length: int, checksum: str) -> Any:
         """The stored value if its length and checksum hold and it decodes to what its kind holds;
@@ -267,12 +268,12 @@ class Cache:
             if value is not None:
                 db.execute("INSERT INTO entries VALUES (?, 'last', ?, ?, ?)", (kind, *_sealed(value)))
         files = _changed_rows(db, "files", self.stored_files, state.files)
-        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                       ((rel, s.size, s.mtime_ns, s.inode, s.digest) for rel, s in files.items()))
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                       ((rel, s.size, s.mtime_ns, s.inode, s.digest, s.front) for rel, s in files.items()))
         pages = _changed_rows(db, "pages", self.stored_pages, state.pages)
-        db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        ((rel, p.key, p.size, p.mtime_ns, int(p.whole_site), _join(p.refs), p.template,
-                         p.links, p.ids) for rel, p in pages.items()))
+                         p.links, p.ids, int(p.text)) for rel, p in pages.items()))
         meta = {"token": self.token, "output": state.output, "inputs": state.inputs, "structure": state.structure}
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
         db.execute("COMMIT")

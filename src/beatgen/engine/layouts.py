@@ -8,6 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateNotFound, meta
 
+from beatgen.content.model import Story
 from beatgen.engine.fingerprint import digest
 from beatgen.site.index import Site, Taxon
 
@@ -17,23 +18,29 @@ PER_STORY = frozenset({"signals"})
 """Attributes of `site` that layouts read by a story the page already holds: a function of that story and
 the config, which the page's key covers."""
 OWN_KEY = SITE_CHROME | PER_STORY
+RAW_TEXT = frozenset({"body", "body_line", "digest"})
+"""Attributes of a story that hold its Markdown source, which a page's key does not cover (it covers the
+rendered fragment): a layout that reads one is keyed on the whole site."""
 
 
 class RecordingEnvironment(Environment):
     """A Jinja environment that notes when a template reaches into the site's story lists
-    (`site.stories`, `taxon.stories`, ...), whose contents a page's context key does not cover."""
+    (`site.stories`, `taxon.stories`, ...) or into a story's Markdown source (`RAW_TEXT`), which a page's
+    context key does not cover."""
 
     reached_site = False
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         kind = obj.__class__
-        if (kind is Site and attribute not in OWN_KEY) or (kind is Taxon and attribute == "stories"):
+        if ((kind is Site and attribute not in OWN_KEY) or (kind is Taxon and attribute == "stories")
+                or (kind is Story and attribute in RAW_TEXT)):
             self.reached_site = True
         return Environment.getattr(self, obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         kind = obj.__class__
-        if (kind is Site and argument not in OWN_KEY) or (kind is Taxon and argument == "stories"):
+        if ((kind is Site and argument not in OWN_KEY) or (kind is Taxon and argument == "stories")
+                or (kind is Story and argument in RAW_TEXT)):
             self.reached_site = True
         return Environment.getitem(self, obj, argument)
 

@@ -104,8 +104,13 @@ class PageRenderer:
     writer: Writer
     scanner: LinkScanner
     changed: frozenset[str] | None = None
-    """With the site's structure as the last build left it: the stories whose files changed since.
+    """With the site's structure as the last build left it: the stories whose front matter changed since.
     A page that held none of them, with the same layouts, is then known clean without its context."""
+    edited: frozenset[str] = frozenset()
+    """The stories whose body alone changed: they change only the pages that show their text."""
+    own_output: bool = False
+    """The output is `serve`'s private folder, which only its builds write: a page known clean is as it was
+    left without a look at its file."""
 
     def render_all(self, work: list[Work], jobs: int) -> list[Outcome]:
         """Every item's outcome, in order; pages known clean from their records are settled here, so
@@ -135,30 +140,33 @@ class PageRenderer:
         context = self.make_context(work.route)
         with self._layout_problems():
             data = page_data(context)
-        shown, refs = self.fingerprints.of_page(data)
-        key = self._key(work.route, template, shown, previous is not None and previous.whole_site)
+        shown = self.fingerprints.of_page(data)
+        key = self._key(work.route, template, shown.digest, previous is not None and previous.whole_site)
         clean = self._clean(work.rel, key, previous)
         if clean and previous is not None:
-            return replace(clean, record=replace(previous, refs=refs, template=template))
+            return replace(clean, record=replace(previous, refs=shown.refs, template=template, text=shown.text))
         self.env.reached_site = False
         with self._layout_problems():
             data = with_head(context, data)
         page = render_route(self.env, context, self.layouts, self.site_dir, data)
         whole = self.env.reached_site
         links, ids = self.scanner.scan(work.route.path, page)
-        made = PageRecord(self._key(work.route, template, shown, whole), 0, 0, whole, refs, template, links, ids)
+        made = PageRecord(self._key(work.route, template, shown.digest, whole), 0, 0, whole, shown.refs, template,
+                          links, ids, shown.text)
         return self.writer.write(work.rel, page, made)
 
     def _known_clean(self, work: Work) -> Outcome | None:
         """Clean without its context: the site kept its structure, and the page (same layouts, not
-        reading the site's whole story lists nor the clock, file as left) held no story whose file changed."""
+        reading the site's whole story lists nor the clock, file as left) held no story whose front matter
+        changed, nor the text of one whose body did."""
         previous = self.previous.get(work.rel)
         if (self.changed is None or work.route is None or work.route.kind in CLOCK_KINDS
                 or previous is None or previous.refs is None
                 or previous.whole_site or previous.template != self.templates(work.route.template)
-                or not self.changed.isdisjoint(previous.refs)):
+                or not self.changed.isdisjoint(previous.refs)
+                or (previous.text and not self.edited.isdisjoint(previous.refs))):
             return None
-        return self._clean(work.rel, previous.key, previous)
+        return Outcome(work.rel, CLEAN, previous) if self.own_output else self._clean(work.rel, previous.key, previous)
 
     @contextlib.contextmanager
     def _layout_problems(self) -> Iterator[None]:

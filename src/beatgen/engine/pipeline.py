@@ -17,7 +17,7 @@ import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -43,7 +43,7 @@ from beatgen.engine.clock import resolve_now
 from beatgen.engine.fingerprint import Fingerprinter, digest, site_chrome, whole_site
 from beatgen.engine.guard import check_collisions, check_output
 from beatgen.engine.imagecache import ImageCache
-from beatgen.engine.images import Needed, encode_needed, needed, scan, site_pictures
+from beatgen.engine.images import encode_needed, needed, scan, site_pictures
 from beatgen.engine.layouts import RecordingEnvironment, TemplateTokens, layouts_token
 from beatgen.engine.link_errors import LinkErrors, shown_documents
 from beatgen.engine.links import LinkScanner, broken_links, kept_ids, site_paths
@@ -63,14 +63,16 @@ from beatgen.engine.pages import (
     plan_work,
 )
 from beatgen.engine.parallel import Background
+from beatgen.engine.prepared import BuildOptions, Prepared, prepared_with
 from beatgen.engine.reading import read_content
 from beatgen.engine.search import IndexPatch, has_index, index_intact, page_digests, patch_index, stage_index
 from beatgen.engine.search_bundle import bundle_token
 from beatgen.engine.search_plan import SearchPlan, plan_shards, search_order
 from beatgen.engine.shortcut import Summary, input_stamp, valid_until
 from beatgen.engine.spare import claim, mirror, spare_folder
-from beatgen.engine.state import BuildState, PageRecord
+from beatgen.engine.state import BuildState, FileStamp, PageRecord
 from beatgen.engine.structure import structure_token
+from beatgen.engine.text_edits import after_text_edits
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 from beatgen.markdown.glossary import build_glossary
 from beatgen.markdown.link_hints import neighbourhoods
@@ -85,59 +87,12 @@ from beatgen.site.index import Site, build_site
 GC_THRESHOLD = 100_000
 
 
-@dataclass(frozen=True)
-class BuildOptions:
-    site_dir: Path
-    output_dir: Path
-    drafts: bool = False
-    future: bool = False
-    base_url: str | None = None
-    now: str | None = None
-    jobs: int = 0
-    embargoed: bool = False
-    search: bool = True
-    preview: bool = False  # `serve`: banners on stories a published build leaves out (draft, scheduled)
-    shared: bool = False  # `build --preview`: noindex and a Preview bar on every page; no feeds or sitemaps
-    cache: bool = True  # load and save the persistent cache (`build` without an in-memory state)
-    cache_dir: Path | None = None  # default: BEATGEN_CACHE_DIR, else SITE/.beatgen-cache
-    replace_output: bool = False  # build into a folder that holds files beatgen did not write, replacing them
-
-
 Progress = Callable[[str, int, int], None]
 """A build reports `(phase, done, total)` as it goes; the CLI draws it, the library never prints."""
 
 
 def _no_progress(phase: str, done: int, total: int) -> None:
     return None
-
-
-@dataclass
-class Prepared:
-    config: SiteConfig
-    site: Site
-    routes: list[Route]
-    html: dict[str, StoryHtml | DocumentHtml]
-    assets: dict[str, tuple[str, bytes]]
-    now: datetime
-    clock: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    next_due: Due | None = None
-    config_token: str = ""
-    valid_until: datetime | None = None
-    structure: str = ""
-    clock_token: str = ""
-    news_token: str = ""
-    """The stories of the news sitemap's window, which the build's clock moves (not a part of the structure:
-    only that sitemap shows it, and its data is looked at on every build)."""
-    images: Needed = field(default_factory=dict)
-    """The pictures pages use, with the variants to write."""
-    pictures_token: str = ""
-    """The pictures every page may share (site, topics, logo): part of every page's key."""
-
-    @property
-    def manifest(self) -> dict[str, str]:
-        """Each static file's name → its content-hashed output name."""
-        return {name: hashed for name, (hashed, _) in self.assets.items()}
 
 
 @dataclass(frozen=True)
@@ -153,6 +108,8 @@ class BuildResult:
     next_publication: Due | None = None
     """When the next scheduled or embargoed story comes out: build again then."""
     pages_rendered: int = 0
+    patched: int = 0
+    """Stories whose text alone changed, patched into the last build's site (`serve`); 0: prepared whole."""
 
 
 def load_site_config(options: BuildOptions) -> SiteConfig:
@@ -210,7 +167,8 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
     return Prepared(config, site, routes, html, assets, now, clock, problems,
                     next_publication(content.stories, now, show), config_token, valid_until(content.stories, now),
                     structure, clock_token, news, images,
-                    Fingerprinter("").of((shared_pictures, site.pictures.logo_path)))
+                    Fingerprinter("").of((shared_pictures, site.pictures.logo_path)), targets, parse_keys, keys,
+                    shared, prepared_with(options))
 
 
 def _indexed_site(config: SiteConfig, stories: list[Story], terms: list[Term], pages: list[Page],
@@ -277,8 +235,8 @@ def _verify(options: BuildOptions, prepared: Prepared, tokens: TemplateTokens, o
     link-checked again."""
     files = [*(name for name, _ in prepared.assets.values()),
              *(variant.path for _, variants in prepared.images.values() for variant in variants)]
-    paths = site_paths((route.path for route in prepared.routes), files)
-    routes = {paths[route.path]: route for route in prepared.routes}
+    paths = prepared.of_shape("paths", lambda: site_paths((route.path for route in prepared.routes), files))
+    routes = prepared.of_shape("routes by file", lambda: {paths[route.path]: route for route in prepared.routes})
     records = {o.rel: o.record for o in outcomes if o.record is not None}
     fresh = [(o.rel, o.record) for o in outcomes if o.status != CLEAN and o.record is not None]
     narrow = bool(previous) and previous.keys() <= records.keys() and all(
@@ -295,8 +253,12 @@ def _scanner(config: SiteConfig) -> LinkScanner:
 
 
 def build(options: BuildOptions, progress: Progress = _no_progress, state: BuildState | None = None,
-          serving: AbstractContextManager[object] | None = None) -> BuildResult:
+          serving: AbstractContextManager[object] | None = None, changed: frozenset[str] | None = None
+          ) -> BuildResult:
     """Build the site. With `state` (kept by the caller between builds) the persistent cache is not used.
+
+    `changed`: the files (relative to the site folder) that changed since the build that left `state`, when the
+    caller knows them (`serve`'s watcher); a save of stories' text then skips the site-wide stages.
 
     `serving` is for an output that a server reads while it is rebuilt (`serve`): a rebuild then renames
     its changed files into the live folder while holding it, and the server holds it while it reads a
@@ -304,7 +266,7 @@ def build(options: BuildOptions, progress: Progress = _no_progress, state: Build
     atomic exchange of folders (`spare.py`).
     """
     with few_collections():
-        return _build(options, progress, state, serving)
+        return _build(options, progress, state, serving, changed)
 
 
 @contextlib.contextmanager
@@ -320,7 +282,7 @@ def few_collections() -> Iterator[None]:
 
 
 def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
-           serving: AbstractContextManager[object] | None) -> BuildResult:
+           serving: AbstractContextManager[object] | None, changed_files: frozenset[str] | None) -> BuildResult:
     started = time.perf_counter()
     cache_dir = cache_folder(options.site_dir, options.cache_dir)
     check_output(options.output_dir, options.site_dir, cache_dir, options.replace_output)
@@ -331,12 +293,14 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
         progress("unchanged", 1, 1)
         return unchanged
     state = (cache.load() if cache else BuildState()) if state is None else state
-    previous_files = {rel: stamp.digest for rel, stamp in state.files.items()}
+    previous_files = dict(state.files)
     # Until this build succeeds, a kept state's file stamps are newer than the pages it records: a failed
     # build leaves no structure, so the next one looks at every page's data instead of trusting `changed`.
     structure, state.structure = state.structure, ""
+    last, state.prepared = state.prepared, None
     progress("content", 0, 1)
-    prepared = prepare(options, state)
+    patched = after_text_edits(options, last, changed_files, state)
+    prepared = patched or prepare(options, state)
     progress("content", 1, 1)
     if has_errors(prepared.diagnostics):
         raise BuildError(prepared.diagnostics)
@@ -344,19 +308,21 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
     in_place = not options.replace_output and state.output == str(output) and output.is_dir() and bool(state.pages)
     layouts = layouts_token(options.site_dir / "layouts")
     inputs = _inputs_token(options, prepared, state, layouts)
-    work = plan_work(prepared.routes, prepared.assets) + _picture_work(options, prepared, progress)
+    work = prepared.of_shape("work", lambda: plan_work(prepared.routes, prepared.assets))
+    work = work + _picture_work(options, prepared, progress)
     progress("pages", 0, len(work))
     if (in_place and inputs == state.inputs and _intact(output, state.pages)
             and (not options.search or index_intact(output, state.search))):
         outcomes = [Outcome(rel, CLEAN, record) for rel, record in state.pages.items()]
     else:
-        changed = None
+        changed, edited = None, frozenset[str]()
         if in_place and structure == prepared.structure:
-            changed = frozenset(s.file for s in prepared.site.stories if previous_files.get(s.file) != s.digest)
+            changed, edited = _changed_stories(prepared.site, previous_files)
         if not options.replace_output:
             check_collisions(options.output_dir, (item.rel for item in work), options.search)
         templates = _templates(options, prepared, state, layouts)
         renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed, templates)
+        renderer.edited, renderer.own_output = edited, serving is not None
         plan = _search_plan(options, prepared, state)
 
         def verify(outcomes: list[Outcome]) -> list[Diagnostic]:
@@ -367,6 +333,7 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
     progress("pages", len(work), len(work))
     state.pages = {o.rel: o.record for o in outcomes if o.record is not None}
     state.output, state.inputs, state.structure = str(output), inputs, prepared.structure
+    state.prepared = prepared if cache is None else None
     state.summary = Summary(stamp, len(prepared.site.stories), len(prepared.routes), tuple(prepared.diagnostics),
                             prepared.next_due, prepared.valid_until, prepared.now)
     if cache:
@@ -374,7 +341,20 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
     written = sum(o.status == WRITTEN for o in outcomes)
     return BuildResult(len(prepared.site.stories), len(prepared.routes), written, len(outcomes) - written,
                        time.perf_counter() - started, prepared.now, prepared.clock, prepared.diagnostics,
-                       prepared.next_due, sum(o.status != "clean" for o in outcomes))
+                       prepared.next_due, sum(o.status != "clean" for o in outcomes),
+                       len(changed_files or ()) if patched else 0)
+
+
+def _changed_stories(site: Site, before: dict[str, FileStamp]) -> tuple[frozenset[str], frozenset[str]]:
+    """The stories whose front matter changed since the last build, and those whose body alone did."""
+    changed, edited = set(), set()
+    for story in site.stories:
+        known = before.get(story.file)
+        if known is None or known.front != story.front:
+            changed.add(story.file)
+        elif known.digest != story.digest:
+            edited.add(story.file)
+    return frozenset(changed), frozenset(edited)
 
 
 def _picture_work(options: BuildOptions, prepared: Prepared, progress: Progress) -> list[Work]:
@@ -465,7 +445,7 @@ Planner = Callable[[list[Outcome], Callable[[str], Path]], SearchPlan | None]
 def _search_plan(options: BuildOptions, prepared: Prepared, state: BuildState) -> Planner:
     """The search shards of the story pages: for a build with the index, and for `serve`, which indexes in
     the background; none otherwise (a page's digest costs a read)."""
-    pages = search_order(prepared.site.stories)
+    pages = prepared.of_shape("search order", lambda: search_order(prepared.site.stories))
 
     def plan(outcomes: list[Outcome], source: Callable[[str], Path]) -> SearchPlan | None:
         if not (options.search or options.preview):

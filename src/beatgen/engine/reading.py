@@ -35,7 +35,7 @@ def read_content(site_dir: Path, config: SiteConfig, config_token: str, state: B
             results[item.rel], keys[item.rel], stamps[item.rel] = state.parsed[key], key, stamp
         else:
             todo.append(item)
-    for item, (stamp, parsed) in zip(todo, fork_map(lambda i: _read(i, config), todo, jobs), strict=True):
+    for item, (stamp, parsed) in zip(todo, fork_map(lambda i: read_file(i, config), todo, jobs), strict=True):
         results[item.rel] = parsed
         if stamp is not None:
             keys[item.rel] = parse_key(item, stamp.digest, config_token)
@@ -61,7 +61,8 @@ def _unchanged(item: ContentFile, known: FileStamp | None) -> FileStamp | None:
     return known if (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (known.size, known.mtime_ns, known.inode) else None
 
 
-def _read(item: ContentFile, config: SiteConfig) -> tuple[FileStamp | None, Parsed]:
+def read_file(item: ContentFile, config: SiteConfig) -> tuple[FileStamp | None, Parsed]:
+    """One file read and parsed: its stamp (None when it cannot be read) and what parsing it gave."""
     try:
         with open(item.path, "rb") as handle:
             stat = os.fstat(handle.fileno())
@@ -69,6 +70,6 @@ def _read(item: ContentFile, config: SiteConfig) -> tuple[FileStamp | None, Pars
     except OSError as exc:
         return None, Parsed(None, (error(item.rel, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}"),))
     model, problems = parse_file(item.kind, item.rel, raw, config)
-    stamp = FileStamp(stat.st_size, stat.st_mtime_ns, stat.st_ino, digest_of(raw))
+    stamp = FileStamp(stat.st_size, stat.st_mtime_ns, stat.st_ino, digest_of(raw), getattr(model, "front", ""))
     unread = unread_body(item.rel, raw, config) if model is None and has_errors(problems) else None
     return stamp, Parsed(model, tuple(problems), story_signature(model), unread)

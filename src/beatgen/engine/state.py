@@ -27,6 +27,8 @@ class FileStamp:
     mtime_ns: int
     inode: int
     digest: str
+    front: str = ""
+    """A story's `Story.front` (empty for other files): what changed of it when `digest` did."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ class PageRecord:
     builds never look at an unchanged page's links, so a load from the cache does not split them."""
     ids: str | None = None
     """The ids of its elements, which links from other pages may name, joined the same way."""
+    text: bool = True
+    """Its data held a story's rendered body (`fingerprint.PageFingerprint.text`); True when unknown."""
 
 
 @dataclass
@@ -89,6 +93,9 @@ class BuildState:
     """The files (name, size, time) of each search shard in the output, as the last build left them."""
     search_pages: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Each story page's key and the digest of its bytes (what a shard's name is made of)."""
+    prepared: Any = None
+    """The last successful build's `Prepared` (in memory only): `serve` patches it for a save of text only
+    (`engine/text_edits.py`)."""
     pictures: dict[str, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
     """Each image file's stat (size, mtime, inode) and what its probe found (`engine/images.py`)."""
 

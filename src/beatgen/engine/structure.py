@@ -18,7 +18,7 @@ from beatgen.engine.fingerprint import digest
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
 TEXT_FIELDS = ("title", "summary", "takeaways", "key_facts", "pullquote", "watch", "body", "body_line", "digest",
-               "impact_reason", "sentiment_reason", "image", "untimed")
+               "impact_reason", "sentiment_reason", "image", "untimed", "front")
 
 
 def story_signature(model: object) -> str:

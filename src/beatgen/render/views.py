@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from markupsafe import Markup
 
@@ -73,6 +73,9 @@ class View:
 
     site: Site
     preview_build: bool
+    shows_text: ClassVar[bool] = False
+    """The view holds text made from its stories' bodies (their fragments, feed entries), not only what their
+    front matter says: an edit of a body alone changes it (engine/fingerprint.py)."""
 
     def variables(self) -> dict[str, Any]:
         """The fields as a layout's variables (one level deep: the values are the view's own)."""
@@ -90,6 +93,7 @@ class PageView(View):
 
 @dataclass(frozen=True, kw_only=True)
 class StoryView(PageView):
+    shows_text: ClassVar[bool] = True
     story: Story
     html: StoryHtml
     signals: Signals
@@ -202,11 +206,13 @@ class RedirectView(View):
 
 @dataclass(frozen=True, kw_only=True)
 class AtomView(View):
+    shows_text: ClassVar[bool] = True
     feed: Feed
 
 
 @dataclass(frozen=True, kw_only=True)
 class JsonFeedView(View):
+    shows_text: ClassVar[bool] = True
     document: dict[str, Any]
     shows: tuple[Story | None, ...]
     """The stories of the feed's entries, which the document holds as text only, for the page's fingerprint."""

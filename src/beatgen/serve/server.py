@@ -23,7 +23,8 @@ from beatgen.diagnostics import BuildError, Diagnostic, error
 from beatgen.engine.cache import cache_folder
 from beatgen.engine.guard import check_output
 from beatgen.engine.output import OutputError
-from beatgen.engine.pipeline import BuildOptions, BuildResult, build
+from beatgen.engine.pipeline import BuildResult, build
+from beatgen.engine.prepared import BuildOptions
 from beatgen.engine.state import BuildState as WarmBuild
 from beatgen.serve.handler import bind
 from beatgen.serve.hosts import AllowedHosts, is_loopback
@@ -87,7 +88,7 @@ def rebuild(options: BuildOptions, live: LiveState, changed: tuple[str, ...], re
     started = time.perf_counter()
     result = None
     try:
-        result = build(options, state=warm, serving=publishing)
+        result = build(options, state=warm, serving=publishing, changed=frozenset(changed) if changed else None)
         problems = list(result.diagnostics)
     except BuildError as exc:
         problems = exc.diagnostics

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from copy import copy
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from beatgen.config import SiteConfig
@@ -104,6 +105,48 @@ def build_site(config: SiteConfig, stories: list[Story], terms: list[Term], page
     else:
         site.related = {path: tuple(site.by_path[other] for other in others) for path, others in related.items()}
     return site
+
+
+def with_texts(site: Site, edited: Iterable[Story]) -> Site:
+    """The same site with stories replaced by new models of the same signature (`engine/structure.py`):
+    their place in every index is the same, only their text changed, so each index is patched where the story
+    sits instead of being built again. A story the site does not hold is a mistake of the caller."""
+    swap = {site.by_path[story.path].file: story for story in edited}
+    if not swap:
+        return site
+    new = copy(site)
+    new.by_path = {**site.by_path, **{story.path: story for story in swap.values()}}
+    stories = list(site.stories)
+    for story in swap.values():
+        stories[site.position[story.path]] = story
+    new.stories = tuple(stories)
+    new.refs = site.refs.replaced(swap)
+    new.topics = _swapped_taxa(site.topics, {slugify(name) for s in swap.values() for name in s.topics}, swap)
+    new.entities = _swapped_taxa(site.entities, {slugify(name) for s in swap.values() for name in s.affected}, swap)
+    new.authors = _swapped_taxa(site.authors, {author for s in swap.values() for author in s.authors}, swap)
+    new.archive = {year: dict(months) for year, months in site.archive.items()}
+    for story in swap.values():
+        year, month = f"{story.date:%Y}", f"{story.date:%m}"
+        new.archive[year][month] = _swapped(site.archive[year][month], swap)
+    new.related = _swapped_values(site.related, swap)
+    new.named_by = _swapped_values(site.named_by, swap)
+    return new
+
+
+def _swapped(stories: tuple[Story, ...], swap: dict[str, Story]) -> tuple[Story, ...]:
+    return tuple(swap.get(story.file, story) for story in stories)
+
+
+def _swapped_taxa(taxa: dict[str, Taxon], slugs: set[str], swap: dict[str, Story]) -> dict[str, Taxon]:
+    return {**taxa, **{slug: replace(taxa[slug], stories=_swapped(taxa[slug].stories, swap))
+                       for slug in slugs if slug in taxa}}
+
+
+def _swapped_values(lists: dict[str, tuple[Story, ...]], swap: dict[str, Story]) -> dict[str, tuple[Story, ...]]:
+    """Only the lists that hold a swapped story are copied (found by file, a string compare per entry)."""
+    files = swap.keys()
+    return {key: _swapped(stories, swap) if any(story.file in files for story in stories) else stories
+            for key, stories in lists.items()}
 
 
 def _most_written(slug: str, spellings: Counter[str]) -> str:

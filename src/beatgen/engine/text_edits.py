@@ -1,0 +1,90 @@
+"""A save that changes only what stories say: the last build's site, page plan and checks still hold.
+
+`serve` knows which files a save touched (the watcher's paths). When each of them is a story the last build
+published, read without a problem, whose signature (`engine/structure.py`: its place in every listing),
+picture, and body's glossary terms and pictures are what they were, the site kept its shape. Then only the
+edited files are read, parsed and rendered to HTML again, and the site's indexes are patched where those
+stories sit (`site.index.with_texts`) instead of being built again from every file. Anything else (a new,
+moved, removed or broken file, data, layouts, the clock reaching a scheduled story) takes the whole
+`prepare`, so what this gives is always what `prepare` would give.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from beatgen.content.load import ContentFile
+from beatgen.content.model import Story
+from beatgen.engine.clock import resolve_now
+from beatgen.engine.markup import fragment_key, render_fragments
+from beatgen.engine.prepared import BuildOptions, Prepared, prepared_with
+from beatgen.engine.reading import parse_key, read_file
+from beatgen.engine.state import BuildState, FileStamp, Fragment, Parsed
+from beatgen.engine.structure import story_signature
+from beatgen.markdown.fragments import StoryHtml
+from beatgen.markdown.renderer import make_markdown
+from beatgen.site.index import with_texts
+
+Reread = tuple[str, FileStamp, Parsed, Fragment]
+"""One edited story: its file, stamp, parse and fragment."""
+
+
+def after_text_edits(options: BuildOptions, last: Prepared | None, changed: frozenset[str] | None,
+                     state: BuildState) -> Prepared | None:
+    """The last build's preparation with the edited stories in it, or None when the edit is not one of text
+    only. The state learns the new files, parses and fragments only when the answer is not None."""
+    if not changed or last is None or last.targets is None or prepared_with(options) != last.made_with:
+        return None
+    now, clock = resolve_now(options.now)
+    if last.valid_until is not None and now >= last.valid_until:
+        return None
+    published = {story.file: story for story in last.site.stories}
+    if not changed <= published.keys() or any(d.file in changed for d in last.diagnostics):
+        return None
+    reread = [_reread(options.site_dir, published[rel], last) for rel in sorted(changed)]
+    if any(item is None for item in reread):
+        return None
+    kept = [item for item in reread if item is not None]
+    html = dict(last.html)
+    parse_keys, fragment_keys = dict(last.parse_keys), dict(last.fragment_keys)
+    for rel, stamp, parsed, fragment in kept:
+        _forget(state, parse_keys.get(rel), fragment_keys.get(rel))
+        parse_keys[rel] = parse_key(_story_file(options.site_dir, rel), stamp.digest, last.config_token)
+        fragment_keys[rel] = fragment_key(parse_keys[rel], last.fragment_token)
+        state.files[rel], state.parsed[parse_keys[rel]] = stamp, parsed
+        state.fragments[fragment_keys[rel]] = fragment
+        html[rel] = fragment.html
+    site = with_texts(last.site, [parsed.model for _, _, parsed, _ in kept if isinstance(parsed.model, Story)])
+    return replace(last, site=site, html=html, now=now, clock=clock, parse_keys=parse_keys,
+                   fragment_keys=fragment_keys)
+
+
+def _reread(site_dir: Path, old: Story, last: Prepared) -> Reread | None:
+    """The story's file read, parsed and rendered again, when it kept its shape and has no problem."""
+    item = _story_file(site_dir, old.file)
+    if os.path.islink(item.path):
+        return None
+    stamp, parsed = read_file(item, last.config)
+    model = parsed.model
+    if (stamp is None or not isinstance(model, Story) or parsed.diagnostics
+            or parsed.signature != story_signature(old) or model.image != old.image):
+        return None
+    assert last.targets is not None
+    fragment = render_fragments(make_markdown(), [model], {}, last.targets, BuildState(), 1)[model.file]
+    before = last.html[old.file]
+    if (fragment.diagnostics or not isinstance(fragment.html, StoryHtml) or not isinstance(before, StoryHtml)
+            or fragment.html.glossary != before.glossary or fragment.html.pictures != before.pictures):
+        return None
+    return old.file, stamp, parsed, fragment
+
+
+def _story_file(site_dir: Path, rel: str) -> ContentFile:
+    return ContentFile("story", rel, str(site_dir / rel))
+
+
+def _forget(state: BuildState, parse: str | None, fragment: str | None) -> None:
+    """The edited file's old parse and fragment: the state tracks the site, it does not grow with each save."""
+    state.parsed.pop(parse or "", None)
+    state.fragments.pop(fragment or "", None)
