@@ -19,6 +19,10 @@ from beatgen.engine.search import refresh_index
 from beatgen.engine.search_bundle import SearchIndexCancelled, SearchIndexError
 from beatgen.engine.search_plan import SearchPlan
 
+SETTLE = 0.5
+"""Seconds a run waits after a plan arrives: the tabs reload right after the rebuild that sent it, and
+Pagefind would take the machine's cores from them (plans sent meanwhile fold into the run)."""
+
 
 @dataclass(frozen=True)
 class Indexed:
@@ -66,6 +70,10 @@ class SearchIndexer:
 
     def _loop(self) -> None:
         while (plan := self._next()) is not None:
+            if self._stop.wait(SETTLE):
+                return
+            with self._wake:
+                plan, self._plan = self._plan or plan, None
             started = time.perf_counter()
             try:
                 built = refresh_index(plan, self.output, self._stop)

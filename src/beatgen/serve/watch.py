@@ -41,8 +41,9 @@ class Changes:
             self._last = time.monotonic()
             self._ready.notify_all()
 
-    def take(self, stop: threading.Event, quiet: float = 0.1, longest: float = 2.0) -> set[str]:
-        """Block until changes arrive and `quiet` seconds pass without more (at most `longest`); empty on stop."""
+    def take(self, stop: threading.Event, quiet: float = 0.05, longest: float = 2.0) -> set[str]:
+        """Block until changes arrive and `quiet` seconds pass without more (at most `longest`); empty on stop.
+        An editor's save is a burst of events a few milliseconds apart (write, rename, touch)."""
         with self._ready:
             while not self._paths and not stop.is_set():
                 self._ready.wait(0.25)
