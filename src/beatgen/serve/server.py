@@ -171,10 +171,10 @@ def serve(options: ServeOptions, report: Report) -> None:
             server.serve_forever(poll_interval=0.25)
         finally:
             stop.set()
-            indexer.stop()
+            indexer.stop(2)
             live.close()
             observer.stop()
             server.server_close()
             observer.join(2)
-            if builder.is_alive():
-                builder.join(10)
+            if builder.is_alive():  # a rebuild in flight writes into the folder about to be removed: no use waiting
+                builder.join(2)

@@ -103,7 +103,8 @@ def build_site(config: SiteConfig, stories: list[Story], terms: list[Term], page
     if related is None:
         site.related = related_stories(ordered)
     else:
-        site.related = {path: tuple(site.by_path[other] for other in others) for path, others in related.items()}
+        story_at = site.by_path.__getitem__
+        site.related = {path: tuple(map(story_at, others)) for path, others in related.items()}
     return site
 
 
