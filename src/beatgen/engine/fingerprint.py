@@ -34,11 +34,10 @@ its own digest)."""
 
 
 def digest(*parts: str | bytes) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
-        h.update(b"\x1f")
-    return h.hexdigest()
+    """The parts, each followed by a unit separator, hashed in one call (thousands of parts per digest)."""
+    encoded = [part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass") for part in parts]
+    encoded.append(b"")
+    return hashlib.blake2b(b"\x1f".join(encoded), digest_size=16).hexdigest()
 
 
 def _identity(*parts: Any) -> None:

@@ -99,7 +99,9 @@ class PageRenderer:
     fingerprints: Fingerprinter
     templates: TemplateTokens
     base_token: str
-    whole_token: str
+    whole_site: Callable[[], str]
+    """The digest of every story, for the pages whose layouts read the story lists (made on first use: most
+    rebuilds render none of them)."""
     previous: dict[str, PageRecord]
     writer: Writer
     scanner: LinkScanner
@@ -108,6 +110,7 @@ class PageRenderer:
     A page that held none of them, with the same layouts, is then known clean without its context."""
     edited: frozenset[str] = frozenset()
     """The stories whose body alone changed: they change only the pages that show their text."""
+    _whole: str | None = None
     own_output: bool = False
     """The output is `serve`'s private folder, which only its builds write: a page known clean is as it was
     left without a look at its file."""
@@ -177,7 +180,12 @@ class PageRenderer:
             raise BuildError([template_problem(exc, self.layouts, self.site_dir)]) from exc
 
     def _key(self, route: Route, template: str, shown: str, whole: bool) -> str:
-        return digest(self.base_token, repr(route), template, shown, self.whole_token if whole else "")
+        return digest(self.base_token, repr(route), template, shown, self._whole_token() if whole else "")
+
+    def _whole_token(self) -> str:
+        if self._whole is None:
+            self._whole = self.whole_site()
+        return self._whole
 
     def _clean(self, rel: str, key: str, previous: PageRecord | None) -> Outcome | None:
         """The previous record, when the key is the same and the output file is as it was left."""

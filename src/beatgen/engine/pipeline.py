@@ -432,7 +432,7 @@ def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildSta
                         Fingerprinter(site_chrome(token, site)), tokens,
                         digest(token, repr(sorted(manifest.items())), repr((options.preview, options.shared)),
                                prepared.pictures_token),
-                        whole_site(token, site), previous.pages, Writer(options.output_dir, None),
+                        lambda: whole_site(token, site), previous.pages, Writer(options.output_dir, None),
                         _scanner(prepared.config), changed)
 
 

@@ -25,7 +25,7 @@ from beatgen.engine.state import BuildState, FileStamp, Fragment, Parsed
 from beatgen.engine.structure import story_signature
 from beatgen.markdown.fragments import StoryHtml
 from beatgen.markdown.renderer import make_markdown
-from beatgen.site.index import with_texts
+from beatgen.site.index import holders, with_texts
 
 Reread = tuple[str, FileStamp, Parsed, Fragment]
 """One edited story: its file, stamp, parse and fragment."""
@@ -56,7 +56,8 @@ def after_text_edits(options: BuildOptions, last: Prepared | None, changed: froz
         state.files[rel], state.parsed[parse_keys[rel]] = stamp, parsed
         state.fragments[fragment_keys[rel]] = fragment
         html[rel] = fragment.html
-    site = with_texts(last.site, [parsed.model for _, _, parsed, _ in kept if isinstance(parsed.model, Story)])
+    edited = [parsed.model for _, _, parsed, _ in kept if isinstance(parsed.model, Story)]
+    site = with_texts(last.site, edited, last.of_shape("holders", lambda: holders(last.site)))
     return replace(last, site=site, html=html, now=now, clock=clock, parse_keys=parse_keys,
                    fragment_keys=fragment_keys)
 

@@ -108,13 +108,25 @@ def build_site(config: SiteConfig, stories: list[Story], terms: list[Term], page
     return site
 
 
-def with_texts(site: Site, edited: Iterable[Story]) -> Site:
+Holders = dict[str, tuple[tuple[str, str], ...]]
+"""Story file → the lists of `Site.related` and `Site.named_by` that hold it, as (index, key)."""
+
+
+def holders(site: Site) -> Holders:
+    """Where each story sits in the lists keyed by another story: a function of the site's shape alone."""
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for index, lists in (("related", site.related), ("named_by", site.named_by)):
+        for key, stories in lists.items():
+            for story in stories:
+                found[story.file].append((index, key))
+    return {file: tuple(places) for file, places in found.items()}
+
+
+def with_texts(site: Site, edited: Iterable[Story], held: Holders) -> Site:
     """The same site with stories replaced by new models of the same signature (`engine/structure.py`):
     their place in every index is the same, only their text changed, so each index is patched where the story
-    sits instead of being built again. A story the site does not hold is a mistake of the caller."""
-    swap = {site.by_path[story.path].file: story for story in edited}
-    if not swap:
-        return site
+    sits (`held`: the site's `holders`) instead of being built again. Each story must be one the site holds."""
+    swap = {story.file: story for story in edited}
     new = copy(site)
     new.by_path = {**site.by_path, **{story.path: story for story in swap.values()}}
     stories = list(site.stories)
@@ -129,8 +141,11 @@ def with_texts(site: Site, edited: Iterable[Story]) -> Site:
     for story in swap.values():
         year, month = f"{story.date:%Y}", f"{story.date:%m}"
         new.archive[year][month] = _swapped(site.archive[year][month], swap)
-    new.related = _swapped_values(site.related, swap)
-    new.named_by = _swapped_values(site.named_by, swap)
+    new.related, new.named_by = dict(site.related), dict(site.named_by)
+    for file in swap:
+        for index, key in held.get(file, ()):
+            lists = new.related if index == "related" else new.named_by
+            lists[key] = _swapped(lists[key], swap)
     return new
 
 
@@ -141,13 +156,6 @@ def _swapped(stories: tuple[Story, ...], swap: dict[str, Story]) -> tuple[Story,
 def _swapped_taxa(taxa: dict[str, Taxon], slugs: set[str], swap: dict[str, Story]) -> dict[str, Taxon]:
     return {**taxa, **{slug: replace(taxa[slug], stories=_swapped(taxa[slug].stories, swap))
                        for slug in slugs if slug in taxa}}
-
-
-def _swapped_values(lists: dict[str, tuple[Story, ...]], swap: dict[str, Story]) -> dict[str, tuple[Story, ...]]:
-    """Only the lists that hold a swapped story are copied (found by file, a string compare per entry)."""
-    files = swap.keys()
-    return {key: _swapped(stories, swap) if any(story.file in files for story in stories) else stories
-            for key, stories in lists.items()}
 
 
 def _most_written(slug: str, spellings: Counter[str]) -> str:
