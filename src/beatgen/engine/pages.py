@@ -110,17 +110,19 @@ class PageRenderer:
     A page that held none of them, with the same layouts, is then known clean without its context."""
     edited: frozenset[str] = frozenset()
     """The stories whose body alone changed: they change only the pages that show their text."""
-    _whole: str | None = None
     own_output: bool = False
     """The output is `serve`'s private folder, which only its builds write: a page known clean is as it was
     left without a look at its file."""
+    only: frozenset[str] | None = None
+    """The output files to look at (`affected_pages`); the others are as the last build left them."""
+    _whole: str | None = None
 
     def render_all(self, work: list[Work], jobs: int) -> list[Outcome]:
         """Every item's outcome, in order; pages known clean from their records are settled here, so
         that workers are forked for the rest only."""
         settled: dict[str, Outcome] = {}
         for item in work:
-            clean = self._known_clean(item)
+            clean = self._untouched(item) or self._known_clean(item)
             if clean:
                 settled[item.rel] = clean
         rest = [item for item in work if item.rel not in settled]
@@ -158,6 +160,10 @@ class PageRenderer:
                           links, ids, shown.text)
         return self.writer.write(work.rel, page, made)
 
+    def _untouched(self, work: Work) -> Outcome | None:
+        previous = self.previous.get(work.rel) if self.only is not None and work.rel not in self.only else None
+        return None if previous is None else Outcome(work.rel, CLEAN, previous)
+
     def _known_clean(self, work: Work) -> Outcome | None:
         """Clean without its context: the site kept its structure, and the page (same layouts, not
         reading the site's whole story lists nor the clock, file as left) held no story whose front matter
@@ -192,6 +198,40 @@ class PageRenderer:
         if previous is None or previous.key != key or not left_as_recorded(f"{self.writer.output}/{rel}", previous):
             return None
         return Outcome(rel, CLEAN, previous)
+
+
+@dataclass(frozen=True)
+class PageHolders:
+    """Which pages the last build's records say hold each story, and the pages to look at whatever changed."""
+
+    by_story: dict[str, tuple[str, ...]]
+    always: frozenset[str]
+    """Pages whose data follow the clock or every story, or whose stories are not known."""
+
+    @classmethod
+    def of(cls, records: dict[str, PageRecord], routes: dict[str, Route]) -> PageHolders:
+        by_story: dict[str, list[str]] = {}
+        always = set()
+        for rel, record in records.items():
+            route = routes.get(rel)
+            if route is None:
+                continue  # a static file or picture: a save of text does not change them
+            if record.refs is None or record.whole_site or route.kind in CLOCK_KINDS:
+                always.add(rel)
+                continue
+            for file in record.refs:
+                by_story.setdefault(file, []).append(rel)
+        return cls({file: tuple(rels) for file, rels in by_story.items()}, frozenset(always))
+
+    def affected(self, stories: frozenset[str]) -> frozenset[str]:
+        """The pages that hold any of `stories`, and those always looked at."""
+        return self.always.union(*(self.by_story.get(file, ()) for file in stories))
+
+    def still_hold(self, before: dict[str, PageRecord], outcomes: Sequence[Outcome]) -> bool:
+        """The pages rendered again hold the same stories in the same way as before (else this is stale)."""
+        return all(o.record is None or before.get(o.rel) is None
+                   or (o.record.refs, o.record.whole_site) == (before[o.rel].refs, before[o.rel].whole_site)
+                   for o in outcomes if o.status != CLEAN)
 
 
 def left_as_recorded(path: str, record: PageRecord) -> bool:

@@ -55,6 +55,7 @@ from beatgen.engine.pages import (
     WRITTEN,
     DryWriter,
     Outcome,
+    PageHolders,
     PageRenderer,
     Work,
     Writer,
@@ -233,10 +234,7 @@ def _verify(options: BuildOptions, prepared: Prepared, tokens: TemplateTokens, o
     no page rendered again lost an id, its unchanged pages' links still resolve: only the pages rendered
     again are checked. Pages whose content files already have errors (`failing`, in `check`) are not
     link-checked again."""
-    files = [*(name for name, _ in prepared.assets.values()),
-             *(variant.path for _, variants in prepared.images.values() for variant in variants)]
-    paths = prepared.of_shape("paths", lambda: site_paths((route.path for route in prepared.routes), files))
-    routes = prepared.of_shape("routes by file", lambda: {paths[route.path]: route for route in prepared.routes})
+    paths, routes = _site_paths(prepared), _routes_by_file(prepared)
     records = {o.rel: o.record for o in outcomes if o.record is not None}
     fresh = [(o.rel, o.record) for o in outcomes if o.status != CLEAN and o.record is not None]
     narrow = bool(previous) and previous.keys() <= records.keys() and all(
@@ -307,7 +305,8 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
     output = options.output_dir.resolve()
     in_place = not options.replace_output and state.output == str(output) and output.is_dir() and bool(state.pages)
     layouts = layouts_token(options.site_dir / "layouts")
-    inputs = _inputs_token(options, prepared, state, layouts)
+    inputs = (digest("text edits", state.inputs, layouts, *sorted(prepared.parse_keys[f] for f in changed_files or ()))
+              if patched else _inputs_token(options, prepared, state, layouts))
     work = prepared.of_shape("work", lambda: plan_work(prepared.routes, prepared.assets))
     work = work + _picture_work(options, prepared, progress)
     progress("pages", 0, len(work))
@@ -317,12 +316,14 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
     else:
         changed, edited = None, frozenset[str]()
         if in_place and structure == prepared.structure:
-            changed, edited = _changed_stories(prepared.site, previous_files)
+            changed, edited = _changed_stories(prepared.site, previous_files, changed_files if patched else None)
         if not options.replace_output:
             check_collisions(options.output_dir, (item.rel for item in work), options.search)
         templates = _templates(options, prepared, state, layouts)
         renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed, templates)
         renderer.edited, renderer.own_output = edited, serving is not None
+        if patched and changed is not None:
+            renderer.only = _page_holders(prepared, renderer.previous).affected(changed | edited)
         plan = _search_plan(options, prepared, state)
 
         def verify(outcomes: list[Outcome]) -> list[Diagnostic]:
@@ -330,6 +331,9 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
 
         outcomes = (_update_in_place(renderer, work, options, state, plan, verify, serving) if in_place
                     else _stage(renderer, work, options, state, plan, verify, keep_spare=cache is not None))
+        if renderer.only is not None and not _page_holders(prepared, renderer.previous).still_hold(
+                renderer.previous, outcomes):
+            del prepared.shape["page holders"]
     progress("pages", len(work), len(work))
     state.pages = {o.rel: o.record for o in outcomes if o.record is not None}
     state.output, state.inputs, state.structure = str(output), inputs, prepared.structure
@@ -345,16 +349,35 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
                        len(changed_files or ()) if patched else 0)
 
 
-def _changed_stories(site: Site, before: dict[str, FileStamp]) -> tuple[frozenset[str], frozenset[str]]:
-    """The stories whose front matter changed since the last build, and those whose body alone did."""
+def _changed_stories(site: Site, before: dict[str, FileStamp], among: frozenset[str] | None
+                     ) -> tuple[frozenset[str], frozenset[str]]:
+    """The stories whose front matter changed since the last build, and those whose body alone did (`among`:
+    the only files that can have changed, when they are known)."""
     changed, edited = set(), set()
-    for story in site.stories:
+    for story in site.stories if among is None else (s for s in site.stories if s.file in among):
         known = before.get(story.file)
         if known is None or known.front != story.front:
             changed.add(story.file)
         elif known.digest != story.digest:
             edited.add(story.file)
     return frozenset(changed), frozenset(edited)
+
+
+def _page_holders(prepared: Prepared, records: dict[str, PageRecord]) -> PageHolders:
+    """The pages that hold each story, from the records of the build this one shares its shape with."""
+    return prepared.of_shape("page holders", lambda: PageHolders.of(records, _routes_by_file(prepared)))
+
+
+def _routes_by_file(prepared: Prepared) -> dict[str, Route]:
+    paths = _site_paths(prepared)
+    return prepared.of_shape("routes by file", lambda: {paths[route.path]: route for route in prepared.routes})
+
+
+def _site_paths(prepared: Prepared) -> dict[str, str]:
+    """Each address of the site → its output file: the pages, the static files and the picture variants."""
+    files = [*(name for name, _ in prepared.assets.values()),
+             *(variant.path for _, variants in prepared.images.values() for variant in variants)]
+    return prepared.of_shape("paths", lambda: site_paths((route.path for route in prepared.routes), files))
 
 
 def _picture_work(options: BuildOptions, prepared: Prepared, progress: Progress) -> list[Work]:
