@@ -89,3 +89,9 @@ def prepared_with(options: BuildOptions) -> tuple[object, ...]:
     """The options that `prepare` reads (not the output, the workers or the search index)."""
     return (options.site_dir, options.drafts, options.future, options.embargoed, options.base_url, options.now,
             options.preview, options.shared)
+
+
+def options_token(options: BuildOptions) -> str:
+    """The options that change what pages hold (the search index is beside the pages, not in them)."""
+    return repr((str(options.output_dir.resolve()), options.drafts, options.future, options.embargoed,
+                 options.preview, options.shared))
