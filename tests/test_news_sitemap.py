@@ -89,12 +89,15 @@ def test_a_moving_window_rewrites_the_news_sitemap_alone(mini_site: Path, monkey
 
 def test_a_text_edit_keeps_its_fast_path_while_the_window_moves(mini_site: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only the news sitemap and the pages that hold the edited story have their data looked at again."""
+    """Only the news sitemap and the pages that show the edited story's text have their data looked at again:
+    the listings that show its card (its front matter) are known unchanged from their records."""
     state = BuildState()
     build(options(mini_site, "2026-03-15T12:00:00Z", jobs=1), state=state)
     beta_file = "content/stories/2026/02/beta.md"
     holding = {rel for rel, record in state.pages.items()
-               if record.refs is not None and (beta_file in record.refs or record.whole_site)}
+               if record.refs is not None and ((beta_file in record.refs and record.text) or record.whole_site)}
+    cards = {rel for rel, record in state.pages.items()
+             if record.refs is not None and beta_file in record.refs and not record.text}
     looked_at: list[str] = []
     real = pages.page_data
 
@@ -108,6 +111,7 @@ def test_a_text_edit_keeps_its_fast_path_while_the_window_moves(mini_site: Path,
     edited = build(options(mini_site, "2026-03-17T00:00:00Z", jobs=1), state=state)
     assert {output_file(path) for path in looked_at} == holding | {"news-sitemap.xml"}
     assert "news-sitemap.xml" not in holding and "stories/2026/02/beta/index.html" in holding
+    assert "archive/2026/02/index.html" in cards and cards.isdisjoint(output_file(path) for path in looked_at)
     assert news(mini_site / "public") == []
     assert "as planned at" in (mini_site / "public" / "stories" / "2026" / "02" / "beta" / "index.html").read_text()
     assert edited.files_written >= 2
