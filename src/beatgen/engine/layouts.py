@@ -3,12 +3,15 @@ and which parts of the site it reads beyond its context (recorded while it rende
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, TemplateNotFound, meta
+from markupsafe import Markup
 
 from beatgen.engine.fingerprint import digest
+from beatgen.render.env import LayoutEnvironment
 from beatgen.site.index import Site, Taxon
 
 SITE_CHROME = frozenset({"config", "pages", "terms"})
@@ -19,23 +22,46 @@ the config, which the page's key covers."""
 OWN_KEY = SITE_CHROME | PER_STORY
 
 
-class RecordingEnvironment(Environment):
+class RecordingEnvironment(LayoutEnvironment):
     """A Jinja environment that notes when a template reaches into the site's story lists
     (`site.stories`, `taxon.stories`, ...), whose contents a page's context key does not cover."""
 
     reached_site = False
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.reaching: set[Hashable] = set()
+        """The pieces rendered once (`fragment`) whose rendering reached the site: placing one again reaches it too."""
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         kind = obj.__class__
         if (kind is Site and attribute not in OWN_KEY) or (kind is Taxon and attribute == "stories"):
             self.reached_site = True
-        return Environment.getattr(self, obj, attribute)
+        # Environment.getattr inlined: layouts read half a million attributes in a build of 1,000 stories.
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         kind = obj.__class__
         if (kind is Site and argument not in OWN_KEY) or (kind is Taxon and argument == "stories"):
             self.reached_site = True
         return Environment.getitem(self, obj, argument)
+
+    def fragment(self, site: object, key: Hashable, render: Callable[[], str]) -> Markup:
+        if site is not self.fragments_of:
+            self.reaching = set()
+        reached, self.reached_site = self.reached_site, False
+        text = super().fragment(site, key, render)
+        if self.reached_site:
+            self.reaching.add(key)
+        self.reached_site = reached or key in self.reaching
+        return text
 
 
 def layouts_token(layouts: Path) -> str:

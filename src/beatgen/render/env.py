@@ -7,13 +7,16 @@ prefix (`https://example.github.io/beat/`) and content-hashed assets work everyw
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Hashable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context, Macro
 from jinja2.utils import missing
+from markupsafe import Markup
 
 from beatgen.config import SiteConfig
 from beatgen.fields import suggest
@@ -83,8 +86,38 @@ def iso_date(value: datetime) -> str:
     return value.isoformat()
 
 
+class LayoutEnvironment(Environment):
+    """A Jinja environment that keeps the pieces its layouts render once per site (`once`)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.fragments: dict[Hashable, Markup] = {}
+        self.fragments_of: object = None
+
+    def fragment(self, site: object, key: Hashable, render: Callable[[], str]) -> Markup:
+        """The piece named `key` for `site`, rendered by `render` the first time only. A new site (a
+        rebuild) starts afresh, and holding it keeps its identity from being reused meanwhile."""
+        if site is not self.fragments_of:
+            self.fragments, self.fragments_of = {}, site
+        known = self.fragments.get(key)
+        if known is None:
+            known = self.fragments[key] = Markup(render())
+        return known
+
+
+@pass_context
+def once(context: Context, *key: Hashable, caller: Macro) -> Markup:
+    """`{% call once("card", story.path) %}...{% endcall %}`: the body rendered the first time its key is met
+    in a build and placed as the same text every other time (a story's card on each listing that shows it,
+    the header of every page of a kind). The key names the piece, then everything the body reads that can
+    differ between the places it is used; the site's data is covered by the site being the same."""
+    environment = context.environment
+    assert isinstance(environment, LayoutEnvironment)
+    return environment.fragment(context.get("site"), key, caller)
+
+
 def make_environment(layouts: Path, config: SiteConfig, assets: dict[str, str],
-                     kind: type[Environment] = Environment) -> Environment:
+                     kind: type[LayoutEnvironment] = LayoutEnvironment) -> LayoutEnvironment:
     """`kind`: the build passes a subclass that records what templates read, for incremental rebuilds."""
     env = kind(
         loader=FileSystemLoader(str(layouts)),
@@ -95,6 +128,7 @@ def make_environment(layouts: Path, config: SiteConfig, assets: dict[str, str],
         keep_trailing_newline=True,
     )
     urls = SiteUrls(config, assets)
-    env.globals.update(url=urls.url, absolute=urls.absolute, href=urls.href, asset=urls.asset, config=config)
+    env.globals.update(url=urls.url, absolute=urls.absolute, href=urls.href, asset=urls.asset, config=config,
+                       once=once)
     env.filters.update(long_date=long_date, iso=iso_date)
     return env
