@@ -53,11 +53,14 @@ class RecordingEnvironment(LayoutEnvironment):
             self.reached_site = True
         return Environment.getitem(self, obj, argument)
 
-    def fragment(self, site: object, key: Hashable, render: Callable[[], str]) -> Markup:
-        if site is not self.fragments_of:
+    def use_site(self, site: object) -> None:
+        if site is not self.site:
             self.reaching = set()
+        super().use_site(site)
+
+    def fragment(self, key: Hashable, render: Callable[[], str]) -> Markup:
         reached, self.reached_site = self.reached_site, False
-        text = super().fragment(site, key, render)
+        text = super().fragment(key, render)
         if self.reached_site:
             self.reaching.add(key)
         self.reached_site = reached or key in self.reaching

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
-from jinja2.runtime import Context, Macro
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.runtime import Macro
 from jinja2.utils import missing
 from markupsafe import Markup
 
@@ -92,28 +92,27 @@ class LayoutEnvironment(Environment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.fragments: dict[Hashable, Markup] = {}
-        self.fragments_of: object = None
+        self.site: object = None
+        self.globals["once"] = self.once
 
-    def fragment(self, site: object, key: Hashable, render: Callable[[], str]) -> Markup:
-        """The piece named `key` for `site`, rendered by `render` the first time only. A new site (a
-        rebuild) starts afresh, and holding it keeps its identity from being reused meanwhile."""
-        if site is not self.fragments_of:
-            self.fragments, self.fragments_of = {}, site
+    def use_site(self, site: object) -> None:
+        """Render the pages of `site` from now on: a new site (a rebuild) starts without pieces, and holding
+        it keeps its identity from being reused meanwhile."""
+        if site is not self.site:
+            self.fragments, self.site = {}, site
+
+    def once(self, *key: Hashable, caller: Macro) -> Markup:
+        """`{% call once("card", story.path) %}...{% endcall %}`: the body rendered the first time its key is
+        met and placed as the same text every other time (a story's card on each listing that shows it, the
+        header of every page of a section). The key names the piece, then everything the body reads that can
+        differ between the places it is used; the site's data is covered by the site being the same."""
+        return self.fragment(key, caller)
+
+    def fragment(self, key: Hashable, render: Callable[[], str]) -> Markup:
         known = self.fragments.get(key)
         if known is None:
             known = self.fragments[key] = Markup(render())
         return known
-
-
-@pass_context
-def once(context: Context, *key: Hashable, caller: Macro) -> Markup:
-    """`{% call once("card", story.path) %}...{% endcall %}`: the body rendered the first time its key is met
-    in a build and placed as the same text every other time (a story's card on each listing that shows it,
-    the header of every page of a kind). The key names the piece, then everything the body reads that can
-    differ between the places it is used; the site's data is covered by the site being the same."""
-    environment = context.environment
-    assert isinstance(environment, LayoutEnvironment)
-    return environment.fragment(context.get("site"), key, caller)
 
 
 def make_environment(layouts: Path, config: SiteConfig, assets: dict[str, str],
@@ -128,7 +127,6 @@ def make_environment(layouts: Path, config: SiteConfig, assets: dict[str, str],
         keep_trailing_newline=True,
     )
     urls = SiteUrls(config, assets)
-    env.globals.update(url=urls.url, absolute=urls.absolute, href=urls.href, asset=urls.asset, config=config,
-                       once=once)
+    env.globals.update(url=urls.url, absolute=urls.absolute, href=urls.href, asset=urls.asset, config=config)
     env.filters.update(long_date=long_date, iso=iso_date)
     return env
