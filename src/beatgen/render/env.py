@@ -117,9 +117,12 @@ class LayoutEnvironment(Environment):
 
 def make_environment(layouts: Path, config: SiteConfig, assets: dict[str, str],
                      kind: type[LayoutEnvironment] = LayoutEnvironment) -> LayoutEnvironment:
-    """`kind`: the build passes a subclass that records what templates read, for incremental rebuilds."""
+    """`kind`: the build passes a subclass that records what templates read, for incremental rebuilds. A
+    template is not checked for changes each time a page uses it (five stats a page): an environment is made
+    anew whenever a file under layouts/ changes."""
     env = kind(
         loader=FileSystemLoader(str(layouts)),
+        auto_reload=False,
         autoescape=select_autoescape(("html", "xml", "svg"), default_for_string=True),
         undefined=HintingUndefined,
         trim_blocks=True,
