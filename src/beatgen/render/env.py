@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Hashable
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +23,9 @@ from beatgen.fields import suggest
 
 SUGGESTION_LIMIT = 1000
 """Names beyond which no "did you mean" is looked for (a mapping of every story by slug, say)."""
+FRAGMENT_LIMIT = 50_000
+"""Pieces rendered once (`once`) that a process keeps, about 30 MB: three per story of a 10,000-story site; a
+larger site starts afresh when it is reached, trading some renders for bounded memory."""
 
 
 class HintingUndefined(StrictUndefined):
@@ -77,12 +80,12 @@ class SiteUrls:
 MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def long_date(value: datetime) -> str:
-    """`Mar 14, 2026`, without strftime (tens of thousands of calls per build)."""
+def long_date(value: date) -> str:
+    """`Mar 14, 2026` (of a day or a moment), without strftime (tens of thousands of calls per build)."""
     return f"{MONTH_ABBREVIATIONS[value.month - 1]} {value.day}, {value.year:04d}"
 
 
-def iso_date(value: datetime) -> str:
+def iso_date(value: date) -> str:
     return value.isoformat()
 
 
@@ -111,6 +114,8 @@ class LayoutEnvironment(Environment):
     def fragment(self, key: Hashable, render: Callable[[], str]) -> Markup:
         known = self.fragments.get(key)
         if known is None:
+            if len(self.fragments) >= FRAGMENT_LIMIT:
+                self.fragments = {}
             known = self.fragments[key] = Markup(render())
         return known
 
@@ -118,11 +123,13 @@ class LayoutEnvironment(Environment):
 def make_environment(layouts: Path, config: SiteConfig, assets: dict[str, str],
                      kind: type[LayoutEnvironment] = LayoutEnvironment) -> LayoutEnvironment:
     """`kind`: the build passes a subclass that records what templates read, for incremental rebuilds. A
-    template is not checked for changes each time a page uses it (five stats a page): an environment is made
-    anew whenever a file under layouts/ changes."""
+    template is not checked for changes each time a page uses it (five stats a page), and the compiled ones are
+    kept in a plain dict rather than Jinja's locked LRU: an environment is made anew whenever a file under
+    layouts/ changes, and a site has a few dozen layouts."""
     env = kind(
         loader=FileSystemLoader(str(layouts)),
         auto_reload=False,
+        cache_size=-1,
         autoescape=select_autoescape(("html", "xml", "svg"), default_for_string=True),
         undefined=HintingUndefined,
         trim_blocks=True,
