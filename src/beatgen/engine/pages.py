@@ -63,10 +63,9 @@ class Writer:
         """Write a file; `made` is its record but for the stat, which is taken here."""
         if self.staging is not None:
             before = self.staging.unchanged
-            self.staging.write(rel, data)
-            assert self.staging.root is not None
+            stat = self.staging.put(rel, data)
             status = UNCHANGED if self.staging.unchanged > before else WRITTEN
-            return Outcome(rel, status, _record(self.staging.root / rel, made))
+            return Outcome(rel, status, replace(made, size=stat.st_size, mtime_ns=stat.st_mtime_ns))
         if same_bytes(self.output / rel, data):
             return Outcome(rel, UNCHANGED, _record(self.output / rel, made))
         temp = write_temp(self.output, rel, data)
