@@ -24,7 +24,7 @@ from beatgen.fields import suggest
 SUGGESTION_LIMIT = 1000
 """Names beyond which no "did you mean" is looked for (a mapping of every story by slug, say)."""
 FRAGMENT_LIMIT = 50_000
-"""Pieces rendered once (`once`) that a process keeps, about 30 MB: three per story of a 10,000-story site; a
+"""Pieces rendered once (`once`) that a process keeps, about 30 MB: four per story of a 10,000-story site; a
 larger site starts afresh when it is reached, trading some renders for bounded memory."""
 
 
