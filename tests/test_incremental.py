@@ -163,3 +163,37 @@ def test_a_text_edit_rechecks_only_the_pages_holding_the_story_and_misses_none(s
         state.structure = state.inputs = ""
         checked = build(options(sample, jobs=1), state=state)
         assert (checked.pages_rendered, checked.files_written) == (0, 0), story
+
+
+def test_pieces_rendered_once_follow_an_edit_in_one_process(sample: Path, beatgen: Callable[..., Run]) -> None:
+    """A card, header or footer rendered once (`once` in the layouts) is rendered again for the next build's
+    site: a rebuild in the same process shows the new title on every listing."""
+    state = BuildState()
+    build(options(sample, jobs=1), state=state)
+    story = sample / STORY
+    story.write_text(story.read_text().replace('title: "Hamas Publicly Presses', 'title: "Hamas Openly Presses', 1))
+    build(options(sample, jobs=1), state=state)
+    for listing in ("topics/middle-east", "archive/2026/03"):
+        titles = [a.get_text() for a in soup(sample / "public" / listing / "index.html").select(".card-title a")]
+        assert "Hamas Openly Presses Tehran to Halt Strikes on Its Neighbours" in titles, listing
+        assert not any(title.startswith("Hamas Publicly") for title in titles), listing
+    assert tree_bytes(sample / "public") == clean_build(sample, sample / "clean", beatgen)
+
+
+def test_a_piece_rendered_once_that_reads_the_story_lists_keeps_its_pages_following_them(
+        sample: Path, beatgen: Callable[..., Run]) -> None:
+    """Every page that places such a piece, not only the one that rendered it, is rebuilt when a story changes."""
+    base = sample / "layouts" / "base.html"
+    piece = '{% call once("newest") %}<p id="newest">{{ site.stories[0].title }}</p>{% endcall %}\n</body>'
+    base.write_text(base.read_text().replace("</body>", piece, 1))
+    state = BuildState()
+    build(options(sample, jobs=1), state=state)
+    title = soup(sample / "public" / "about" / "index.html").select_one("#newest").get_text()
+    stories = (sample / "content" / "stories").rglob("*.md")
+    newest = next(file for file in stories if f'title: "{title}"' in file.read_text())
+    newest.write_text(newest.read_text().replace(f'title: "{title}"', 'title: "A retitled newest story"', 1))
+    build(options(sample, jobs=1), state=state)
+    for page in ("about", "glossary", "methodology", "topics"):
+        assert soup(sample / "public" / page / "index.html").select_one("#newest").get_text() == \
+            "A retitled newest story", page
+    assert tree_bytes(sample / "public") == clean_build(sample, sample / "clean", beatgen)

@@ -3,13 +3,16 @@ and which parts of the site it reads beyond its context (recorded while it rende
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, TemplateNotFound, meta
+from markupsafe import Markup
 
 from beatgen.content.model import Story
 from beatgen.engine.fingerprint import digest
+from beatgen.render.env import LayoutEnvironment
 from beatgen.site.index import Site, Taxon
 
 SITE_CHROME = frozenset({"config", "pages", "terms"})
@@ -23,19 +26,32 @@ RAW_TEXT = frozenset({"body", "body_line", "digest"})
 rendered fragment): a layout that reads one is keyed on the whole site."""
 
 
-class RecordingEnvironment(Environment):
+class RecordingEnvironment(LayoutEnvironment):
     """A Jinja environment that notes when a template reaches into the site's story lists
     (`site.stories`, `taxon.stories`, ...) or into a story's Markdown source (`RAW_TEXT`), which a page's
     context key does not cover."""
 
     reached_site = False
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.reaching: set[Hashable] = set()
+        """The pieces rendered once (`fragment`) whose rendering reached the site: placing one again reaches it too."""
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         kind = obj.__class__
         if ((kind is Site and attribute not in OWN_KEY) or (kind is Taxon and attribute == "stories")
                 or (kind is Story and attribute in RAW_TEXT)):
             self.reached_site = True
-        return Environment.getattr(self, obj, attribute)
+        # Environment.getattr inlined: layouts read half a million attributes in a build of 1,000 stories.
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         kind = obj.__class__
@@ -43,6 +59,19 @@ class RecordingEnvironment(Environment):
                 or (kind is Story and argument in RAW_TEXT)):
             self.reached_site = True
         return Environment.getitem(self, obj, argument)
+
+    def use_site(self, site: object) -> None:
+        if site is not self.site:
+            self.reaching = set()
+        super().use_site(site)
+
+    def fragment(self, key: Hashable, render: Callable[[], str]) -> Markup:
+        reached, self.reached_site = self.reached_site, False
+        text = super().fragment(key, render)
+        if self.reached_site:
+            self.reaching.add(key)
+        self.reached_site = reached or key in self.reaching
+        return text
 
 
 def layouts_token(layouts: Path) -> str:

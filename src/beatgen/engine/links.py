@@ -42,7 +42,7 @@ class LinkScanner:
     base_path: str
     known: dict[bytes, str | None] = field(default_factory=dict, compare=False, repr=False)
     """The links of URLs that read the same on every page (most of a page's: the chrome, the stories it
-    lists), so that a worker works each out once."""
+    lists, the sources' addresses elsewhere), so that a worker works each out once."""
 
     def scan(self, page: str, data: bytes) -> tuple[str, str]:
         """The links and ids of the page at site path `page`, each sorted and joined by SEP; links to the
@@ -62,7 +62,7 @@ class LinkScanner:
     def _link(self, url: bytes, page: str) -> str | None:
         text = _text(url)
         link = self.target(text, page)
-        if text.startswith((self.base_url, self.base_path)) and not text.startswith("//"):
+        if text.startswith((self.base_url, self.base_path, "//")) or urlsplit(text).scheme:
             self.known[url] = link
         return link
 

@@ -24,9 +24,14 @@ class OutputError(Exception):
 
 
 def _safe_join(root: Path, rel: str) -> Path:
-    if rel.startswith(("/", "\\")) or ".." in Path(rel).parts or not rel:
+    return Path(_inside(str(root), rel))
+
+
+def _inside(root: str, rel: str) -> str:
+    """`root/rel`, refused unless `rel` stays inside `root` (a string join: thousands of files per build)."""
+    if rel.startswith(("/", "\\")) or ".." in rel.split("/") or not rel:
         raise OutputError(f"refusing to write outside the output folder: {rel!r}")
-    return root / rel
+    return f"{root}/{rel}"
 
 
 @contextlib.contextmanager
@@ -56,12 +61,17 @@ class Staging:
         self.lock = output_lock(self.output)
         self.written = 0
         self.unchanged = 0
+        self.folders: set[str] = set()
+        """Folders of the staged output known to exist: a page's folder is made once, with one system call."""
+        self.previous = False
+        """Whether there is an output to compare with (a first build has none: no file of it to open)."""
 
     def __enter__(self) -> Staging:
         self.lock.__enter__()
         try:
             recover(self.output)
             self.root = Path(tempfile.mkdtemp(prefix=f".{self.name}.staging-", dir=self.parent))
+            self.previous = self.output.is_dir()
         except OSError as exc:
             self.lock.__exit__(None, None, None)
             raise OutputError(_describe(exc, f"beside {self.output}")) from exc
@@ -73,20 +83,37 @@ class Staging:
         self.lock.__exit__(kind, exc, tb)
 
     def write(self, rel: str, data: bytes) -> None:
+        self.put(rel, data)
+
+    def put(self, rel: str, data: bytes) -> os.stat_result:
+        """Stage a file (hard-linked from the previous output when its bytes are the same); its stat."""
         assert self.root is not None
-        target = _safe_join(self.root, rel)
-        previous = _safe_join(self.output, rel)
+        target = _inside(str(self.root), rel)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if same_bytes(previous, data):
-                os.link(previous, target)
-                self.unchanged += 1
-                return
+            self._folder(os.path.dirname(target))
+            if self.previous:
+                previous = _inside(str(self.output), rel)
+                if same_bytes(Path(previous), data):
+                    os.link(previous, target)
+                    self.unchanged += 1
+                    return os.stat(target)
             with open(target, "wb") as handle:
                 handle.write(data)
-            self.written += 1
+                handle.flush()
+                self.written += 1
+                return os.fstat(handle.fileno())
         except OSError as exc:
             raise OutputError(_describe(exc, rel)) from exc
+
+    def _folder(self, folder: str) -> None:
+        if folder not in self.folders:
+            try:
+                os.mkdir(folder)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
 
     def carry(self, rels: list[str]) -> None:
         """Hard-link into the staged output the old output's files that beatgen did not write (and its empty

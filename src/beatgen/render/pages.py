@@ -12,6 +12,7 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError, UndefinedErr
 from beatgen.diagnostics import BuildError, Diagnostic, error
 from beatgen.fields import suggest
 from beatgen.render.context import Context, context_for
+from beatgen.render.env import LayoutEnvironment
 from beatgen.render.views import View
 
 QUOTED = re.compile(r"'([^']+)'")
@@ -64,9 +65,10 @@ def _relative(path: str, site_dir: Path) -> str:
         return path
 
 
-def render_route(env: Environment, context: Context, layouts: Path, site_dir: Path,
+def render_route(env: LayoutEnvironment, context: Context, layouts: Path, site_dir: Path,
                  data: View | None = None) -> bytes:
     """`data`: the route's view, with its head, when the caller has already built it."""
+    env.use_site(context.site)
     names = list(env.globals)
     try:
         variables = (context_for(context) if data is None else data).variables()

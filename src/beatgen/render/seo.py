@@ -42,7 +42,8 @@ def head_for(route: Route, view: PageView) -> Head:
     url = site.config.base_url + page.path.lstrip("/")
     story, html = (view.story, view.html) if isinstance(view, StoryView) else (None, None)
     shared = shared_picture(site, story, route.key if route.kind == PageKind.TOPIC else "")
-    meta = _opengraph(site, page, url, story) + _share_tags(site, shared)
+    meta = tuple(("name" if name.startswith("twitter:") else "property", name, content)
+                 for name, content in _opengraph(site, page, url, story) + _share_tags(site, shared))
     graph = [news_article(site, story, url, html, shared)] if story else [_collection(site, page, url, route.key)]
     trail = breadcrumbs(site, route, page, story)
     if len(trail) > 1:

@@ -62,7 +62,8 @@ class Head:
     """The machine-readable part of a page's head, ready for `partials/head.html`."""
 
     og_type: str
-    meta: tuple[tuple[str, str], ...]
+    meta: tuple[tuple[str, str, str], ...]
+    """(attribute, name, content) of each meta tag: OpenGraph names go in `property`, Twitter's in `name`."""
     feeds: tuple[FeedLink, ...]
     jsonld: Markup
 
