@@ -148,9 +148,28 @@ def prepare(stories: int, work: Path) -> Path:
     return site
 
 
+TRASH = "bench-trash"
+"""Where outputs go between runs, removed only when the benchmark ends. A build that creates thousands of
+files right after thousands were deleted pays for it on ext4 (the allocator steps past every inode freed
+since the journal's last commit: over a second of system time at 1,000 stories), and which tool's build
+came right after a deletion would decide the figures."""
+
+
+def set_aside(path: Path, work: Path) -> None:
+    """Move `path` into the trash under `work` (a rename: no file is deleted while builds are timed)."""
+    if path.exists() or path.is_symlink():
+        trash = work / TRASH
+        trash.mkdir(exist_ok=True)
+        path.rename(trash / f"{path.name}-{time.time_ns()}")
+
+
+def empty_trash(work: Path) -> None:
+    shutil.rmtree(work / TRASH, ignore_errors=True)
+
+
 def clean(site: Path) -> None:
     for leftover in ("public", ".public.spare", ".public.lock", ".beatgen-cache"):
-        shutil.rmtree(site / leftover, ignore_errors=True)
+        set_aside(site / leftover, site.parent)
 
 
 class Bench:
@@ -184,8 +203,9 @@ class Bench:
         """One cold build by each installed (and named) peer of the same corpus."""
         for peer in installed_peers(names):
             out = work / f"out-{peer}"
+            set_aside(out, work)
             self.record(f"{peer} cold", measure(["bash", str(PEER_SCRIPT), peer, str(self.site), str(out)])[0])
-            shutil.rmtree(out, ignore_errors=True)
+            set_aside(out, work)
 
     def saves(self, saves: int, kinds: tuple[str, ...]) -> None:
         found, peak_kb = time_saves(self.site, NOW, saves, kinds)
@@ -259,7 +279,10 @@ def main() -> None:
                 args.results.write_text(dump_results(kept), encoding="utf-8")
 
         bench = Bench(prepare(stories, args.work), args.jobs, keep)
-        (bench_huge if stories >= HUGE else bench_size)(bench, args)
+        try:
+            (bench_huge if stories >= HUGE else bench_size)(bench, args)
+        finally:
+            empty_trash(args.work)
         print(terminal(stories, bench.rows), flush=True)
     write_tables(kept, args)
 
