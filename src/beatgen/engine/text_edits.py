@@ -23,6 +23,7 @@ from beatgen.engine.prepared import BuildOptions, Prepared, prepared_with
 from beatgen.engine.reading import parse_key, read_file
 from beatgen.engine.state import BuildState, FileStamp, Fragment, Parsed
 from beatgen.engine.structure import story_signature
+from beatgen.engine.verify import page_holders
 from beatgen.markdown.fragments import StoryHtml
 from beatgen.markdown.renderer import make_markdown
 from beatgen.site.index import holders, with_texts
@@ -60,6 +61,16 @@ def after_text_edits(options: BuildOptions, last: Prepared | None, changed: froz
     site = with_texts(last.site, edited, last.of_shape("holders", lambda: holders(last.site)))
     return replace(last, site=site, html=html, now=now, clock=clock, parse_keys=parse_keys,
                    fragment_keys=fragment_keys)
+
+
+def prime(state: BuildState) -> None:
+    """Make now what a save of text will look up (where each story sits in the site's lists and which pages
+    hold it), after a build that prepared the site whole: `serve` calls this once the tabs have reloaded,
+    so that the next save does not pay for it."""
+    prepared = state.prepared
+    if isinstance(prepared, Prepared):
+        prepared.of_shape("holders", lambda: holders(prepared.site))
+        page_holders(prepared, state.pages)
 
 
 def _reread(site_dir: Path, old: Story, last: Prepared) -> Reread | None:

@@ -26,6 +26,7 @@ from beatgen.engine.output import OutputError
 from beatgen.engine.pipeline import BuildResult, build
 from beatgen.engine.prepared import BuildOptions
 from beatgen.engine.state import BuildState as WarmBuild
+from beatgen.engine.text_edits import prime
 from beatgen.serve.handler import bind
 from beatgen.serve.hosts import AllowedHosts, is_loopback
 from beatgen.serve.indexer import Indexed, SearchIndexer
@@ -123,6 +124,8 @@ def rebuild_then_index(session: Session, changed: tuple[str, ...]) -> None:
                      session.publishing)
     if result is not None and not first and warm.search_plan is not None and warm.search_plan != before:
         session.indexer.refresh(warm.search_plan)
+    if result is not None and not result.patched:
+        prime(warm)
 
 
 def _rebuild_on_change(changes: Changes, stop: threading.Event, session: Session) -> None:
