@@ -124,8 +124,11 @@ def test_serve_types_pages_and_redirects(served_mini) -> None:
     status, headers, body = _get(served.url, "/stories/2026/03/alpha/")
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
     assert b"Alpha command orders new IAMD batteries" in body and CLIENT.encode() in body
+    assert headers["cache-control"] == "no-store", "a page is fetched again on every reload"
     css = next(p for p in body.decode().split('"') if p.startswith("/static/css/site.") and p.endswith(".css"))
-    assert _get(served.url, css)[1]["content-type"] == "text/css; charset=utf-8"
+    status, headers, _ = _get(served.url, css)
+    assert headers["content-type"] == "text/css; charset=utf-8"
+    assert headers["cache-control"] == "max-age=31536000, immutable", "a content-hashed file is kept by the tab"
     assert _get(served.url, "/static/favicon.svg")[0] == 404
     status, headers, _ = _get(served.url, "/about")
     assert status == 301 and headers["location"] == "/about/"

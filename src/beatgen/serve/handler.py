@@ -28,6 +28,10 @@ from beatgen.serve.live import LiveState
 PREFIX = "/__beatgen/"
 EVENTS = PREFIX + "events"
 CLIENT = PREFIX + "livereload.js"
+HASHED = re.compile(r"^/static/.+\.[0-9a-f]{10}\.[A-Za-z0-9]+$")
+"""A static file under its content-hashed name: a new version has a new name, so a tab keeps it across
+reloads instead of fetching it again after every save."""
+IMMUTABLE = "max-age=31536000, immutable"
 DESK = PREFIX + "desk"
 HEARTBEAT_SECONDS = 10.0
 TYPES = {
@@ -142,7 +146,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if isinstance(found, str):
             self._redirect(found)
         else:
-            self._send(*found, head)
+            status, kind, body = found
+            kept = status == HTTPStatus.OK and HASHED.search(path) is not None
+            self._send(status, kind, body, head, IMMUTABLE if kept else "no-store")
 
     def _lookup(self, path: str) -> tuple[HTTPStatus, str, bytes] | str:
         """The answer the folder holds for `path`: (status, type, body), or where to redirect."""
@@ -165,13 +171,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def _send(self, status: HTTPStatus, kind: str, body: bytes, head: bool) -> None:
+    def _send(self, status: HTTPStatus, kind: str, body: bytes, head: bool, cache: str = "no-store") -> None:
         if kind.startswith("text/html"):
             body = inject(body, self.server.live.current.version)
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", cache)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if not head:

@@ -41,7 +41,7 @@ class Changes:
             self._last = time.monotonic()
             self._ready.notify_all()
 
-    def take(self, stop: threading.Event, quiet: float = 0.05, longest: float = 2.0) -> set[str]:
+    def take(self, stop: threading.Event, quiet: float = 0.03, longest: float = 2.0) -> set[str]:
         """Block until changes arrive and `quiet` seconds pass without more (at most `longest`); empty on stop.
         An editor's save is a burst of events a few milliseconds apart (write, rename, touch)."""
         with self._ready:
