@@ -5,9 +5,9 @@ made by the C pickler, except where a cheaper identity says the same thing: a st
 digest of its front matter (`Story.front`), a term or page by its file and content digest (each model is a
 pure function of those and the config), a taxon by its name, path and size, and the site by its chrome
 (config, pages, glossary). A story's body reaches a page only as its rendered fragment or a feed entry made
-from it, which are pickled whole: a page whose view says it holds one (`View.shows_text`, and any fragment or
-feed entry met on the way) is marked as showing text (`PageFingerprint.text`), so an edit of a body alone
-re-checks those pages and leaves the listings that show the story's card alone.
+from it, which are pickled whole: a page whose view says it holds one (`View.shows_text`) is marked as
+showing text (`PageFingerprint.text`), so an edit of a body alone re-checks those pages and leaves the
+listings that show the story's card alone.
 Pages whose layouts reach further into the site (`site.stories`, `taxon.stories`) or into a story's Markdown
 source are noticed while rendering (`layouts.RecordingEnvironment`) and keyed on the whole site instead.
 A value that cannot be pickled gives a digest that matches nothing, so its page is always rendered: never a
@@ -24,13 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from beatgen.content.model import Page, Story, Term
-from beatgen.markdown.fragments import StoryHtml
-from beatgen.render.feeds import FeedEntry
 from beatgen.site.index import Site, Taxon
-
-TEXT_CARRIERS = (StoryHtml, FeedEntry)
-"""The values that carry a story's rendered body into a page's data (a term's or free page's body is keyed by
-its own digest)."""
 
 
 def digest(*parts: str | bytes) -> str:
@@ -57,16 +51,12 @@ class _Pickler(pickle.Pickler):
         self.fast = True
         self.site_token = site_token
         self.stories: set[str] = set()
-        self.text = False
 
     def reducer_override(self, obj: Any) -> Any:
         kind = type(obj)
         if kind is Story:
             self.stories.add(obj.file)
             return _identity, ("Story", obj.file, obj.front or obj.digest)
-        if kind in TEXT_CARRIERS:
-            self.text = True
-            return NotImplemented
         if kind is Term or kind is Page:
             return _identity, (kind.__name__, obj.file, obj.digest)
         if kind is Taxon:
@@ -98,13 +88,13 @@ class Fingerprinter:
         """The digest of a page's data, the files of the stories it holds and whether it shows their text."""
         stream = io.BytesIO()
         pickler = _Pickler(stream, self.site_token)
-        pickler.text = bool(getattr(value, "shows_text", False))
+        text = bool(getattr(value, "shows_text", False))
         try:
             pickler.dump(value)
         except Exception:  # noqa: BLE001 - an unpicklable value: a digest that matches nothing
             return PageFingerprint(os.urandom(16).hex(), None, True)
         return PageFingerprint(hashlib.blake2b(stream.getbuffer(), digest_size=16).hexdigest(),
-                               tuple(sorted(pickler.stories)), pickler.text)
+                               tuple(sorted(pickler.stories)), text)
 
 
 def site_chrome(config_token: str, site: Site) -> str:

@@ -15,6 +15,8 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from markdown_it import MarkdownIt
+
 from beatgen.content.load import ContentFile
 from beatgen.content.model import Story
 from beatgen.engine.clock import resolve_now
@@ -44,7 +46,8 @@ def after_text_edits(options: BuildOptions, last: Prepared | None, changed: froz
     published = {story.file: story for story in last.site.stories}
     if not changed <= published.keys() or any(d.file in changed for d in last.diagnostics):
         return None
-    reread = [_reread(options.site_dir, published[rel], last) for rel in sorted(changed)]
+    md = make_markdown()
+    reread = [_reread(options.site_dir, published[rel], last, md) for rel in sorted(changed)]
     if any(item is None for item in reread):
         return None
     kept = [item for item in reread if item is not None]
@@ -73,7 +76,7 @@ def prime(state: BuildState) -> None:
         page_holders(prepared, state.pages)
 
 
-def _reread(site_dir: Path, old: Story, last: Prepared) -> Reread | None:
+def _reread(site_dir: Path, old: Story, last: Prepared, md: MarkdownIt) -> Reread | None:
     """The story's file read, parsed and rendered again, when it kept its shape and has no problem."""
     item = _story_file(site_dir, old.file)
     if os.path.islink(item.path):
@@ -84,7 +87,7 @@ def _reread(site_dir: Path, old: Story, last: Prepared) -> Reread | None:
             or parsed.signature != story_signature(old) or model.image != old.image):
         return None
     assert last.targets is not None
-    fragment = render_fragments(make_markdown(), [model], {}, last.targets, BuildState(), 1)[model.file]
+    fragment = render_fragments(md, [model], {}, last.targets, BuildState(), 1)[model.file]
     before = last.html[old.file]
     if (fragment.diagnostics or not isinstance(fragment.html, StoryHtml) or not isinstance(before, StoryHtml)
             or fragment.html.glossary != before.glossary or fragment.html.pictures != before.pictures):
