@@ -405,3 +405,15 @@ def test_serving_on_every_address_warns_and_answers_its_addresses(tmp_path: Path
         assert _ask(served.url, "/", f"rebound.example:{port}")[0] == 403
     with serving(site, "--now", NOW) as served:
         assert not [line for line in served.seen if line.startswith("warning:")]
+
+
+def test_a_save_that_moves_a_story_shows_its_page_first_then_rebuilds_the_site(tmp_path: Path) -> None:
+    site = copy_site("mini", tmp_path / "site")
+    beta = site / "content" / "stories" / "2026" / "02" / "beta.md"
+    with serving(site, "--now", NOW) as served:
+        beta.write_text(beta.read_text().replace("date: 2026-02-10", "date: 2026-02-12").replace(
+            "on schedule at", "on a new day at"))
+        served.wait_for(r"^Showed content/stories/2026/02/beta\.md first in \d+\.\d+s; the whole site follows$")
+        served.wait_for(r"^Rebuilt after content/stories/2026/02/beta\.md: 4 stories, ")
+        page = _get(served.url, "/stories/2026/02/beta/")[2]
+        assert b"on a new day at" in page and b"2026-02-12" in page

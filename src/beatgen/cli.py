@@ -27,7 +27,7 @@ from beatgen.engine.output import OutputError
 from beatgen.engine.pipeline import BuildResult, build, check
 from beatgen.engine.prepared import BuildOptions
 from beatgen.progress import BuildProgress, progress_mode
-from beatgen.serve import Indexed, Listening, PortsBusy, Rebuilt, ServeEvent, ServeOptions, serve
+from beatgen.serve import Indexed, Listening, PortsBusy, Rebuilt, ServeEvent, ServeOptions, Shown, serve
 from beatgen.skeletons import FOLDER as SKELETONS
 from beatgen.skeletons import SkeletonError
 
@@ -243,6 +243,9 @@ def _print_event(event: ServeEvent, args: argparse.Namespace) -> None:
         print(f"Serving at {event.url} (drafts {'shown' if args.drafts else 'hidden'}; Ctrl-C stops)", flush=True)
         if args.verbose:
             print(f"Preview output: {event.output_dir}", flush=True)
+    elif isinstance(event, Shown):
+        if not args.quiet:
+            print(f"Showed {_changed(event.changed)} first in {event.seconds:.2f}s; the whole site follows", flush=True)
     elif isinstance(event, Rebuilt):
         _print_rebuild(event, args)
     elif isinstance(event, Indexed):

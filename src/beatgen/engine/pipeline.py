@@ -28,6 +28,7 @@ from beatgen.diagnostics import BuildError, Diagnostic, Severity, has_errors
 from beatgen.engine.cache import Cache, cache_folder
 from beatgen.engine.clock import resolve_now
 from beatgen.engine.fingerprint import Fingerprinter, digest, site_chrome, whole_site
+from beatgen.engine.first_look import first_look
 from beatgen.engine.guard import check_collisions, check_output
 from beatgen.engine.imagecache import ImageCache
 from beatgen.engine.images import encode_needed
@@ -120,6 +121,34 @@ def build(options: BuildOptions, progress: Progress = _no_progress, state: Build
         return _build(options, progress, state, serving, changed)
 
 
+def show_first(options: BuildOptions, state: BuildState, serving: AbstractContextManager[object],
+               changed: frozenset[str]) -> BuildResult | None:
+    """`serve`'s first look at a save that moves stories (`engine/first_look.py`): their own pages alone,
+    rendered from the last build's site and put live; None when the save is not one to show first. The
+    state keeps what the last build left (its preparation, structure and file stamps), so the whole build
+    that must follow sees the save as it is."""
+    with few_collections():
+        look = first_look(options, state.prepared, changed)
+        if look is None:
+            return None
+        started = time.perf_counter()
+        prepared, pages = look
+        before = _Before.taken_from(state)
+        try:
+            work = prepared.of_shape("work", lambda: plan_work(prepared.routes, prepared.assets))
+            work = work + _picture_work(options, prepared, _no_progress)
+            outcomes = _pages(options, prepared, state, work, before, layouts_token(options.site_dir / "layouts"),
+                              serving, None, None, pages)
+            state.pages = {o.rel: o.record for o in outcomes if o.record is not None}
+            state.inputs = ""
+        finally:
+            state.structure, state.prepared = before.structure, before.prepared
+    written = sum(o.status == WRITTEN for o in outcomes)
+    return BuildResult(len(prepared.site.stories), len(prepared.routes), written, len(outcomes) - written,
+                       time.perf_counter() - started, prepared.now, prepared.clock, prepared.diagnostics,
+                       prepared.next_due, sum(o.status != "clean" for o in outcomes))
+
+
 @contextlib.contextmanager
 def few_collections() -> Iterator[None]:
     """A build makes millions of long-lived objects (models, fragments, the cache it loads) and few
@@ -208,9 +237,10 @@ def _unchanged_pages(options: BuildOptions, state: BuildState, inputs: str) -> l
 
 def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: list[Work], before: _Before,
            layouts: str, serving: AbstractContextManager[object] | None, edited_files: frozenset[str] | None,
-           cache: Cache | None) -> list[Outcome]:
+           cache: Cache | None, only: frozenset[str] | None = None) -> list[Outcome]:
     """Render what changed, verify it, and put it live with its search shards. `edited_files`: the stories a
-    save of text only changed (`engine/text_edits.py`), whose pages alone are looked at."""
+    save of text only changed (`engine/text_edits.py`), whose pages alone are looked at; `only`: the pages
+    alone to look at, whatever changed (`show_first`)."""
     in_place = _in_place(options, state)
     changed, edited = None, frozenset[str]()
     if in_place and before.structure == prepared.structure:
@@ -222,6 +252,8 @@ def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: l
     renderer.edited, renderer.own_output = edited, serving is not None
     if edited_files is not None and changed is not None:
         renderer.only = page_holders(prepared, renderer.previous).affected(changed | edited)
+    if only is not None:
+        renderer.only = only
     plan = _search_plan(options, prepared, state)
 
     def verify(outcomes: list[Outcome]) -> list[Diagnostic]:

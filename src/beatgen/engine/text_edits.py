@@ -78,21 +78,32 @@ def prime(state: BuildState) -> None:
 
 def _reread(site_dir: Path, old: Story, last: Prepared, md: MarkdownIt) -> Reread | None:
     """The story's file read, parsed and rendered again, when it kept its shape and has no problem."""
-    item = _story_file(site_dir, old.file)
-    if os.path.islink(item.path):
+    found = reread_story(site_dir, old.file, last, md)
+    if found is None:
         return None
-    stamp, parsed = read_file(item, last.config)
+    stamp, parsed, fragment = found
     model = parsed.model
-    if (stamp is None or not isinstance(model, Story) or parsed.diagnostics
-            or parsed.signature != story_signature(old) or model.image != old.image):
-        return None
-    assert last.targets is not None
-    fragment = render_fragments(md, [model], {}, last.targets, BuildState(), 1)[model.file]
     before = last.html[old.file]
-    if (fragment.diagnostics or not isinstance(fragment.html, StoryHtml) or not isinstance(before, StoryHtml)
+    if (not isinstance(model, Story) or parsed.signature != story_signature(old) or model.image != old.image
+            or not isinstance(fragment.html, StoryHtml) or not isinstance(before, StoryHtml)
             or fragment.html.glossary != before.glossary or fragment.html.pictures != before.pictures):
         return None
     return old.file, stamp, parsed, fragment
+
+
+def reread_story(site_dir: Path, rel: str, last: Prepared, md: MarkdownIt
+                 ) -> tuple[FileStamp, Parsed, Fragment] | None:
+    """A story file read, parsed and its body rendered against the last build's link targets, when it reads
+    into a story without a problem (a symbolic link is left to the whole preparation, which refuses it)."""
+    item = _story_file(site_dir, rel)
+    if os.path.islink(item.path):
+        return None
+    stamp, parsed = read_file(item, last.config)
+    if stamp is None or not isinstance(parsed.model, Story) or parsed.diagnostics:
+        return None
+    assert last.targets is not None
+    fragment = render_fragments(md, [parsed.model], {}, last.targets, BuildState(), 1)[rel]
+    return None if fragment.diagnostics else (stamp, parsed, fragment)
 
 
 def _story_file(site_dir: Path, rel: str) -> ContentFile:

@@ -2,6 +2,6 @@
 
 from beatgen.serve.handler import PortsBusy
 from beatgen.serve.indexer import Indexed
-from beatgen.serve.server import Listening, Rebuilt, ServeEvent, ServeOptions, serve
+from beatgen.serve.server import Listening, Rebuilt, ServeEvent, ServeOptions, Shown, serve
 
-__all__ = ["Indexed", "Listening", "PortsBusy", "Rebuilt", "ServeEvent", "ServeOptions", "serve"]
+__all__ = ["Indexed", "Listening", "PortsBusy", "Rebuilt", "ServeEvent", "ServeOptions", "Shown", "serve"]

@@ -1,10 +1,11 @@
 """`beatgen serve`: build into a private folder, serve it, rebuild on every save, reload the tabs.
 
 The server never stops on a content or template error: the tabs show it over the last good
-build until a save fixes it. Only the first build makes the search index in line; later ones reload
-the tabs as soon as their pages are written and leave the search shards they changed to a background
-`SearchIndexer`, so search lags a save by a shard's Pagefind run while pages never wait for it. The
-library reports what happens through events; the CLI prints them.
+build until a save fixes it. A save that moves a story (a new date, topics, sources) shows the story's own
+page first, then the whole site (`engine/first_look.py`). Only the first build makes the search index in
+line; later ones reload the tabs as soon as their pages are written and leave the search shards they
+changed to a background `SearchIndexer`, so search lags a save by a shard's Pagefind run while pages never
+wait for it. The library reports what happens through events; the CLI prints them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from beatgen.diagnostics import BuildError, Diagnostic, error
 from beatgen.engine.cache import cache_folder
 from beatgen.engine.guard import check_output
 from beatgen.engine.output import OutputError
-from beatgen.engine.pipeline import BuildResult, build
+from beatgen.engine.pipeline import BuildResult, build, show_first
 from beatgen.engine.prepared import BuildOptions
 from beatgen.engine.state import BuildState as WarmBuild
 from beatgen.engine.text_edits import prime
@@ -67,7 +68,16 @@ class Rebuilt:
     problems: tuple[Diagnostic, ...]
 
 
-ServeEvent = Listening | Rebuilt | Indexed
+@dataclass(frozen=True)
+class Shown:
+    """A save that moves a story showed its own page first (`engine/first_look.py`); a `Rebuilt` follows."""
+
+    changed: tuple[str, ...]
+    seconds: float
+    result: BuildResult
+
+
+ServeEvent = Listening | Shown | Rebuilt | Indexed
 Report = Callable[[ServeEvent], None]
 
 
@@ -120,12 +130,26 @@ def rebuild_then_index(session: Session, changed: tuple[str, ...]) -> None:
     warm = session.warm
     first = not warm.pages
     before = warm.search_plan
+    if changed and not first:
+        look_first(session, changed)
     result = rebuild(replace(session.options, search=first), session.live, changed, session.report, warm,
                      session.publishing)
     if result is not None and not first and warm.search_plan is not None and warm.search_plan != before:
         session.indexer.refresh(warm.search_plan)
     if result is not None and not result.patched:
         prime(warm)
+
+
+def look_first(session: Session, changed: tuple[str, ...]) -> None:
+    """A save that moves a story: its own page first, and the tabs reloaded, before the whole build."""
+    started = time.perf_counter()
+    try:
+        result = show_first(session.options, session.warm, session.publishing, frozenset(changed))
+    except Exception:  # noqa: BLE001 - the whole build that follows meets the same problem and reports it
+        return
+    if result is not None:
+        session.live.publish(list(result.diagnostics))
+        session.report(Shown(changed, time.perf_counter() - started, result))
 
 
 def _rebuild_on_change(changes: Changes, stop: threading.Event, session: Session) -> None:

@@ -149,6 +149,16 @@ def with_texts(site: Site, edited: Iterable[Story], held: Holders) -> Site:
     return new
 
 
+def with_placed(site: Site, moved: Iterable[Story], held: Holders) -> Site:
+    """A provisional site for `serve`'s first look at a save that moves stories (a new date, topics,
+    sources...): each new model stands where the site held the old one, with its own signals. Only the
+    moved stories' own pages are rendered from it; the whole preparation follows and puts every list right."""
+    moved = tuple(moved)
+    new = with_texts(site, moved, held)
+    new.signals = {**site.signals, **signals_by_path(moved, site.config.rubric)}
+    return new
+
+
 def _swapped(stories: tuple[Story, ...], swap: dict[str, Story]) -> tuple[Story, ...]:
     return tuple(swap.get(story.file, story) for story in stories)
 

@@ -1,0 +1,89 @@
+"""`serve`'s first look at a save that moves a story: its own page, shown before the rest of the site.
+
+A new date, topic or source changes the site's shape, and the whole preparation that follows takes seconds
+on a large site (every list may have moved). The writer looks at the story they saved, so `serve` first
+renders that page alone from the last build's site with the new model standing where the old one stood
+(`site.index.with_placed`), puts it live and reloads the tabs, then builds the site whole and reloads
+again (the story's neighbours and every listing then move to their new places). Hugo's server does the
+same in its fast render mode, rendering the pages open in a browser first.
+
+Only a save the last site can show is looked at first: each file a story the last build published, read
+without a problem into a published story at the same address, with the same picture and body pictures,
+whose topics, entities, authors, month and timeline references the last site already has. A save of text
+alone needs no first look (`engine/text_edits.py` is as fast and exact); anything else goes straight to the
+whole build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from beatgen.content.model import Story
+from beatgen.content.publication import Visibility, select
+from beatgen.engine.clock import resolve_now
+from beatgen.engine.prepared import BuildOptions, Prepared, prepared_with
+from beatgen.engine.structure import story_signature
+from beatgen.engine.text_edits import reread_story
+from beatgen.markdown.fragments import StoryHtml
+from beatgen.markdown.renderer import make_markdown
+from beatgen.site.index import Site, holders, with_placed
+from beatgen.urls import output_file, slugify
+
+Look = tuple[Prepared, frozenset[str]]
+"""The provisional preparation, and the output files of the moved stories' own pages."""
+
+
+def first_look(options: BuildOptions, last: Prepared | None, changed: frozenset[str] | None) -> Look | None:
+    """The last preparation with the saved stories standing where they stood, and their pages; None when the
+    save is not one to show first. Nothing of the build's state is changed."""
+    if not changed or last is None or last.targets is None or prepared_with(options) != last.made_with:
+        return None
+    now, clock = resolve_now(options.now)
+    if last.valid_until is not None and now >= last.valid_until:
+        return None
+    published = {story.file: story for story in last.site.stories}
+    if not changed <= published.keys():
+        return None
+    md = make_markdown()
+    show = Visibility(drafts=options.drafts, future=options.future, embargoed=options.embargoed)
+    moved, html = [], dict(last.html)
+    for rel in sorted(changed):
+        found = _moved(options.site_dir, published[rel], last, md, show, now)
+        if found is None:
+            return None
+        moved.append(found[0])
+        html[rel] = found[1]
+    if all(story_signature(story) == story_signature(published[story.file]) for story in moved):
+        return None
+    site = with_placed(last.site, moved, last.of_shape("holders", lambda: holders(last.site)))
+    pages = frozenset(output_file(story.path) for story in moved)
+    return replace(last, site=site, html=html, now=now, clock=clock), pages
+
+
+def _moved(site_dir: Path, old: Story, last: Prepared, md: MarkdownIt, show: Visibility, now: datetime
+           ) -> tuple[Story, StoryHtml] | None:
+    """The saved story and its body's HTML, when the last site can show it in the old one's place."""
+    found = reread_story(site_dir, old.file, last, md)
+    if found is None:
+        return None
+    _stamp, parsed, fragment = found
+    model, before = parsed.model, last.html[old.file]
+    if (not isinstance(model, Story) or not isinstance(fragment.html, StoryHtml) or not isinstance(before, StoryHtml)
+            or model.path != old.path or model.image != old.image or fragment.html.pictures != before.pictures
+            or not select([model], now, show)[0] or not _placed(last.site, model)):
+        return None
+    return model, fragment.html
+
+
+def _placed(site: Site, story: Story) -> bool:
+    """Every list and story the page names is one the last site has."""
+    year, month = f"{story.date:%Y}", f"{story.date:%m}"
+    return (all(slugify(name) in site.topics for name in story.topics)
+            and all(slugify(name) in site.entities for name in story.affected)
+            and all(author in site.authors for author in story.authors)
+            and month in site.archive.get(year, {})
+            and all(entry.story is None or site.story_named(entry.story) is not None for entry in story.timeline))
