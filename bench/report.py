@@ -188,6 +188,9 @@ def _markdown_rows(stories: int, rows: dict[str, Row], results: Results) -> list
         if row := rows.get(f"serve: {kind} save"):
             lines.append(f"| {stories:,} | `serve`, save to visible: {what} (median of {len(row.samples)}) | — | "
                          f"{cell(row)} | {_budgets(stories, (row.label,), results)} |")
+        if kind != "text" and (row := rows.get(f"serve: {kind} save, whole rebuild")):
+            lines.append(f"| {stories:,} | `serve`, {what}: the whole site rebuilt after the first look "
+                         f"(median of {len(row.samples)}) | — | {row.median('seconds'):.2f} s | |")
     return lines
 
 

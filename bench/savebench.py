@@ -84,11 +84,13 @@ def _time_save(page: object, story: Path, kind: str, n: int) -> float:
     raise SystemExit(f"a {kind} save did not show within {SAVE_TIMEOUT:.0f} s")
 
 
-def _settle(served: Served) -> None:
-    """Wait for the save's rebuild and its background search refresh, so saves do not overlap."""
-    served.wait_for(r"^Rebuilt after ", SAVE_TIMEOUT)
+def _settle(served: Served) -> float:
+    """Wait for the save's whole rebuild and its background search refresh, so saves do not overlap; the
+    seconds the whole rebuild took as serve reports it (after the first look, for a save that moves a story)."""
+    rebuilt = served.wait_for(r"^Rebuilt after .* in (\d+\.\d+)s", SAVE_TIMEOUT)
     served.wait_for(r"^Search index", 600)
     time.sleep(1)
+    return float(rebuilt.group(1))
 
 
 def _peak_rss_kb(pid: int) -> int:
@@ -96,12 +98,15 @@ def _peak_rss_kb(pid: int) -> int:
         return next((int(line.split()[1]) for line in handle if line.startswith("VmHWM:")), 0)
 
 
-def time_saves(site: Path, now: str, saves: int, kinds: tuple[str, ...] = KINDS) -> tuple[dict[str, list[float]], int]:
-    """Seconds from write to visible for `saves` saves of each kind (interleaved), and serve's peak RSS in kB."""
+def time_saves(site: Path, now: str, saves: int, kinds: tuple[str, ...] = KINDS
+               ) -> tuple[dict[str, list[float]], dict[str, list[float]], int]:
+    """Seconds from write to visible for `saves` saves of each kind (interleaved), the seconds of each save's
+    whole rebuild as serve reports it, and serve's peak RSS in kB."""
     from playwright.sync_api import sync_playwright
 
     story = max((site / "content" / "stories").rglob("*.md"))
     found: dict[str, list[float]] = {kind: [] for kind in kinds}
+    rebuilt: dict[str, list[float]] = {kind: [] for kind in kinds}
     peak = 0
     try:
         with serving(site, "--now", now, startup=3600) as served, sync_playwright() as playwright:
@@ -115,10 +120,10 @@ def time_saves(site: Path, now: str, saves: int, kinds: tuple[str, ...] = KINDS)
             for n in range(saves):
                 for kind in kinds:
                     found[kind].append(_time_save(page, story, kind, n))
-                    _settle(served)
+                    rebuilt[kind].append(_settle(served))
             peak = _peak_rss_kb(served.process.pid)
             browser.close()
     except subprocess.TimeoutExpired as exc:
         # The saves are timed; only the stop lagged (servekit killed the server after waiting).
         print(f"warning: beatgen serve took more than {exc.timeout:.0f} s to stop after Ctrl-C", flush=True)
-    return found, peak
+    return found, rebuilt, peak

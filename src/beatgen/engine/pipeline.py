@@ -261,7 +261,9 @@ def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: l
 
     outcomes = (update_in_place(renderer, work, options, state, plan, verify, serving) if in_place
                 else stage(renderer, work, options, state, plan, verify, keep_spare=cache is not None))
-    if renderer.only is not None and not page_holders(prepared, renderer.previous).still_hold(
+    if only is not None:
+        prepared.shape.pop("page holders", None)  # a first look's page may hold other stories than the last
+    elif renderer.only is not None and not page_holders(prepared, renderer.previous).still_hold(
             renderer.previous, outcomes):
         del prepared.shape["page holders"]
     return outcomes

@@ -144,7 +144,8 @@ def look_first(session: Session, changed: tuple[str, ...]) -> None:
     """A save that moves a story: its own page first, and the tabs reloaded, before the whole build."""
     started = time.perf_counter()
     try:
-        result = show_first(session.options, session.warm, session.publishing, frozenset(changed))
+        result = show_first(replace(session.options, search=False), session.warm, session.publishing,
+                            frozenset(changed))
     except Exception:  # noqa: BLE001 - the whole build that follows meets the same problem and reports it
         return
     if result is not None:
