@@ -128,7 +128,7 @@ def show_first(options: BuildOptions, state: BuildState, serving: AbstractContex
     state keeps what the last build left (its preparation, structure and file stamps), so the whole build
     that must follow sees the save as it is."""
     with few_collections():
-        look = first_look(options, state.prepared, changed)
+        look = first_look(options, state.prepared, changed) if _in_place(options, state) else None
         if look is None:
             return None
         started = time.perf_counter()
