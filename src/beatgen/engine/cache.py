@@ -37,7 +37,7 @@ STORED = (Parsed, Fragment, Summary, Due, Diagnostic, Severity, Story, Term, Pag
           Correction, Alias, StoryImage, Picture, StoryHtml, DocumentHtml)
 """Every type an entry may hold: decoding constructs these and plain data, nothing else."""
 EXPECTED: dict[str, type] = {"parsed": Parsed, "fragment": Fragment, "summary": Summary, "related": dict,
-                             "search": dict, "search_pages": dict, "pictures": dict}
+                             "templates": dict, "search": dict, "search_pages": dict, "pictures": dict}
 """What each kind of entry must decode to; anything else is dropped like a damaged entry."""
 CODEC = Codec(STORED)
 FILE_NAME = "build.sqlite"
@@ -121,6 +121,8 @@ class Cache:
         self.stored_pages: dict[str, PageRecord] | None = None
         self.stored_files: dict[str, FileStamp] | None = None
         """The tables as read, so that saving writes only the rows that changed."""
+        self.stored_related: str | None = None
+        """The key of the related coverage the store holds, which saving then leaves as it is."""
 
     def load(self) -> BuildState:
         """The stored state, or an empty one when there is none, or it is stale or damaged."""
@@ -167,11 +169,11 @@ class Cache:
             with self._connect() as db:
                 if self._meta(db).get("token") != self.token:
                     db.executescript("DELETE FROM entries; DELETE FROM files; DELETE FROM pages; DELETE FROM meta;")
-                    self.stored_pages = self.stored_files = None
+                    self.stored_pages = self.stored_files = self.stored_related = None
                 self._write(db, state)
         except sqlite3.DatabaseError:
             self._remove()
-            self.stored_pages = self.stored_files = None
+            self.stored_pages = self.stored_files = self.stored_related = None
             with contextlib.suppress(sqlite3.DatabaseError, OSError), self._connect() as db:
                 self._write(db, state)
         except OSError:
@@ -216,7 +218,9 @@ class Cache:
                 elif kind == "summary":
                     state.summary = value
                 elif kind == "related":
-                    state.related = (key, value)
+                    state.related, self.stored_related = (key, value), key
+                elif kind == "templates":
+                    state.template_tokens = (key, value)
                 elif kind in ("search", "search_pages"):
                     setattr(state, kind, value)
                 elif kind == "pictures":
@@ -259,10 +263,14 @@ class Cache:
             for key in set(table) - stored:
                 rows.append((kind, key, *_sealed(table[key])))
             db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
-        db.execute("DELETE FROM entries WHERE kind IN ('summary', 'related', 'search', 'search_pages', 'pictures')")
-        if state.related is not None:
-            key, related = state.related
-            db.execute("INSERT INTO entries VALUES ('related', ?, ?, ?, ?)", (key, *_sealed(related)))
+        db.execute("DELETE FROM entries WHERE kind IN ('summary', 'templates', 'search', 'search_pages', 'pictures')")
+        related_key = state.related[0] if state.related is not None else None
+        if related_key != self.stored_related:  # a few megabytes at 10,000 stories, and rarely changed
+            db.execute("DELETE FROM entries WHERE kind = 'related'")
+        for kind, keyed in (("related", state.related if related_key != self.stored_related else None),
+                            ("templates", state.template_tokens)):
+            if keyed is not None:
+                db.execute("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", (kind, keyed[0], *_sealed(keyed[1])))
         for kind, value in (("summary", state.summary), ("search", state.search or None),
                             ("search_pages", state.search_pages or None), ("pictures", state.pictures or None)):
             if value is not None:
@@ -278,3 +286,4 @@ class Cache:
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
         db.execute("COMMIT")
         self.stored_files, self.stored_pages = dict(state.files), dict(state.pages)
+        self.stored_related = related_key

@@ -21,7 +21,7 @@ from beatgen.engine.fingerprint import Fingerprinter, digest
 from beatgen.engine.layouts import RecordingEnvironment, TemplateTokens
 from beatgen.engine.links import LinkScanner
 from beatgen.engine.output import Staging, same_bytes
-from beatgen.engine.parallel import fork_map
+from beatgen.engine.parallel import fork_map, worker_count
 from beatgen.engine.patch import write_temp
 from beatgen.engine.state import PageRecord
 from beatgen.render.context import CLOCK_KINDS, Context, page_data, with_head
@@ -125,16 +125,20 @@ class PageRenderer:
             if clean:
                 settled[item.rel] = clean
         rest = [item for item in work if item.rel not in settled]
-        self._compile({item.route.template for item in rest if item.route is not None})
+        self._compile({item.route.template for item in rest if item.route is not None},
+                      worker_count(jobs) > 1 and len(rest) >= 2 * PAGES_PER_WORKER)
         done = dict(zip((item.rel for item in rest), fork_map(self, rest, jobs, PAGES_PER_WORKER), strict=True))
         return [settled.get(item.rel) or done[item.rel] for item in work]
 
-    def _compile(self, templates: set[str]) -> None:
-        """Compile the layouts and digest the pages' ones here, once, before the workers fork: each would
-        otherwise do it all again (0.15 s), and `serve` keeps them for its next rebuild. A layout that does not
-        compile is left to fail its pages' renders, with a message."""
+    def _compile(self, templates: set[str], forking: bool) -> None:
+        """Digest the pages' layouts; before workers fork, compile every layout here, once: each worker would
+        otherwise do it all again (0.15 s), and `serve` keeps them for its next rebuild. Rendering a few pages
+        in this process compiles only the layouts they use. A layout that does not compile is left to fail
+        its pages' renders, with a message."""
         for name in sorted(templates):
             self.templates(name)
+        if not forking:
+            return
         for name in self.env.list_templates(extensions=("html", "xml", "json", "txt")):
             with contextlib.suppress(Exception):
                 self.env.get_template(name)

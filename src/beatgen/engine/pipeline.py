@@ -334,7 +334,11 @@ def _templates(options: BuildOptions, prepared: Prepared, state: BuildState,
     if state.templates is None or state.templates[0] != key:
         env = make_environment(layouts, prepared.config, manifest, kind=RecordingEnvironment)
         assert isinstance(env, RecordingEnvironment)
-        state.templates = (key, env, TemplateTokens(env))
+        tokens = TemplateTokens(env)
+        if state.template_tokens is not None and state.template_tokens[0] == key:
+            tokens.tokens.update(state.template_tokens[1])
+        state.templates = (key, env, tokens)
+        state.template_tokens = (key, tokens.tokens)  # filled as pages need them, stored with the cache
     return state.templates[1], state.templates[2]
 
 

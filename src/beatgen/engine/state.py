@@ -85,6 +85,9 @@ class BuildState:
     """The last build's `structure.structure_token`."""
     templates: tuple[str, Any, Any] | None = None
     """The Jinja environment and template digests of the last build, under their key (in memory only)."""
+    template_tokens: tuple[str, dict[str, str]] | None = None
+    """Each layout's digest (its source and every layout it uses) under the layouts' key: kept by the cache,
+    so that a rebuild does not parse every layout again to find what it includes."""
     summary: Summary | None = None
     """The last successful build's report and input stamp (`engine/shortcut.py`)."""
     search_plan: SearchPlan | None = None
