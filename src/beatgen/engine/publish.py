@@ -71,7 +71,8 @@ def update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpti
                      if options.search and state.search_plan is not None else IndexPatch(state.search))
             moves, removals, rels = [*temps, *index.moves], [*gone, *index.removals], [o.rel for o in outcomes]
             if (moves or removals) and serving is not None:
-                _patch_live(output, moves, removals, rels, serving)
+                same_files = not gone and not index.moves and len(outcomes) == len(renderer.previous)
+                _patch_live(output, moves, removals, None if same_files else rels, serving)
             elif (moves or removals) and levelled is not None:
                 levelled.wait()
                 _swap_in(output, spare, moves, removals, rels)
@@ -90,13 +91,14 @@ def _swap_in(output: Path, spare: Path, moves: list[tuple[Path, str]], removals:
     replace_folder(spare, output, spare)
 
 
-def _patch_live(output: Path, moves: list[tuple[Path, str]], removals: list[str], rels: list[str],
+def _patch_live(output: Path, moves: list[tuple[Path, str]], removals: list[str], rels: list[str] | None,
                 serving: AbstractContextManager[object]) -> None:
     """Rename the changed files (the search index's too) over the live ones while the server that reads them
     waits."""
     with serving:
         patch.commit(output, moves, removals)
-        write_marker(output, rels)
+        if rels is not None:  # None: the same files as the last build's, which its marker lists
+            write_marker(output, rels)
 
 
 def _checked(outcomes: list[Outcome], verify: Verify) -> list[Outcome]:
