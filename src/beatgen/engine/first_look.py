@@ -27,7 +27,7 @@ from beatgen.content.publication import Visibility, select
 from beatgen.engine.clock import resolve_now
 from beatgen.engine.prepared import BuildOptions, Prepared, prepared_with
 from beatgen.engine.structure import story_signature
-from beatgen.engine.text_edits import reread_story
+from beatgen.engine.text_edits import published_stories, reread_story
 from beatgen.markdown.fragments import StoryHtml
 from beatgen.markdown.renderer import make_markdown
 from beatgen.site.index import Site, holders, with_placed
@@ -45,8 +45,8 @@ def first_look(options: BuildOptions, last: Prepared | None, changed: frozenset[
     now, clock = resolve_now(options.now)
     if last.valid_until is not None and now >= last.valid_until:
         return None
-    published = {story.file: story for story in last.site.stories}
-    if not changed <= published.keys():
+    published = published_stories(last, changed)
+    if published is None:
         return None
     md = make_markdown()
     show = Visibility(drafts=options.drafts, future=options.future, embargoed=options.embargoed)

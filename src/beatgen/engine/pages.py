@@ -119,9 +119,12 @@ class PageRenderer:
     def render_all(self, work: list[Work], jobs: int) -> list[Outcome]:
         """Every item's outcome, in order; pages known clean from their records are settled here, so
         that workers are forked for the rest only."""
-        settled: dict[str, Outcome] = {}
+        previous, only = self.previous, self.only
+        settled: dict[str, Outcome] = {} if only is None else {  # one pass, no call per page: 176,000 at 100k
+            item.rel: Outcome(item.rel, CLEAN, previous[item.rel])
+            for item in work if item.rel not in only and item.rel in previous}
         for item in work:
-            clean = self._untouched(item) or self._known_clean(item)
+            clean = None if item.rel in settled else self._known_clean(item)
             if clean:
                 settled[item.rel] = clean
         rest = [item for item in work if item.rel not in settled]
@@ -173,10 +176,6 @@ class PageRenderer:
         made = PageRecord(self._key(work.route, template, shown.digest, whole), 0, 0, whole, shown.refs, template,
                           links, ids, shown.text)
         return self.writer.write(work.rel, page, made)
-
-    def _untouched(self, work: Work) -> Outcome | None:
-        previous = self.previous.get(work.rel) if self.only is not None and work.rel not in self.only else None
-        return None if previous is None else Outcome(work.rel, CLEAN, previous)
 
     def _known_clean(self, work: Work) -> Outcome | None:
         """Clean without its context: the site kept its structure, and the page (same layouts, not

@@ -43,8 +43,8 @@ def after_text_edits(options: BuildOptions, last: Prepared | None, changed: froz
     now, clock = resolve_now(options.now)
     if last.valid_until is not None and now >= last.valid_until:
         return None
-    published = {story.file: story for story in last.site.stories}
-    if not changed <= published.keys() or any(d.file in changed for d in last.diagnostics):
+    published = published_stories(last, changed)
+    if published is None or any(d.file in changed for d in last.diagnostics):
         return None
     md = make_markdown()
     reread = [_reread(options.site_dir, published[rel], last, md) for rel in sorted(changed)]
@@ -66,6 +66,16 @@ def after_text_edits(options: BuildOptions, last: Prepared | None, changed: froz
                    fragment_keys=fragment_keys)
 
 
+def published_stories(last: Prepared, files: frozenset[str]) -> dict[str, Story] | None:
+    """The last build's published stories of these files by file, or None when one of them is not one. Found
+    through each story's address by file, a value of the site's shape kept with it (a save of text keeps it),
+    not a pass over every story on every save."""
+    paths = last.of_shape("paths by file", lambda: {story.file: story.path for story in last.site.stories})
+    if not files <= paths.keys():
+        return None
+    return {rel: last.site.by_path[paths[rel]] for rel in files}
+
+
 def prime(state: BuildState) -> None:
     """Make now what a save of text will look up (where each story sits in the site's lists and which pages
     hold it), after a build that prepared the site whole: `serve` calls this once the tabs have reloaded,
@@ -74,6 +84,7 @@ def prime(state: BuildState) -> None:
     if isinstance(prepared, Prepared):
         prepared.of_shape("holders", lambda: holders(prepared.site))
         page_holders(prepared, state.pages)
+        published_stories(prepared, frozenset())
 
 
 def _reread(site_dir: Path, old: Story, last: Prepared, md: MarkdownIt) -> Reread | None:
