@@ -11,7 +11,6 @@ way, in the background, with `refresh_index`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -27,6 +26,7 @@ from beatgen.engine.patch import patch_folder, write_temp
 from beatgen.engine.search_bundle import index_shard
 from beatgen.engine.search_lexicon import build_lexicon, lexicon_words, shard_words
 from beatgen.engine.search_plan import SearchPlan, manifest
+from beatgen.engine.search_reads import indexed_digest
 
 INDEX_DIR = "pagefind"
 MANIFEST = f"{INDEX_DIR}/shards.json"
@@ -71,15 +71,16 @@ def listed_shards(root: Path) -> list[str]:
 
 def page_digests(pages: Iterable[str], keys: Mapping[str, str], source: Callable[[str], Path],
                  known: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    """Each story page's key and the digest of its bytes, read again only where the key changed since `known`
-    (equal keys, equal bytes). Keys alone cannot name a shard: they also change with what the cache held."""
+    """Each story page's key and the digest of what Pagefind reads from it (`search_reads`), read again only
+    where the key changed since `known` (equal keys, equal bytes). Keys alone cannot name a shard: they
+    also change with what the cache held, and with the parts of a page that Pagefind does not read."""
     found = {}
     for page in pages:
         cached = known.get(page)
         if cached is not None and cached[0] == keys[page]:
             found[page] = cached
         else:
-            found[page] = (keys[page], hashlib.blake2b(source(page).read_bytes(), digest_size=16).hexdigest())
+            found[page] = (keys[page], indexed_digest(source(page).read_bytes()))
     return found
 
 
