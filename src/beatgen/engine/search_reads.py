@@ -62,13 +62,13 @@ def indexed_parts(page: bytes) -> list[bytes]:
         return [page]
     try:
         heads = [*_elements(page, lowered, b"<html", None), *_elements(page, lowered, b"<title", b"</title")]
-        page, lowered = _read(page, lowered)
+        read, lowered = _read(page, lowered)
         _check(lowered)
         outermost = list(_marked(lowered))
         first_body = _first_body(lowered, outermost)
-        return [*heads, *_elements(page, lowered, b"<h1", b"</h1"), *_images(page, lowered),
-                *(page[start:end] for start, end, _body in outermost),
-                _ancestor_text(page, lowered, first_body, outermost)]
+        return [*heads, *_elements(read, lowered, b"<h1", b"</h1"), *_images(read, lowered),
+                *(read[start:end] for start, end, _body in outermost),
+                _ancestor_text(read, lowered, first_body, outermost)]
     except _Unfollowed:
         return [page]
 
