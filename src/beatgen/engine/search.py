@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from beatgen.engine.output import same_bytes
+from beatgen.engine.parallel import fork_map
 from beatgen.engine.patch import patch_folder, write_temp
 from beatgen.engine.search_bundle import index_shard
 from beatgen.engine.search_lexicon import build_lexicon, lexicon_words, shard_words
@@ -70,17 +71,20 @@ def listed_shards(root: Path) -> list[str]:
 
 
 def page_digests(pages: Iterable[str], keys: Mapping[str, str], source: Callable[[str], Path],
-                 known: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+                 known: Mapping[str, tuple[str, str]], jobs: int = 1) -> dict[str, tuple[str, str]]:
     """Each story page's key and the digest of what Pagefind reads from it (`search_reads`), read again only
-    where the key changed since `known` (equal keys, equal bytes). Keys alone cannot name a shard: they
-    also change with what the cache held, and with the parts of a page that Pagefind does not read."""
+    where the key changed since `known` (equal keys, equal bytes), by `jobs` workers. Keys alone cannot
+    name a shard: they also change with what the cache held, and with parts of a page Pagefind does not read."""
     found = {}
+    changed = []
     for page in pages:
         cached = known.get(page)
         if cached is not None and cached[0] == keys[page]:
             found[page] = cached
         else:
-            found[page] = (keys[page], indexed_digest(source(page).read_bytes()))
+            changed.append(page)
+    digests = fork_map(lambda path: indexed_digest(path.read_bytes()), [source(page) for page in changed], jobs)
+    found.update((page, (keys[page], made)) for page, made in zip(changed, digests, strict=True))
     return found
 
 
