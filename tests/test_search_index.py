@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from identitykit import clean_build, differences, run_beatgen
 from sitekit import Run, copy_site, tree_bytes, write_story
 
 from beatgen.engine.pipeline import build
@@ -110,6 +111,62 @@ def test_a_story_edit_re_indexes_its_shard_only(mini_site: Path, beatgen: Callab
             assert (path.stat().st_ino, path.stat().st_mtime_ns, path.read_bytes()) == (inode, mtime, data), path
     assert not (public / INDEX_DIR / names[0]).exists()
     assert "quokka" in fragments(public)["/stories/2026/02/beta/"]["content"]
+
+
+def index_files(public: Path) -> dict[Path, tuple[int, int, bytes]]:
+    """Every file of the index but its list, with its inode, modification time and bytes."""
+    return {path: (path.stat().st_ino, path.stat().st_mtime_ns, path.read_bytes())
+            for path in (public / INDEX_DIR).rglob("*") if path.is_file() and path.name != "shards.json"}
+
+
+def edit_layouts(site: Path, *edits: tuple[str, str, str]) -> None:
+    for rel, old, new in edits:
+        path = site / "layouts" / rel
+        assert old in path.read_text(), (rel, old)
+        path.write_text(path.read_text().replace(old, new, 1))
+
+
+def test_a_layout_edit_pagefind_does_not_read_re_indexes_no_shard(mini_site: Path, tmp_path: Path) -> None:
+    """Comments, the header and footer, classes and words outside the indexed parts: every story page changes,
+    no shard does (same folders, same files, same inodes and times), and the output is a clean build's."""
+    site = sharded(mini_site, 4)
+    for day in range(1, 6):
+        write_story(site, f"extra-{day}", f"2026-04-0{day}", body=f"Extra body {day}.")
+    assert run_beatgen("build", "--source", site).returncode == 0
+    public = site / "public"
+    names, index, page = listed_shards(public), index_files(public), tree_bytes(public / "stories")
+    edit_layouts(site, ("base.html", "{% block main %}", "<!-- the story -->{% block main %}"),
+                 ("base.html", '<footer class="site-footer">', '<footer class="site-footer wide">'),
+                 ("base.html", "Published by", "Brought to you by"),
+                 ("story.html", '<article class="story"', '<article class="story story-page"'),
+                 ("story.html", "Who's Affected", "Who is affected"),
+                 ("story.html", '<h2 id="facts-title"', '<!-- facts --><h2 id="facts-title"'))
+    result = run_beatgen("build", "--source", site)
+    assert result.returncode == 0, result.stderr
+    changed = tree_bytes(public / "stories")
+    assert all(changed[rel] != page[rel] for rel in page if rel.endswith("index.html")), "every story page changes"
+    assert listed_shards(public) == names and len(names) > 1
+    assert index_files(public) == index
+    assert not differences(public, clean_build(site, tmp_path / "clean"))
+
+
+def test_a_layout_edit_to_what_pagefind_reads_re_indexes_every_shard(mini_site: Path, tmp_path: Path) -> None:
+    """A filter's value and the indexed words: every shard is built again, as a clean build builds it."""
+    site = sharded(mini_site, 4)
+    for day in range(1, 6):
+        write_story(site, f"extra-{day}", f"2026-04-0{day}", body=f"Extra body {day}.")
+    assert run_beatgen("build", "--source", site).returncode == 0
+    public = site / "public"
+    names = listed_shards(public)
+    edit_layouts(site, ("partials/search_facets.html", '"year">{{', '"year">Year {{'),
+                 ("story.html", '<h2 id="analysis-title" data-pagefind-ignore>', '<h2 id="analysis-title">'))
+    result = run_beatgen("build", "--source", site)
+    assert result.returncode == 0, result.stderr
+    after = listed_shards(public)
+    assert len(after) == len(names) and not set(after) & set(names)
+    record = fragments(public)["/stories/2026/02/beta/"]
+    assert record["filters"]["year"] == ["Year 2026"] and record["content"].startswith("Analysis.")
+    assert not differences(public, clean_build(site, tmp_path / "clean"))
 
 
 def test_a_damaged_index_is_made_whole_again(mini_site: Path, beatgen: Callable[..., Run]) -> None:

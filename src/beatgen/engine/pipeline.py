@@ -369,7 +369,7 @@ def _search_plan(options: BuildOptions, prepared: Prepared, state: BuildState) -
         if not (options.search or options.preview):
             return None
         keys = {o.rel: o.record.key for o in outcomes if o.record is not None}
-        state.search_pages = page_digests(pages, keys, source, state.search_pages)
+        state.search_pages = page_digests(pages, keys, source, state.search_pages, options.jobs)
         digests = {page: content for page, (_key, content) in state.search_pages.items()}
         config = prepared.config
         return plan_shards(pages, digests, config.search_shard_size, config.language, bundle_token())

@@ -11,22 +11,23 @@ way, in the background, with `refresh_index`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from beatgen.engine.output import same_bytes
+from beatgen.engine.parallel import fork_map
 from beatgen.engine.patch import patch_folder, write_temp
 from beatgen.engine.search_bundle import index_shard
 from beatgen.engine.search_lexicon import build_lexicon, lexicon_words, shard_words
 from beatgen.engine.search_plan import SearchPlan, manifest
+from beatgen.engine.search_reads import indexed_digest
 
 INDEX_DIR = "pagefind"
 MANIFEST = f"{INDEX_DIR}/shards.json"
@@ -70,16 +71,20 @@ def listed_shards(root: Path) -> list[str]:
 
 
 def page_digests(pages: Iterable[str], keys: Mapping[str, str], source: Callable[[str], Path],
-                 known: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    """Each story page's key and the digest of its bytes, read again only where the key changed since `known`
-    (equal keys, equal bytes). Keys alone cannot name a shard: they also change with what the cache held."""
+                 known: Mapping[str, tuple[str, str]], jobs: int = 1) -> dict[str, tuple[str, str]]:
+    """Each story page's key and the digest of what Pagefind reads from it (`search_reads`), read again only
+    where the key changed since `known` (equal keys, equal bytes), by `jobs` workers. Keys alone cannot
+    name a shard: they also change with what the cache held, and with parts of a page Pagefind does not read."""
     found = {}
+    changed = []
     for page in pages:
         cached = known.get(page)
         if cached is not None and cached[0] == keys[page]:
             found[page] = cached
         else:
-            found[page] = (keys[page], hashlib.blake2b(source(page).read_bytes(), digest_size=16).hexdigest())
+            changed.append(page)
+    digests = fork_map(lambda path: indexed_digest(path.read_bytes()), [source(page) for page in changed], jobs)
+    found.update((page, (keys[page], made)) for page, made in zip(changed, digests, strict=True))
     return found
 
 
@@ -99,14 +104,32 @@ def _parts(plan: SearchPlan, page_at: Callable[[str], Path], folder_of: Callable
     return [*parts, (plan.lexicon, make_lexicon)] if plan.lexicon else parts
 
 
-def _make_all(jobs: Sequence[tuple[str, Callable[[Path], None], Path]], lexicon: str, workers: int) -> None:
-    """Make each folder (name, maker, where): the shards `workers` at a time, then the lexicon, which reads them."""
+Job = tuple[str, Callable[[Path], None], Path]
+"""A folder to make: its name, its maker, and where."""
+
+
+def _make_all(jobs: Iterable[Job], lexicon: str, workers: int) -> list[Job]:
+    """Make each folder: the shards `workers` at a time, each as soon as `jobs` yields it (so that the checks
+    that decide the next ones run while Pagefind indexes), then the lexicon, which reads them. Returns
+    the jobs done."""
+    done: list[Job] = []
     with ThreadPoolExecutor(workers) as pool:
-        for made in [pool.submit(make, into) for name, make, into in jobs if name != lexicon]:
+        running = []
+        for job in jobs:
+            done.append(job)
+            if job[0] != lexicon:
+                running.append(pool.submit(job[1], job[2]))
+        for made in running:
             made.result()
-    for name, make, into in jobs:
+    for name, make, into in done:
         if name == lexicon:
             make(into)
+    return done
+
+
+def _new_first(parts: list[Part], known: Mapping[str, object]) -> list[Part]:
+    """The folders the last build did not make first: they are indexed while the others are checked."""
+    return sorted(parts, key=lambda part: part[0] in known)
 
 
 def _stats(root: Path, name: str) -> tuple[FileStat, ...]:
@@ -145,14 +168,16 @@ def stage_index(plan: SearchPlan, staged: Path, previous: Path, known: IndexReco
     """Give a staging folder its index: each folder the previous output holds as recorded is hard-linked in
     (no Pagefind run, same files and times), the others are built from the staged pages; then the list,
     through `write` (the staging folder's writer, which keeps an unchanged file's time)."""
-    jobs = []
-    for name, make in _parts(plan, lambda page: staged / page, lambda shard: staged / INDEX_DIR / shard,
-                             _previous_lexicon(previous, known)):
-        if _reusable(name, previous, known):
-            _link_tree(previous / INDEX_DIR / name, staged / INDEX_DIR / name)
-        else:
-            jobs.append((name, make, staged / INDEX_DIR / name))
-    _make_all(jobs, plan.lexicon, SHARD_WORKERS)
+    def jobs() -> Iterator[Job]:
+        parts = _parts(plan, lambda page: staged / page, lambda shard: staged / INDEX_DIR / shard,
+                       _previous_lexicon(previous, known))
+        for name, make in _new_first(parts, known):
+            if _reusable(name, previous, known):
+                _link_tree(previous / INDEX_DIR / name, staged / INDEX_DIR / name)
+            else:
+                yield name, make, staged / INDEX_DIR / name
+
+    _make_all(jobs(), plan.lexicon, SHARD_WORKERS)
     write(MANIFEST, manifest(plan))
     return {name: _stats(staged, name) for name in (*(shard.name for shard in plan.shards), plan.lexicon) if name}
 
@@ -176,15 +201,15 @@ def patch_index(plan: SearchPlan, output: Path, sources: Mapping[str, Path], kno
         made = patch / INDEX_DIR / name
         return made if made.is_dir() else output / INDEX_DIR / name
 
-    jobs = []
-    for name, make in _parts(plan, lambda page: sources.get(page, output / page), folder_of,
-                             _previous_lexicon(output, known)):
-        if _reusable(name, output, known):
-            record[name] = known[name]
-        else:
-            jobs.append((name, make, patch / INDEX_DIR / name))
-    _make_all(jobs, plan.lexicon, SHARD_WORKERS)
-    for name, _make, _into in jobs:
+    def jobs() -> Iterator[Job]:
+        parts = _parts(plan, lambda page: sources.get(page, output / page), folder_of, _previous_lexicon(output, known))
+        for name, make in _new_first(parts, known):
+            if _reusable(name, output, known):
+                record[name] = known[name]
+            else:
+                yield name, make, patch / INDEX_DIR / name
+
+    for name, _make, _into in _make_all(jobs(), plan.lexicon, SHARD_WORKERS):
         record[name] = _stats(patch, name)
         moves += [(patch / rel, rel) for rel, _size, _mtime in record[name]]
     data = manifest(plan)

@@ -53,15 +53,15 @@ def positions(word: Word) -> int:
 def regroup(words: Sequence[Word], target: int, pages: int) -> Iterator[list[Word]]:
     """Consecutive runs of words (in Pagefind's order) of about `target` positions, each word whole, and
     each word of the run (but the common ones, of `pages`) with the words that begin with it."""
-    group = max(target * GROUP_LIMIT, sum(map(positions, words)) // GROUP_SHARE)
+    lengths = list(map(positions, words))
+    group = max(target * GROUP_LIMIT, sum(lengths) // GROUP_SHARE)
     run: list[Word] = []
     size = 0
     stems: list[str] = []
     """The words of the run that the current word begins with, shortest first."""
-    for word in words:
+    for word, length in zip(words, lengths, strict=True):
         while stems and not word[0].startswith(stems[-1]):
             stems.pop()
-        length = positions(word)
         if run and size + length > (group if stems else target):
             yield run
             run, size, stems = [], 0, []

@@ -8,8 +8,9 @@ whose URL hashes to zero once the run is three quarters of `size` long, and at o
 adding, removing or re-dating an older story changes its own shard (rarely its neighbour), never
 every shard after it.
 
-A shard's name is the digest of exactly what goes into it: each page's name and bytes, and the Pagefind
-release and chunk size. Equal names, equal files, whatever the output folder or the cache held. The
+A shard's name is the digest of exactly what goes into it: each page's name and what Pagefind reads from
+it (`search_reads`), and the Pagefind release and chunk size. Equal names, equal files, whatever the
+output folder or the cache held; and a layout edit that Pagefind does not see renames no shard. The
 plan also names the lexicon (`search_lexicon`), made of every shard's words.
 """
 
@@ -72,7 +73,8 @@ class SearchPlan:
 
 def plan_shards(pages: Sequence[str], digests: Mapping[str, str], size: int, language: str,
                 token: str) -> SearchPlan:
-    """The shards of the story `pages` (in date order), named after each page's name and content digest."""
+    """The shards of the story `pages` (in date order), named after each page's name and the digest of what
+    Pagefind reads from it."""
     shards = tuple(Shard(digest("shard", token, *(f"{page}\x1e{digests[page]}" for page in run))[:NAME_LENGTH], run)
                    for run in runs(pages, size))
     lexicon = digest("lexicon", token, language, *(s.name for s in shards))[:NAME_LENGTH] if shards else ""
