@@ -39,10 +39,11 @@ def check_output(output: Path, site: Path, cache: Path, replace: bool) -> None:
 def check_collisions(output: Path, rels: Iterable[str], search: bool) -> None:
     """Refuse a build that would write where a file it did not write lies in a marked output."""
     target = output.resolve()
-    files = listed(target) if target.is_dir() else None
+    new = [*rels, *([INDEX_FOLDER] if search else [])]
+    files = listed(target) if new and target.is_dir() else None
     if files is None:
         return
-    found = collision(target, files, [*rels, *([INDEX_FOLDER] if search else [])])
+    found = collision(target, files, new)
     if found is not None:
         raise OutputRefused(
             f"cannot build into {output}: {_shown(target / found)} was not written by beatgen (it is not listed "

@@ -17,12 +17,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from beatgen.content.model import Story
 from beatgen.content.publication import Due
 from beatgen.diagnostics import BuildError, Diagnostic, Severity, has_errors
 from beatgen.engine.cache import Cache, cache_folder
@@ -52,13 +53,12 @@ from beatgen.engine.search_bundle import bundle_token
 from beatgen.engine.search_plan import SearchPlan, plan_shards, search_order
 from beatgen.engine.shortcut import Summary, input_stamp
 from beatgen.engine.state import BuildState, FileStamp, PageRecord
-from beatgen.engine.text_edits import after_text_edits
+from beatgen.engine.text_edits import after_text_edits, published_stories
 from beatgen.engine.verify import link_scanner, page_holders, verify_pages
 from beatgen.render.context import Context
 from beatgen.render.env import make_environment
 from beatgen.render.pages import check_templates
 from beatgen.routes import Route
-from beatgen.site.index import Site
 
 GC_THRESHOLD = 100_000
 
@@ -244,9 +244,11 @@ def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: l
     in_place = _in_place(options, state)
     changed, edited = None, frozenset[str]()
     if in_place and before.structure == prepared.structure:
-        changed, edited = _changed_stories(prepared.site, before.files, edited_files)
-    if not options.replace_output:
-        check_collisions(options.output_dir, (item.rel for item in work), options.search)
+        saved = published_stories(prepared, edited_files) if edited_files is not None else None
+        changed, edited = _changed_stories(prepared.site.stories if saved is None else saved.values(), before.files)
+    if not options.replace_output:  # the files the last build wrote here are beatgen's: only new ones may collide
+        written = state.pages if in_place else {}
+        check_collisions(options.output_dir, (item.rel for item in work if item.rel not in written), options.search)
     templates = _templates(options, prepared, state, layouts)
     renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed, templates)
     renderer.edited, renderer.own_output = edited, serving is not None
@@ -269,12 +271,11 @@ def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: l
     return outcomes
 
 
-def _changed_stories(site: Site, before: dict[str, FileStamp], among: frozenset[str] | None
-                     ) -> tuple[frozenset[str], frozenset[str]]:
-    """The stories whose front matter changed since the last build, and those whose body alone did (`among`:
-    the only files that can have changed, when they are known)."""
+def _changed_stories(stories: Iterable[Story], before: dict[str, FileStamp]) -> tuple[frozenset[str], frozenset[str]]:
+    """Of `stories` (every story, or those a save of text changed), those whose front matter changed since the
+    last build, and those whose body alone did."""
     changed, edited = set(), set()
-    for story in site.stories if among is None else (s for s in site.stories if s.file in among):
+    for story in stories:
         known = before.get(story.file)
         if known is None or known.front != story.front:
             changed.add(story.file)
