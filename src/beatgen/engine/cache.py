@@ -29,6 +29,7 @@ from beatgen.diagnostics import Diagnostic, Severity
 from beatgen.engine.codec import Codec, CodecError
 from beatgen.engine.shortcut import Summary
 from beatgen.engine.state import BuildState, FileStamp, Fragment, PageRecord, Parsed
+from beatgen.engine.store import Kept
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
 FORMAT = "7"
@@ -105,8 +106,8 @@ def _checksum(blob: bytes) -> str:
 
 
 def _sealed(value: object) -> tuple[int, str, bytes]:
-    """An entry's length, checksum and bytes."""
-    blob = CODEC.encode(value)
+    """An entry's length, checksum and bytes (a fragment in the build's store is encoded there already)."""
+    blob = value.blob() if isinstance(value, Kept) else CODEC.encode(value)
     return len(blob), _checksum(blob), blob
 
 

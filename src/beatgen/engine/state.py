@@ -13,6 +13,7 @@ from typing import Any
 from beatgen.diagnostics import Diagnostic
 from beatgen.engine.search_plan import SearchPlan
 from beatgen.engine.shortcut import Summary
+from beatgen.engine.store import Kept, Store
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
 Lookup = tuple[str, str, Any]
@@ -74,7 +75,7 @@ class PageRecord:
 class BuildState:
     files: dict[str, FileStamp] = field(default_factory=dict)
     parsed: dict[str, Parsed] = field(default_factory=dict)
-    fragments: dict[str, Fragment] = field(default_factory=dict)
+    fragments: dict[str, Fragment | Kept] = field(default_factory=dict)
     pages: dict[str, PageRecord] = field(default_factory=dict)
     output: str = ""
     inputs: str = ""
@@ -98,6 +99,8 @@ class BuildState:
     (`engine/text_edits.py`)."""
     pictures: dict[str, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
     """Each image file's stat (size, mtime, inode) and what its probe found (`engine/images.py`)."""
+    store: Store | None = None
+    """Where this build's new fragments go instead of memory (`engine/store.py`): `build` without `serve`."""
 
     def keep_only(self, parsed: set[str], fragments: set[str]) -> None:
         """Forget entries this build did not use, so the state tracks the site and does not grow forever."""

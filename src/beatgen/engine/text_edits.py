@@ -88,6 +88,7 @@ def _reread(site_dir: Path, old: Story, last: Prepared, md: MarkdownIt) -> Rerea
         return None
     assert last.targets is not None
     fragment = render_fragments(md, [model], {}, last.targets, BuildState(), 1)[model.file]
+    assert isinstance(fragment, Fragment)  # a state without a store keeps fragments in memory
     before = last.html[old.file]
     if (fragment.diagnostics or not isinstance(fragment.html, StoryHtml) or not isinstance(before, StoryHtml)
             or fragment.html.glossary != before.glossary or fragment.html.pictures != before.pictures):

@@ -1,0 +1,99 @@
+"""A build's fragments kept in a file instead of in memory.
+
+Held in memory, the rendered Markdown of 100,000 stories is a gigabyte in the builder, pickled once more by
+the workers that render it and touched by every page worker forked after. So a `beatgen build` has its
+fragment workers append each fragment (encoded as the cache stores it) to one unnamed file and send back
+only where it is and the little the builder reads of it (`Kept`); a page worker reads a fragment when a
+page shows it, and the cache saves the stored bytes as they are. The file has no name (O_TMPFILE): it is
+gone when the build ends, however it ends. `serve` keeps its fragments in memory, for its next rebuild.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from beatgen.diagnostics import Diagnostic
+from beatgen.markdown.fragments import DocumentHtml, StoryHtml
+
+Html = StoryHtml | DocumentHtml
+
+
+class Store:
+    """An append-only file that forked workers write to side by side and any process reads from."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)  # the output's parent, which the build makes anyway
+        self.file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - open for the whole build, closed by it
+        self.fd = self.file.fileno()
+
+    def put(self, blob: bytes) -> tuple[int, int]:
+        """Append `blob`; its offset and length. A record lock (per process, unlike `flock`, whose lock
+        forked workers would share through the inherited descriptor) keeps two workers' appends apart."""
+        fcntl.lockf(self.fd, fcntl.LOCK_EX)
+        try:
+            offset = os.fstat(self.fd).st_size
+            if os.pwrite(self.fd, blob, offset) != len(blob):
+                raise OSError(f"the fragment store is full: {len(blob)} bytes not written")
+        finally:
+            fcntl.lockf(self.fd, fcntl.LOCK_UN)
+        return offset, len(blob)
+
+    def get(self, offset: int, length: int) -> bytes:
+        return os.pread(self.fd, length, offset)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A fragment in the store: where its bytes are, and what the builder reads of it without them."""
+
+    store: Store
+    offset: int
+    length: int
+    outline: Html
+    """The fragment with its texts left out: the glossary terms and pictures it uses."""
+    diagnostics: tuple[Diagnostic, ...]
+
+    def blob(self) -> bytes:
+        return self.store.get(self.offset, self.length)
+
+
+def outline(html: Html) -> Html:
+    if isinstance(html, StoryHtml):
+        return replace(html, body="", body_after="", takeaways=(), key_facts=(), watch="", corrections=(),
+                       impact_reason="", sentiment_reason="")
+    return replace(html, body="")
+
+
+class StoredHtml(Mapping[str, Html]):
+    """Each document's HTML by file, read from the store when asked for (or held, for fragments kept from the
+    last build): nothing is decoded until a page shows it, and nothing decoded stays."""
+
+    def __init__(self, found: Mapping[str, Html | Kept], decode: Callable[[bytes], Any]) -> None:
+        self.found, self.decode = found, decode
+
+    def __getitem__(self, file: str) -> Html:
+        value = self.found[file]
+        if isinstance(value, Kept):
+            html = self.decode(value.blob()).html
+            assert isinstance(html, StoryHtml | DocumentHtml)
+            return html
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.found)
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+    def outlines(self) -> dict[str, Html]:
+        """What the builder reads of every fragment (pictures, glossary terms), without reading the store."""
+        return {file: value.outline if isinstance(value, Kept) else value for file, value in self.found.items()}
