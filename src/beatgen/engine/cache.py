@@ -256,10 +256,8 @@ class Cache:
         for kind, table in (("parsed", state.parsed), ("fragment", state.fragments)):
             stored = {key for (key,) in db.execute("SELECT key FROM entries WHERE kind = ?", (kind,))}
             db.executemany("DELETE FROM entries WHERE kind = ? AND key = ?", ((kind, k) for k in stored - set(table)))
-            rows = []
-            for key in set(table) - stored:
-                rows.append((kind, key, *_sealed(table[key])))
-            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",  # encoded one at a time
+                           ((kind, key, *_sealed(table[key])) for key in set(table) - stored))
         db.execute("DELETE FROM entries WHERE kind IN ('summary', 'related', 'search', 'search_pages', 'pictures')")
         if state.related is not None:
             key, related = state.related

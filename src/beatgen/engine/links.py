@@ -114,7 +114,9 @@ def broken_links(checked: Iterable[tuple[str, PageRecord]], records: Mapping[str
     file. Each distinct link is judged once (each target's ids split once); the pages are walked again
     only when some link is broken."""
     checked = [(rel, record) for rel, record in checked if record.links]
-    links: set[str] = set().union(*(split(record.links) for _, record in checked))
+    links: set[str] = set()
+    for _, record in checked:  # one page's links split at a time: every page's at once are millions of strings
+        links.update(split(record.links))
     ids: dict[str, frozenset[str] | None] = {}
     verdicts = {link: why for link in sorted(links) if (why := _why(link, records, paths, base_path, ids))}
     holders: dict[str, list[str]] = {link: [] for link in verdicts}

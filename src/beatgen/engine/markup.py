@@ -101,12 +101,12 @@ def render_fragments(md: MarkdownIt, documents: list[Story | Term | Page | Unrea
             found[document.file] = cached
         else:
             todo.append(document)
-    store = state.store
+    store, render = state.store, _renderer(md, targets, state.body_of)
     made: list[Fragment | Kept] = []
     if store is None:
-        made.extend(fork_map(_renderer(md, targets), todo, jobs))
+        made.extend(fork_map(render, todo, jobs))
     else:
-        made.extend(Kept(store, *where) for where in fork_map(_stored(store, _renderer(md, targets)), todo, jobs))
+        made.extend(Kept(store, *where) for where in fork_map(_stored(store, render), todo, jobs))
     for document, fragment in zip(todo, made, strict=True):
         found[document.file] = fragment
         if document.file in keys:
@@ -127,12 +127,17 @@ def _stored(store: Store, render: Callable[[Story | Term | Page | Unread], Fragm
     return keep
 
 
-def _renderer(md: MarkdownIt, targets: LinkTargets) -> Callable[[Story | Term | Page | Unread], Fragment]:
+def _renderer(md: MarkdownIt, targets: LinkTargets, body_of: Callable[[Story], str]
+              ) -> Callable[[Story | Term | Page | Unread], Fragment]:
+    """`body_of`: a story's body, which its model goes without when the build keeps it in the store."""
     def render(document: Story | Term | Page | Unread) -> Fragment:
         log: list[Lookup] = []
         watched = recording(targets, log)
-        rendered = story_html(md, document, watched) if isinstance(document, Story) else \
-            document_html(md, document, watched)
+        if isinstance(document, Story):
+            whole = document if document.body else dataclasses.replace(document, body=body_of(document))
+            rendered = story_html(md, whole, watched)
+        else:
+            rendered = document_html(md, document, watched)
         return Fragment(rendered.html, tuple(rendered.diagnostics), tuple(dict.fromkeys(log)))
 
     return render

@@ -311,6 +311,7 @@ def _templates(options: BuildOptions, prepared: Prepared, state: BuildState,
         env = make_environment(layouts, prepared.config, manifest, kind=RecordingEnvironment)
         assert isinstance(env, RecordingEnvironment)
         state.templates = (key, env, TemplateTokens(env))
+    state.templates[1].body_of = state.body_of
     return state.templates[1], state.templates[2]
 
 

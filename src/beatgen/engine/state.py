@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from beatgen.content.model import Story
 from beatgen.diagnostics import Diagnostic
 from beatgen.engine.search_plan import SearchPlan
 from beatgen.engine.shortcut import Summary
@@ -74,7 +75,7 @@ class PageRecord:
 @dataclass
 class BuildState:
     files: dict[str, FileStamp] = field(default_factory=dict)
-    parsed: dict[str, Parsed] = field(default_factory=dict)
+    parsed: dict[str, Parsed | Kept] = field(default_factory=dict)
     fragments: dict[str, Fragment | Kept] = field(default_factory=dict)
     pages: dict[str, PageRecord] = field(default_factory=dict)
     output: str = ""
@@ -100,7 +101,17 @@ class BuildState:
     pictures: dict[str, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
     """Each image file's stat (size, mtime, inode) and what its probe found (`engine/images.py`)."""
     store: Store | None = None
-    """Where this build's new fragments go instead of memory (`engine/store.py`): `build` without `serve`."""
+    """Where this build's new fragments and stories go instead of memory (`engine/store.py`): `build`, not
+    `serve`."""
+    bodies: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Where the store holds the body of each story read by this build, which its model goes without."""
+
+    def body_of(self, story: Story) -> str:
+        """A story's Markdown body, from the store when its model goes without."""
+        where = self.bodies.get(story.file)
+        if where is None or self.store is None or story.body:
+            return story.body
+        return self.store.get(*where).decode("utf-8", "surrogatepass")
 
     def keep_only(self, parsed: set[str], fragments: set[str]) -> None:
         """Forget entries this build did not use, so the state tracks the site and does not grow forever."""

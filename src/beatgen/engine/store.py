@@ -1,11 +1,13 @@
-"""A build's fragments kept in a file instead of in memory.
+"""A build's fragments and story bodies kept in a file instead of in memory.
 
-Held in memory, the rendered Markdown of 100,000 stories is a gigabyte in the builder, pickled once more by
-the workers that render it and touched by every page worker forked after. So a `beatgen build` has its
-fragment workers append each fragment (encoded as the cache stores it) to one unnamed file and send back
-only where it is and the little the builder reads of it (`Kept`); a page worker reads a fragment when a
-page shows it, and the cache saves the stored bytes as they are. The file has no name (O_TMPFILE): it is
-gone when the build ends, however it ends. `serve` keeps its fragments in memory, for its next rebuild.
+Held in memory, the rendered Markdown of 100,000 stories is a gigabyte in the builder, and their Markdown
+half as much again, each pickled once more by the workers that made it, and inherited by every worker
+forked after. So a `beatgen build` has its workers append what they make to one unnamed file and send back
+only where it is and the little the builder reads of it (`Kept`): each fragment and each parsed story in
+the cache's encoding (the cache saves the stored bytes as they are), and each story's body, which its model
+in memory goes without. A worker reads a fragment when a page shows it, and a body when it renders the
+story's Markdown (or a layout reads it: `layouts.RecordingEnvironment`). The file has no name (O_TMPFILE):
+it is gone when the build ends, however it ends. `serve` keeps all of it in memory, for its next rebuild.
 """
 
 from __future__ import annotations
@@ -53,13 +55,15 @@ class Store:
 
 @dataclass(frozen=True)
 class Kept:
-    """A fragment in the store: where its bytes are, and what the builder reads of it without them."""
+    """A cache entry in the store (a fragment, a parsed story): where its bytes are, and what the builder
+    reads of it without them."""
 
     store: Store
     offset: int
     length: int
-    outline: Html
-    """The fragment with its texts left out: the glossary terms and pictures it uses."""
+    outline: Any
+    """A fragment with its texts left out (the glossary terms and pictures it uses); a parsed story whose
+    model's body is left out."""
     diagnostics: tuple[Diagnostic, ...]
 
     def blob(self) -> bytes:
@@ -96,4 +100,7 @@ class StoredHtml(Mapping[str, Html]):
 
     def outlines(self) -> dict[str, Html]:
         """What the builder reads of every fragment (pictures, glossary terms), without reading the store."""
-        return {file: value.outline if isinstance(value, Kept) else value for file, value in self.found.items()}
+        found: dict[str, Html] = {}
+        for file, value in self.found.items():
+            found[file] = value.outline if isinstance(value, Kept) else value
+        return found
