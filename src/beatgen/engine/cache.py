@@ -32,7 +32,7 @@ from beatgen.engine.state import BuildState, FileStamp, Fragment, PageRecord, Pa
 from beatgen.engine.store import Kept
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
-FORMAT = "7"
+FORMAT = "8"
 """The store's schema: part of the code token, so a store of another schema is discarded whole."""
 STORED = (Parsed, Fragment, Summary, Due, Diagnostic, Severity, Story, Term, Page, Unread, Source, TimelineEntry,
           Correction, Alias, StoryImage, Picture, StoryHtml, DocumentHtml)
@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, mtime_ns I
 CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, length INTEGER, checksum TEXT, blob BLOB,
                                     PRIMARY KEY (kind, key));
 CREATE TABLE IF NOT EXISTS pages (rel TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER, whole INTEGER,
-                                  refs TEXT, template TEXT, links TEXT, ids TEXT, text INTEGER);
+                                  refs TEXT, template TEXT, links BLOB, ids BLOB, text INTEGER);
 """
 
 

@@ -45,9 +45,10 @@ def worker_count(jobs: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int,
-             min_items: int = MIN_ITEMS_PER_WORKER) -> list[R]:
-    """`[fn(x) for x in items]`, computed by up to `jobs` forked workers (items dealt round-robin)."""
+def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int, min_items: int = MIN_ITEMS_PER_WORKER,
+             settle: Callable[[R], R] | None = None) -> list[R]:
+    """`[fn(x) for x in items]`, computed by up to `jobs` forked workers (items dealt round-robin).
+    `settle` is applied to each result a worker sent as it arrives (to share what the results repeat)."""
     workers = min(worker_count(jobs), len(items) // max(1, min_items))
     if workers <= 1 or not hasattr(os, "fork"):
         return [fn(item) for item in items]
@@ -55,7 +56,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int,
     pipes: list[tuple[int, int]] = []
     try:
         pipes.extend(_spawn(fn, items[index::workers]) for index in range(workers))
-        shares = _collect(pipes)
+        shares = _collect(pipes, settle)
     except BaseException:
         _stop(pipes)
         raise
@@ -156,10 +157,10 @@ def _stop(pipes: list[tuple[int, int]]) -> None:
             os.close(fd)
 
 
-def _collect(pipes: list[tuple[int, int]]) -> list[list[Any]]:
+def _collect(pipes: list[tuple[int, int]], settle: Callable[[Any], Any] | None = None) -> list[list[Any]]:
     """Read every worker's pipe at once (so none blocks on a full pipe), each batch unpickled as it
     arrives, then reap them."""
-    readers = {fd: _Reader() for _, fd in pipes}
+    readers = {fd: _Reader(settle) for _, fd in pipes}
     with selectors.DefaultSelector() as selector:
         for _, fd in pipes:
             selector.register(fd, selectors.EVENT_READ)
@@ -186,7 +187,8 @@ def _collect(pipes: list[tuple[int, int]]) -> list[list[Any]]:
 class _Reader:
     """One worker's results, from the frames of its pipe as they come in."""
 
-    def __init__(self) -> None:
+    def __init__(self, settle: Callable[[Any], Any] | None) -> None:
+        self.settle = settle
         self.buffer = bytearray()
         self.results: list[Any] = []
         self.outcome: tuple[str, Any] | None = None
@@ -200,7 +202,7 @@ class _Reader:
             kind, value = pickle.loads(self.buffer[FRAME:FRAME + size])
             del self.buffer[:FRAME + size]
             if kind == "ok":
-                self.results.extend(value)
+                self.results.extend(map(self.settle, value) if self.settle else value)
             else:
                 self.outcome = ("ok", self.results) if kind == "end" else (kind, value)
 

@@ -62,11 +62,11 @@ class PageRecord:
     """The files of the stories the page's context holds (None: unknown, as for static files)."""
     template: str = ""
     """The digest of the page's layouts when it was made."""
-    links: str | None = None
-    """The internal links the file holds, as site paths with their fragment, sorted and joined by
-    `links.SEP` (`engine/links.py`); None for files that are not scanned (static files). Kept joined: most
-    builds never look at an unchanged page's links, so a load from the cache does not split them."""
-    ids: str | None = None
+    links: bytes | None = None
+    """The internal links the file holds, as site paths with their fragment, sorted, joined and compressed
+    (`links.joined`); None for files that are not scanned (static files). Kept joined: most builds never look
+    at an unchanged page's links, so a load from the cache does not split them."""
+    ids: bytes | None = None
     """The ids of its elements, which links from other pages may name, joined the same way."""
     text: bool = True
     """Its data held a story's rendered body (`fingerprint.PageFingerprint.text`); True when unknown."""
