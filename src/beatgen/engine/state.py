@@ -21,7 +21,7 @@ Lookup = tuple[str, str, Any]
 """One question a fragment asked of the link targets while rendering: (table, key, answer)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileStamp:
     """A content file's stat and the digest of its bytes: same stat, same bytes, no need to read it."""
 
@@ -33,7 +33,7 @@ class FileStamp:
     """A story's `Story.front` (empty for other files): what changed of it when `digest` did."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Parsed:
     model: Any
     diagnostics: tuple[Diagnostic, ...]
@@ -43,14 +43,14 @@ class Parsed:
     """The body of a file with front matter errors (`model.Unread`), whose links are checked all the same."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fragment:
     html: StoryHtml | DocumentHtml
     diagnostics: tuple[Diagnostic, ...]
     lookups: tuple[Lookup, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageRecord:
     """An output file as the last build left it: the key of its inputs and its stat, to spot edits."""
 
