@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from run import NOW, _memory_kb, _tree, clean
+from run import NOW, _memory_kb, _tree, clean, empty_trash
 
 STAGES = ("load", "prepare", "pages", "verify", "search", "publish", "save")
 
@@ -43,7 +43,7 @@ def main() -> None:
 def sample(args: argparse.Namespace) -> None:
     """Run the build in a child process and sample it; print the peaks per stage."""
     clean(args.site)
-    marks = Path(f"{args.site}.marks")
+    marks = args.site / ".memory-marks"
     marks.unlink(missing_ok=True)
     command = [sys.executable, __file__, str(args.site), "--child", "--jobs", str(args.jobs),
                *(["--no-search"] if args.no_search else []), *(["--trace", str(args.trace)] if args.trace else [])]
@@ -53,6 +53,7 @@ def sample(args: argparse.Namespace) -> None:
     while proc.poll() is None:
         samples.append(_sample(proc.pid, time.perf_counter() - started))
         time.sleep(0.1)
+    empty_trash(args.site.parent)
     if proc.returncode != 0:
         raise SystemExit(f"the build failed ({proc.returncode})")
     stages = [json.loads(line) for line in marks.read_text().splitlines()]
