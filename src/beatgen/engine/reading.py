@@ -57,31 +57,32 @@ def read_content(site_dir: Path, config: SiteConfig, config_token: str, state: B
 
 def _read_all(todo: list[ContentFile], config: SiteConfig, state: BuildState, jobs: int
               ) -> list[tuple[FileStamp | None, Parsed | Kept]]:
-    """Each file read and parsed in workers; with a store, each story goes into it and comes back without its
-    body (`engine/store.py`)."""
+    """Each file read and parsed in workers; with a store, each story's body goes into it (and its parse, for
+    the cache) and the story comes back without its body (`engine/store.py`)."""
     store = state.store
     if store is None:
         return list(fork_map(lambda item: read_file(item, config), todo, jobs))
     found: list[tuple[FileStamp | None, Parsed | Kept]] = []
-    for stamp, parsed, where in fork_map(lambda item: _stored(store, item, config), todo, jobs):
-        if where is None:
-            found.append((stamp, parsed))
-            continue
-        entry, body = where
-        state.bodies[parsed.model.file] = body
-        found.append((stamp, Kept(store, *entry, parsed, parsed.diagnostics)))
+    for stamp, parsed, entry, body in fork_map(lambda item: _stored(store, item, config), todo, jobs):
+        if body is not None:
+            state.bodies[parsed.model.file] = body
+        found.append((stamp, parsed if entry is None else Kept(store, *entry, parsed, parsed.diagnostics)))
     return found
 
 
-def _stored(store: Store, item: ContentFile, config: SiteConfig
-            ) -> tuple[FileStamp | None, Parsed, tuple[tuple[int, int], tuple[int, int]] | None]:
-    """In a worker: a story read, its parse and its body appended to the store, and sent back without its body."""
+Where = tuple[int, int] | None
+
+
+def _stored(store: Store, item: ContentFile, config: SiteConfig) -> tuple[FileStamp | None, Parsed, Where, Where]:
+    """In a worker: a story read, its parse (for the cache) and its body appended to the store, and sent back
+    without its body."""
     stamp, parsed = read_file(item, config)
     model = parsed.model
     if stamp is None or not isinstance(model, Story) or not model.body:
-        return stamp, parsed, None
-    where = store.put(CODEC.encode(parsed)), store.put(model.body.encode("utf-8", "surrogatepass"))
-    return stamp, replace(parsed, model=replace(model, body="")), where
+        return stamp, parsed, None, None
+    entry = store.put(CODEC.encode(parsed)) if store.for_cache else None
+    body = store.put(model.body.encode("utf-8", "surrogatepass"))
+    return stamp, replace(parsed, model=replace(model, body="")), entry, body
 
 
 def _unchanged(item: ContentFile, known: FileStamp | None) -> FileStamp | None:

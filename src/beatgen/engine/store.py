@@ -29,7 +29,9 @@ Html = StoryHtml | DocumentHtml
 class Store:
     """An append-only file that forked workers write to side by side and any process reads from."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, for_cache: bool) -> None:
+        self.for_cache = for_cache
+        """The build saves the persistent cache: stories' parses go in too, encoded as it stores them."""
         folder.mkdir(parents=True, exist_ok=True)  # the output's parent, which the build makes anyway
         self.file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - open for the whole build, closed by it
         self.fd = self.file.fileno()
