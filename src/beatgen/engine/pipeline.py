@@ -163,7 +163,7 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
         return unchanged
     if state is None:
         state = cache.load() if cache else BuildState()
-        state.store = Store(options.output_dir.resolve().parent, for_cache=cache is not None)
+        state.store = Store.beside(options.output_dir, for_cache=cache is not None)
     with contextlib.closing(state.store) if state.store else contextlib.nullcontext():
         return _build_with(options, progress, state, serving, changed_files, cache, stamp, started)
 

@@ -12,6 +12,7 @@ it is gone when the build ends, however it ends. `serve` keeps all of it in memo
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import tempfile
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from beatgen.diagnostics import Diagnostic
+from beatgen.engine.output import OutputError, _describe
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
 Html = StoryHtml | DocumentHtml
@@ -33,8 +35,18 @@ class Store:
         self.for_cache = for_cache
         """The build saves the persistent cache: stories' parses go in too, encoded as it stores them."""
         folder.mkdir(parents=True, exist_ok=True)  # the output's parent, which the build makes anyway
+        self.folder = folder
         self.file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - open for the whole build, closed by it
         self.fd = self.file.fileno()
+
+    @classmethod
+    def beside(cls, output: Path, for_cache: bool) -> Store | None:
+        """A store beside the output folder; none where it cannot be made (a read-only file system), and the
+        build keeps everything in memory (and stops where it writes its output, with that reason)."""
+        try:
+            return cls(output.resolve().parent, for_cache)
+        except OSError:
+            return None
 
     def put(self, blob: bytes) -> tuple[int, int]:
         """Append `blob`; its offset and length. A record lock (per process, unlike `flock`, whose lock
@@ -43,7 +55,9 @@ class Store:
         try:
             offset = os.fstat(self.fd).st_size
             if os.pwrite(self.fd, blob, offset) != len(blob):
-                raise OSError(f"the fragment store is full: {len(blob)} bytes not written")
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        except OSError as exc:
+            raise OutputError(_describe(exc, f"beside {self.folder}")) from exc
         finally:
             fcntl.lockf(self.fd, fcntl.LOCK_UN)
         return offset, len(blob)
