@@ -34,17 +34,20 @@ class Store:
     def __init__(self, folder: Path, for_cache: bool) -> None:
         self.for_cache = for_cache
         """The build saves the persistent cache: stories' parses go in too, encoded as it stores them."""
-        folder.mkdir(parents=True, exist_ok=True)  # the output's parent, which the build makes anyway
         self.folder = folder
         self.file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - open for the whole build, closed by it
         self.fd = self.file.fileno()
 
     @classmethod
     def beside(cls, output: Path, for_cache: bool) -> Store | None:
-        """A store beside the output folder; none where it cannot be made (a read-only file system), and the
-        build keeps everything in memory (and stops where it writes its output, with that reason)."""
+        """A store in the output's nearest existing folder (an unnamed file: no folder is made, nothing is
+        left); none where it cannot be made (a read-only file system), and the build keeps everything in memory
+        (and stops where it writes its output, with that reason)."""
+        folder = output.resolve().parent
+        while not folder.is_dir() and folder != folder.parent:
+            folder = folder.parent
         try:
-            return cls(output.resolve().parent, for_cache)
+            return cls(folder, for_cache)
         except OSError:
             return None
 
