@@ -197,3 +197,26 @@ def test_a_piece_rendered_once_that_reads_the_story_lists_keeps_its_pages_follow
         assert soup(sample / "public" / page / "index.html").select_one("#newest").get_text() == \
             "A retitled newest story", page
     assert tree_bytes(sample / "public") == clean_build(sample, sample / "clean", beatgen)
+
+
+def test_a_layout_reads_a_story_body_the_build_keeps_out_of_memory(sample: Path,
+                                                                    beatgen: Callable[..., Run]) -> None:
+    """A build keeps stories' bodies in its store, not in their models: a layout that shows one gets it all
+    the same, in a parallel build that fills the cache and in the warm build after it."""
+    layout = sample / "layouts" / "story.html"
+    text = layout.read_text(encoding="utf-8")
+    layout.write_text(text.replace("{{ html.body|safe }}",
+                                   '{{ html.body|safe }}<pre id="markdown-source">{{ story.body }}</pre>', 1),
+                      encoding="utf-8")
+    source = (sample / STORY).read_text(encoding="utf-8")
+    body = source.split("\n---\n", 1)[1]
+    for _ in range(2):
+        result = beatgen("build", "--source", sample, "--now", NOW, "--jobs", "2", "--quiet")
+        assert result.code == 0, result.err
+        page = next((sample / "public" / "stories").rglob("hamas-urges-iran/index.html"))
+        shown = soup(page).find("pre", id="markdown-source")
+        assert shown is not None
+        assert shown.get_text().strip() == body.strip()
+        (sample / STORY).write_text(source.replace("\n---\n", "\n---\n\nEdited. ", 1), encoding="utf-8")
+        source = (sample / STORY).read_text(encoding="utf-8")
+        body = source.split("\n---\n", 1)[1]

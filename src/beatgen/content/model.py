@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     outlet: str
     title: str
@@ -14,7 +14,7 @@ class Source:
     date: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     date: datetime
     event: str
@@ -23,14 +23,14 @@ class TimelineEntry:
     column: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Correction:
     date: datetime
     text: str
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alias:
     """An old path of a story or page (`aliases:`), where a redirect page sends readers to its URL."""
 
@@ -39,7 +39,7 @@ class Alias:
     column: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoryImage:
     """A story's picture as its front matter names it; the file is found and checked with the site's images."""
 
@@ -53,7 +53,7 @@ class StoryImage:
     """Where `file:` is written, for a missing or unreadable file."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Story:
     file: str
     slug: str
@@ -103,7 +103,7 @@ class Story:
         return max([self.date, *([self.updated] if self.updated else []), *(c.date for c in self.corrections)])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     file: str
     slug: str
@@ -114,7 +114,7 @@ class Term:
     digest: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     file: str
     slug: str
@@ -126,7 +126,7 @@ class Page:
     aliases: tuple[Alias, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unread:
     """The Markdown body of a file whose front matter has errors: its links are checked all the same, so one
     run reports every problem of the file, not the body's only once the front matter is fixed."""

@@ -29,9 +29,10 @@ from beatgen.diagnostics import Diagnostic, Severity
 from beatgen.engine.codec import Codec, CodecError
 from beatgen.engine.shortcut import Summary
 from beatgen.engine.state import BuildState, FileStamp, Fragment, PageRecord, Parsed
+from beatgen.engine.store import Kept
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
-FORMAT = "7"
+FORMAT = "8"
 """The store's schema: part of the code token, so a store of another schema is discarded whole."""
 STORED = (Parsed, Fragment, Summary, Due, Diagnostic, Severity, Story, Term, Page, Unread, Source, TimelineEntry,
           Correction, Alias, StoryImage, Picture, StoryHtml, DocumentHtml)
@@ -52,7 +53,7 @@ CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, mtime_ns I
 CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, length INTEGER, checksum TEXT, blob BLOB,
                                     PRIMARY KEY (kind, key));
 CREATE TABLE IF NOT EXISTS pages (rel TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER, whole INTEGER,
-                                  refs TEXT, template TEXT, links TEXT, ids TEXT, text INTEGER);
+                                  refs TEXT, template TEXT, links BLOB, ids BLOB, text INTEGER);
 """
 
 
@@ -105,8 +106,8 @@ def _checksum(blob: bytes) -> str:
 
 
 def _sealed(value: object) -> tuple[int, str, bytes]:
-    """An entry's length, checksum and bytes."""
-    blob = CODEC.encode(value)
+    """An entry's length, checksum and bytes (a fragment in the build's store is encoded there already)."""
+    blob = value.blob() if isinstance(value, Kept) else CODEC.encode(value)
     return len(blob), _checksum(blob), blob
 
 
@@ -259,10 +260,8 @@ class Cache:
         for kind, table in (("parsed", state.parsed), ("fragment", state.fragments)):
             stored = {key for (key,) in db.execute("SELECT key FROM entries WHERE kind = ?", (kind,))}
             db.executemany("DELETE FROM entries WHERE kind = ? AND key = ?", ((kind, k) for k in stored - set(table)))
-            rows = []
-            for key in set(table) - stored:
-                rows.append((kind, key, *_sealed(table[key])))
-            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",  # encoded one at a time
+                           ((kind, key, *_sealed(table[key])) for key in set(table) - stored))
         db.execute("DELETE FROM entries WHERE kind IN ('summary', 'templates', 'search', 'search_pages', 'pictures')")
         related_key = state.related[0] if state.related is not None else None
         if related_key != self.stored_related:  # a few megabytes at 10,000 stories, and rarely changed

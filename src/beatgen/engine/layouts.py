@@ -26,6 +26,10 @@ RAW_TEXT = frozenset({"body", "body_line", "digest"})
 rendered fragment): a layout that reads one is keyed on the whole site."""
 
 
+def _own_body(story: Story) -> str:
+    return story.body
+
+
 class RecordingEnvironment(LayoutEnvironment):
     """A Jinja environment that notes when a template reaches into the site's story lists
     (`site.stories`, `taxon.stories`, ...) or into a story's Markdown source (`RAW_TEXT`), which a page's
@@ -35,6 +39,8 @@ class RecordingEnvironment(LayoutEnvironment):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
+        self.body_of: Callable[[Story], str] = _own_body
+        """A story's Markdown body, which its model goes without in a build that keeps it in the store."""
         self.reaching: set[Hashable] = set()
         """The pieces rendered once (`fragment`) whose rendering reached the site: placing one again reaches it too."""
 
@@ -43,6 +49,8 @@ class RecordingEnvironment(LayoutEnvironment):
         if ((kind is Site and attribute not in OWN_KEY) or (kind is Taxon and attribute == "stories")
                 or (kind is Story and attribute in RAW_TEXT)):
             self.reached_site = True
+            if attribute == "body" and kind is Story:
+                return self.body_of(obj)
         # Environment.getattr inlined: layouts read half a million attributes in a build of 1,000 stories.
         try:
             return getattr(obj, attribute)
@@ -58,6 +66,8 @@ class RecordingEnvironment(LayoutEnvironment):
         if ((kind is Site and argument not in OWN_KEY) or (kind is Taxon and argument == "stories")
                 or (kind is Story and argument in RAW_TEXT)):
             self.reached_site = True
+            if argument == "body" and kind is Story:
+                return self.body_of(obj)
         return Environment.getitem(self, obj, argument)
 
     def use_site(self, site: object) -> None:

@@ -15,10 +15,13 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from beatgen.content.model import Page, Story, Term, Unread
+from beatgen.diagnostics import Diagnostic
+from beatgen.engine.cache import CODEC
 from beatgen.engine.fingerprint import digest
 from beatgen.engine.parallel import fork_map
 from beatgen.engine.state import BuildState, Fragment, Lookup
-from beatgen.markdown.fragments import document_html, story_html
+from beatgen.engine.store import Kept, Store, outline
+from beatgen.markdown.fragments import DocumentHtml, StoryHtml, document_html, story_html
 from beatgen.markdown.renderer import LinkTargets
 
 MISSING = "\x00missing"
@@ -87,29 +90,54 @@ def fragment_key(parse_key: str, shared_token: str) -> str:
 
 
 def render_fragments(md: MarkdownIt, documents: list[Story | Term | Page | Unread], keys: dict[str, str],
-                     targets: LinkTargets, state: BuildState, jobs: int) -> dict[str, Fragment]:
-    """Each document's fragment by file: reused from the state when valid, else rendered in workers."""
-    found: dict[str, Fragment] = {}
+                     targets: LinkTargets, state: BuildState, jobs: int) -> dict[str, Fragment | Kept]:
+    """Each document's fragment by file: reused from the state when valid, else rendered in workers (into
+    the state's store, when it has one)."""
+    found: dict[str, Fragment | Kept] = {}
     todo = []
     for document in documents:
         cached = state.fragments.get(keys.get(document.file, ""))
-        if cached is not None and still_valid(cached, targets):
+        if isinstance(cached, Fragment) and still_valid(cached, targets):
             found[document.file] = cached
         else:
             todo.append(document)
-    for document, fragment in zip(todo, fork_map(_renderer(md, targets), todo, jobs), strict=True):
+    store, render = state.store, _renderer(md, targets, state.body_of)
+    made: list[Fragment | Kept] = []
+    if store is None:
+        made.extend(fork_map(render, todo, jobs))
+    else:
+        made.extend(Kept(store, *where) for where in fork_map(_stored(store, render), todo, jobs))
+    for document, fragment in zip(todo, made, strict=True):
         found[document.file] = fragment
         if document.file in keys:
             state.fragments[keys[document.file]] = fragment
     return found
 
 
-def _renderer(md: MarkdownIt, targets: LinkTargets) -> Callable[[Story | Term | Page | Unread], Fragment]:
+Where = tuple[int, int, StoryHtml | DocumentHtml, tuple[Diagnostic, ...]]
+
+
+def _stored(store: Store, render: Callable[[Story | Term | Page | Unread], Fragment]
+            ) -> Callable[[Story | Term | Page | Unread], Where]:
+    """`render`, its fragment appended to the store in the cache's encoding: the worker sends back where."""
+    def keep(document: Story | Term | Page | Unread) -> Where:
+        fragment = render(document)
+        return (*store.put(CODEC.encode(fragment)), outline(fragment.html), fragment.diagnostics)
+
+    return keep
+
+
+def _renderer(md: MarkdownIt, targets: LinkTargets, body_of: Callable[[Story], str]
+              ) -> Callable[[Story | Term | Page | Unread], Fragment]:
+    """`body_of`: a story's body, which its model goes without when the build keeps it in the store."""
     def render(document: Story | Term | Page | Unread) -> Fragment:
         log: list[Lookup] = []
         watched = recording(targets, log)
-        rendered = story_html(md, document, watched) if isinstance(document, Story) else \
-            document_html(md, document, watched)
+        if isinstance(document, Story):
+            whole = document if document.body else dataclasses.replace(document, body=body_of(document))
+            rendered = story_html(md, whole, watched)
+        else:
+            rendered = document_html(md, document, watched)
         return Fragment(rendered.html, tuple(rendered.diagnostics), tuple(dict.fromkeys(log)))
 
     return render

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -130,7 +131,8 @@ class PageRenderer:
         rest = [item for item in work if item.rel not in settled]
         self._compile({item.route.template for item in rest if item.route is not None},
                       worker_count(jobs) > 1 and len(rest) >= 2 * PAGES_PER_WORKER)
-        done = dict(zip((item.rel for item in rest), fork_map(self, rest, jobs, PAGES_PER_WORKER), strict=True))
+        made = fork_map(self, rest, jobs, PAGES_PER_WORKER, settle=_shared_refs)
+        done = dict(zip((item.rel for item in rest), made, strict=True))
         return [settled.get(item.rel) or done[item.rel] for item in work]
 
     def _compile(self, templates: set[str], forking: bool) -> None:
@@ -245,6 +247,16 @@ class PageHolders:
         return all(o.record is None or before.get(o.rel) is None
                    or (o.record.refs, o.record.whole_site) == (before[o.rel].refs, before[o.rel].whole_site)
                    for o in outcomes if o.status != CLEAN)
+
+
+def _shared_refs(outcome: Outcome) -> Outcome:
+    """The outcome with its story files and layout digest as one string each: a worker's records name each
+    story on some ten pages, and a string sent through a pipe comes back a copy (a third of a record's memory)."""
+    record = outcome.record
+    if record is None or record.refs is None:
+        return outcome
+    return replace(outcome, record=replace(record, refs=tuple(map(sys.intern, record.refs)),
+                                           template=sys.intern(record.template)))
 
 
 def left_as_recorded(path: str, record: PageRecord) -> bool:

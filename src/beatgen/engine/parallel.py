@@ -1,9 +1,9 @@
 """Spread pure work over forked processes that inherit the prepared site read-only (copy-on-write).
 
 Nothing is pickled on the way in: a worker is a fork of the builder, so it already holds the config,
-the models, the fragments and the Jinja environment. Only each worker's results travel back, through
-a pipe, in the order of the items. Where `fork` is unavailable, or the work is too small to pay for a
-process, the same function runs in this process.
+the models and the Jinja environment. Only each worker's results travel back, through a pipe, in the
+order of the items, a batch at a time. Where `fork` is unavailable, or the work is too small to pay for
+a process, the same function runs in this process.
 """
 
 from __future__ import annotations
@@ -17,13 +17,17 @@ import selectors
 import signal
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from beatgen.diagnostics import BuildError
 
 T = TypeVar("T")
 R = TypeVar("R")
 MIN_ITEMS_PER_WORKER = 16
+BATCH = 64
+"""Results a worker sends at a time."""
+FRAME = 8
+"""Bytes of the length before each batch's pickle."""
 PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
@@ -41,9 +45,10 @@ def worker_count(jobs: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int,
-             min_items: int = MIN_ITEMS_PER_WORKER) -> list[R]:
-    """`[fn(x) for x in items]`, computed by up to `jobs` forked workers (items dealt round-robin)."""
+def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int, min_items: int = MIN_ITEMS_PER_WORKER,
+             settle: Callable[[R], R] | None = None) -> list[R]:
+    """`[fn(x) for x in items]`, computed by up to `jobs` forked workers (items dealt round-robin).
+    `settle` is applied to each result a worker sent as it arrives (to share what the results repeat)."""
     workers = min(worker_count(jobs), len(items) // max(1, min_items))
     if workers <= 1 or not hasattr(os, "fork"):
         return [fn(item) for item in items]
@@ -51,7 +56,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int,
     pipes: list[tuple[int, int]] = []
     try:
         pipes.extend(_spawn(fn, items[index::workers]) for index in range(workers))
-        shares = _collect(pipes)
+        shares = _collect(pipes, settle)
     except BaseException:
         _stop(pipes)
         raise
@@ -114,21 +119,30 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _work(fn: Callable[[T], R], share: Sequence[T], write_end: int) -> None:
-    """In the worker: compute, send the pickled outcome, and leave without running the parent's cleanup."""
+    """In the worker: compute, sending the pickled results every `BATCH` items (so that neither this worker
+    nor the builder ever holds a whole share's results twice, as objects and as bytes), then the end; and
+    leave without running the parent's cleanup."""
     status = 0
     try:
-        outcome: tuple[str, Any] = ("ok", [fn(item) for item in share])
-    except BuildError as exc:
-        outcome = ("build-error", exc.diagnostics)
-    except BaseException:  # noqa: BLE001 - any failure must reach the parent, never hang it
-        outcome = ("crash", traceback.format_exc())
-    try:
-        payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
+            try:
+                for start in range(0, len(share), BATCH):
+                    _send(pipe, ("ok", [fn(item) for item in share[start:start + BATCH]]))
+                outcome: tuple[str, Any] = ("end", None)
+            except BuildError as exc:
+                outcome = ("build-error", exc.diagnostics)
+            except BaseException:  # noqa: BLE001 - any failure must reach the parent, never hang it
+                outcome = ("crash", traceback.format_exc())
+            _send(pipe, outcome)
     except BaseException:  # noqa: BLE001
         status = 1
     os._exit(status)
+
+
+def _send(pipe: BinaryIO, message: tuple[str, Any]) -> None:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    pipe.write(len(payload).to_bytes(FRAME, "little"))
+    pipe.write(payload)
 
 
 def _stop(pipes: list[tuple[int, int]]) -> None:
@@ -143,9 +157,10 @@ def _stop(pipes: list[tuple[int, int]]) -> None:
             os.close(fd)
 
 
-def _collect(pipes: list[tuple[int, int]]) -> list[list[Any]]:
-    """Read every worker's pipe at once (so none blocks on a full pipe), then reap them."""
-    chunks: dict[int, list[bytes]] = {fd: [] for _, fd in pipes}
+def _collect(pipes: list[tuple[int, int]], settle: Callable[[Any], Any] | None = None) -> list[list[Any]]:
+    """Read every worker's pipe at once (so none blocks on a full pipe), each batch unpickled as it
+    arrives, then reap them."""
+    readers = {fd: _Reader(settle) for _, fd in pipes}
     with selectors.DefaultSelector() as selector:
         for _, fd in pipes:
             selector.register(fd, selectors.EVENT_READ)
@@ -154,7 +169,7 @@ def _collect(pipes: list[tuple[int, int]]) -> list[list[Any]]:
             for key, _ in selector.select():
                 data = os.read(key.fd, 1 << 20)
                 if data:
-                    chunks[key.fd].append(data)
+                    readers[key.fd].feed(data)
                 else:
                     selector.unregister(key.fd)
                     os.close(key.fd)
@@ -162,11 +177,34 @@ def _collect(pipes: list[tuple[int, int]]) -> list[list[Any]]:
     outcomes = []
     for pid, fd in pipes:
         _, status = os.waitpid(pid, 0)
-        payload = b"".join(chunks[fd])
-        if not payload:
+        outcome = readers[fd].outcome
+        if outcome is None:
             raise WorkerError(f"a build worker ended without a result (exit status {status})")
-        outcomes.append(pickle.loads(payload))
+        outcomes.append(outcome)
     return [_unwrap(outcome) for outcome in outcomes]
+
+
+class _Reader:
+    """One worker's results, from the frames of its pipe as they come in."""
+
+    def __init__(self, settle: Callable[[Any], Any] | None) -> None:
+        self.settle = settle
+        self.buffer = bytearray()
+        self.results: list[Any] = []
+        self.outcome: tuple[str, Any] | None = None
+
+    def feed(self, data: bytes) -> None:
+        self.buffer += data
+        while len(self.buffer) >= FRAME:
+            size = int.from_bytes(self.buffer[:FRAME], "little")
+            if len(self.buffer) < FRAME + size:
+                return
+            kind, value = pickle.loads(self.buffer[FRAME:FRAME + size])
+            del self.buffer[:FRAME + size]
+            if kind == "ok":
+                self.results.extend(map(self.settle, value) if self.settle else value)
+            else:
+                self.outcome = ("ok", self.results) if kind == "end" else (kind, value)
 
 
 def _unwrap(outcome: tuple[str, Any]) -> list[Any]:

@@ -53,6 +53,7 @@ from beatgen.engine.search_bundle import bundle_token
 from beatgen.engine.search_plan import SearchPlan, plan_shards, search_order
 from beatgen.engine.shortcut import Summary, input_stamp
 from beatgen.engine.state import BuildState, FileStamp, PageRecord
+from beatgen.engine.store import Store
 from beatgen.engine.text_edits import after_text_edits, published_stories
 from beatgen.engine.verify import link_scanner, page_holders, verify_pages
 from beatgen.render.context import Context
@@ -189,7 +190,16 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
         progress("unchanged", 0, 1)
         progress("unchanged", 1, 1)
         return unchanged
-    state = (cache.load() if cache else BuildState()) if state is None else state
+    if state is None:
+        state = cache.load() if cache else BuildState()
+        state.store = Store.beside(options.output_dir, for_cache=cache is not None)
+    with contextlib.closing(state.store) if state.store else contextlib.nullcontext():
+        return _build_with(options, progress, state, serving, changed_files, cache, stamp, started)
+
+
+def _build_with(options: BuildOptions, progress: Progress, state: BuildState,
+                serving: AbstractContextManager[object] | None, changed_files: frozenset[str] | None,
+                cache: Cache | None, stamp: str, started: float) -> BuildResult:
     before = _Before.taken_from(state)
     progress("content", 0, 1)
     patched = after_text_edits(options, before.prepared, changed_files, state)
@@ -340,6 +350,7 @@ def _templates(options: BuildOptions, prepared: Prepared, state: BuildState,
             tokens.tokens.update(state.template_tokens[1])
         state.templates = (key, env, tokens)
         state.template_tokens = (key, tokens.tokens)  # filled as pages need them, stored with the cache
+    state.templates[1].body_of = state.body_of
     return state.templates[1], state.templates[2]
 
 

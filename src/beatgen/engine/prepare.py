@@ -29,6 +29,7 @@ from beatgen.content.pictures import Picture
 from beatgen.content.publication import Held, Visibility, next_publication, select
 from beatgen.diagnostics import Diagnostic
 from beatgen.engine.assets import collect_assets
+from beatgen.engine.cache import CODEC
 from beatgen.engine.clock import resolve_now
 from beatgen.engine.fingerprint import Fingerprinter, digest
 from beatgen.engine.images import needed, scan, site_pictures
@@ -36,7 +37,8 @@ from beatgen.engine.markup import fragment_key, render_fragments
 from beatgen.engine.prepared import BuildOptions, Prepared, options_token, prepared_with
 from beatgen.engine.reading import read_content
 from beatgen.engine.shortcut import valid_until
-from beatgen.engine.state import BuildState
+from beatgen.engine.state import BuildState, Fragment
+from beatgen.engine.store import Kept, StoredHtml
 from beatgen.engine.structure import structure_token
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 from beatgen.markdown.glossary import build_glossary
@@ -55,7 +57,7 @@ class Markdown:
     """The markdown stage: what links resolve against, each document's HTML, and the fragments' keys."""
 
     targets: LinkTargets
-    html: dict[str, StoryHtml | DocumentHtml]
+    html: StoredHtml
     problems: list[Diagnostic]
     keys: dict[str, str]
     shared: str
@@ -79,11 +81,11 @@ def prepare(options: BuildOptions, state: BuildState | None = None) -> Prepared:
                          parse_keys, state)
     problems += markdown.problems
     routes = [route for route in routes if route.kind not in SYNDICATION] if options.shared else routes
-    images = needed(site.pictures, stories, markdown.html, catalogue)
+    images = needed(site.pictures, stories, markdown.html.outlines(), catalogue)
     clock_token = _clock_token(content.stories, now) if options.preview else ""
     base = digest(config_token, repr(sorted((k, v[0]) for k, v in assets.items())), options_token(options),
                   clock_token, *(variant.key for _, variants in images.values() for variant in variants))
-    structure = structure_token(base, signatures, content.terms, content.pages, markdown.html,
+    structure = structure_token(base, signatures, content.terms, content.pages, markdown.html.outlines(),
                                 [r.path for r in routes])
     shared_pictures = (*site.pictures.topics.values(), site.pictures.default, site.pictures.logo)
     return Prepared(config, site, routes, markdown.html, assets, now, clock, problems,
@@ -141,10 +143,14 @@ def _markdown(options: BuildOptions, content: Content, published: list[Story], h
     keys = {file: fragment_key(key, shared) for file, key in parse_keys.items()}
     documents: list[Story | Term | Page] = [*published, *content.terms, *content.pages]
     fragments = render_fragments(make_markdown(), [*documents, *content.unread], keys, targets, state, options.jobs)
-    html: dict[str, StoryHtml | DocumentHtml] = {d.file: fragments[d.file].html for d in documents}
+    html = StoredHtml({d.file: _held(fragments[d.file]) for d in documents}, CODEC.decode)
     problems = [problem for d in [*documents, *content.unread] for problem in fragments[d.file].diagnostics]
     state.keep_only(set(parse_keys.values()), {keys[d.file] for d in [*documents, *content.unread] if d.file in keys})
     return Markdown(targets, html, problems, keys, shared)
+
+
+def _held(fragment: Fragment | Kept) -> StoryHtml | DocumentHtml | Kept:
+    return fragment if isinstance(fragment, Kept) else fragment.html
 
 
 def _clock_token(stories: list[Story], now: datetime) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -44,7 +44,7 @@ class Prepared:
     config: SiteConfig
     site: Site
     routes: list[Route]
-    html: dict[str, StoryHtml | DocumentHtml]
+    html: Mapping[str, StoryHtml | DocumentHtml]
     assets: dict[str, tuple[str, bytes]]
     now: datetime
     clock: str

@@ -4,14 +4,18 @@ again, one whose bytes are known is not parsed again, and the rest are parsed in
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from beatgen.config import SiteConfig
 from beatgen.content.load import Content, ContentFile, digest_of, discover, parse_file, unread_body
+from beatgen.content.model import Story
 from beatgen.diagnostics import error, has_errors
+from beatgen.engine.cache import CODEC
 from beatgen.engine.fingerprint import digest
 from beatgen.engine.parallel import fork_map
 from beatgen.engine.state import BuildState, FileStamp, Parsed
+from beatgen.engine.store import Kept, Store
 from beatgen.engine.structure import story_signature
 
 
@@ -31,12 +35,13 @@ def read_content(site_dir: Path, config: SiteConfig, config_token: str, state: B
     for item in files:
         stamp = _unchanged(item, state.files.get(item.rel))
         key = parse_key(item, stamp.digest, config_token) if stamp else ""
-        if stamp and key in state.parsed:
-            results[item.rel], keys[item.rel], stamps[item.rel] = state.parsed[key], key, stamp
+        known = state.parsed.get(key)
+        if stamp and isinstance(known, Parsed):
+            results[item.rel], keys[item.rel], stamps[item.rel] = known, key, stamp
         else:
             todo.append(item)
-    for item, (stamp, parsed) in zip(todo, fork_map(lambda i: read_file(i, config), todo, jobs), strict=True):
-        results[item.rel] = parsed
+    for item, (stamp, parsed) in zip(todo, _read_all(todo, config, state, jobs), strict=True):
+        results[item.rel] = parsed.outline if isinstance(parsed, Kept) else parsed
         if stamp is not None:
             keys[item.rel] = parse_key(item, stamp.digest, config_token)
             stamps[item.rel] = stamp
@@ -48,6 +53,36 @@ def read_content(site_dir: Path, config: SiteConfig, config_token: str, state: B
         content.diagnostics.extend(results[item.rel].diagnostics)
     signatures = {rel: parsed.signature for rel, parsed in results.items() if parsed.signature}
     return content, keys, signatures
+
+
+def _read_all(todo: list[ContentFile], config: SiteConfig, state: BuildState, jobs: int
+              ) -> list[tuple[FileStamp | None, Parsed | Kept]]:
+    """Each file read and parsed in workers; with a store, each story's body goes into it (and its parse, for
+    the cache) and the story comes back without its body (`engine/store.py`)."""
+    store = state.store
+    if store is None:
+        return list(fork_map(lambda item: read_file(item, config), todo, jobs))
+    found: list[tuple[FileStamp | None, Parsed | Kept]] = []
+    for stamp, parsed, entry, body in fork_map(lambda item: _stored(store, item, config), todo, jobs):
+        if body is not None:
+            state.bodies[parsed.model.file] = body
+        found.append((stamp, parsed if entry is None else Kept(store, *entry, parsed, parsed.diagnostics)))
+    return found
+
+
+Where = tuple[int, int] | None
+
+
+def _stored(store: Store, item: ContentFile, config: SiteConfig) -> tuple[FileStamp | None, Parsed, Where, Where]:
+    """In a worker: a story read, its parse (for the cache) and its body appended to the store, and sent back
+    without its body."""
+    stamp, parsed = read_file(item, config)
+    model = parsed.model
+    if stamp is None or not isinstance(model, Story) or not model.body:
+        return stamp, parsed, None, None
+    entry = store.put(CODEC.encode(parsed)) if store.for_cache else None
+    body = store.put(model.body.encode("utf-8", "surrogatepass"))
+    return stamp, replace(parsed, model=replace(model, body="")), entry, body
 
 
 def _unchanged(item: ContentFile, known: FileStamp | None) -> FileStamp | None:

@@ -10,16 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from beatgen.content.model import Story
 from beatgen.diagnostics import Diagnostic
 from beatgen.engine.search_plan import SearchPlan
 from beatgen.engine.shortcut import Summary
+from beatgen.engine.store import Kept, Store
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
 Lookup = tuple[str, str, Any]
 """One question a fragment asked of the link targets while rendering: (table, key, answer)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileStamp:
     """A content file's stat and the digest of its bytes: same stat, same bytes, no need to read it."""
 
@@ -31,7 +33,7 @@ class FileStamp:
     """A story's `Story.front` (empty for other files): what changed of it when `digest` did."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Parsed:
     model: Any
     diagnostics: tuple[Diagnostic, ...]
@@ -41,14 +43,14 @@ class Parsed:
     """The body of a file with front matter errors (`model.Unread`), whose links are checked all the same."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fragment:
     html: StoryHtml | DocumentHtml
     diagnostics: tuple[Diagnostic, ...]
     lookups: tuple[Lookup, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageRecord:
     """An output file as the last build left it: the key of its inputs and its stat, to spot edits."""
 
@@ -60,11 +62,11 @@ class PageRecord:
     """The files of the stories the page's context holds (None: unknown, as for static files)."""
     template: str = ""
     """The digest of the page's layouts when it was made."""
-    links: str | None = None
-    """The internal links the file holds, as site paths with their fragment, sorted and joined by
-    `links.SEP` (`engine/links.py`); None for files that are not scanned (static files). Kept joined: most
-    builds never look at an unchanged page's links, so a load from the cache does not split them."""
-    ids: str | None = None
+    links: bytes | None = None
+    """The internal links the file holds, as site paths with their fragment, sorted, joined and compressed
+    (`links.joined`); None for files that are not scanned (static files). Kept joined: most builds never look
+    at an unchanged page's links, so a load from the cache does not split them."""
+    ids: bytes | None = None
     """The ids of its elements, which links from other pages may name, joined the same way."""
     text: bool = True
     """Its data held a story's rendered body (`fingerprint.PageFingerprint.text`); True when unknown."""
@@ -73,8 +75,8 @@ class PageRecord:
 @dataclass
 class BuildState:
     files: dict[str, FileStamp] = field(default_factory=dict)
-    parsed: dict[str, Parsed] = field(default_factory=dict)
-    fragments: dict[str, Fragment] = field(default_factory=dict)
+    parsed: dict[str, Parsed | Kept] = field(default_factory=dict)
+    fragments: dict[str, Fragment | Kept] = field(default_factory=dict)
     pages: dict[str, PageRecord] = field(default_factory=dict)
     output: str = ""
     inputs: str = ""
@@ -101,6 +103,18 @@ class BuildState:
     (`engine/text_edits.py`)."""
     pictures: dict[str, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
     """Each image file's stat (size, mtime, inode) and what its probe found (`engine/images.py`)."""
+    store: Store | None = None
+    """Where this build's new fragments and stories go instead of memory (`engine/store.py`): `build`, not
+    `serve`."""
+    bodies: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Where the store holds the body of each story read by this build, which its model goes without."""
+
+    def body_of(self, story: Story) -> str:
+        """A story's Markdown body, from the store when its model goes without."""
+        where = self.bodies.get(story.file)
+        if where is None or self.store is None or story.body:
+            return story.body
+        return self.store.get(*where).decode("utf-8", "surrogatepass")
 
     def keep_only(self, parsed: set[str], fragments: set[str]) -> None:
         """Forget entries this build did not use, so the state tracks the site and does not grow forever."""

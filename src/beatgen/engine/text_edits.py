@@ -114,6 +114,7 @@ def reread_story(site_dir: Path, rel: str, last: Prepared, md: MarkdownIt
         return None
     assert last.targets is not None
     fragment = render_fragments(md, [parsed.model], {}, last.targets, BuildState(), 1)[rel]
+    assert isinstance(fragment, Fragment)  # a state without a store keeps fragments in memory
     return None if fragment.diagnostics else (stamp, parsed, fragment)
 
 

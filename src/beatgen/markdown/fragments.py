@@ -6,6 +6,7 @@ A fragment depends only on its own file and on the link targets, so it is comput
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -101,7 +102,7 @@ def document_html(md: MarkdownIt, document: Term | Page | Unread, targets: LinkT
     return Rendered(DocumentHtml(fragment.html, bool(fragment.embeds), fragment.pictures), fragment.diagnostics)
 
 
-def story_fragment(html: dict[str, StoryHtml | DocumentHtml], story: Story) -> StoryHtml:
+def story_fragment(html: Mapping[str, StoryHtml | DocumentHtml], story: Story) -> StoryHtml:
     """A story's fragments among every file's: a story renders to StoryHtml, a term or a page to DocumentHtml."""
     fragment = html[story.file]
     assert isinstance(fragment, StoryHtml)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import takewhile
@@ -63,7 +63,7 @@ class Context:
     """Everything a page renders from: the site, the rendered fragments, and the route."""
 
     site: Site
-    html: dict[str, StoryHtml | DocumentHtml]
+    html: Mapping[str, StoryHtml | DocumentHtml]
     route: Route
     preview: bool = False
     now: datetime | None = None
@@ -240,7 +240,7 @@ def glossary_view(c: Context) -> GlossaryView:
                         used_in_shown=USED_IN_SHOWN)
 
 
-def glossary_usage(site: Site, html: dict[str, StoryHtml | DocumentHtml]) -> dict[str, list[Story]]:
+def glossary_usage(site: Site, html: Mapping[str, StoryHtml | DocumentHtml]) -> dict[str, list[Story]]:
     """The stories whose text links each glossary term, newest first."""
     usage: dict[str, list[Story]] = {}
     for story in site.stories:

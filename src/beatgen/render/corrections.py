@@ -6,6 +6,7 @@ that date, so editing a correction's wording never makes it look new to feed rea
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,7 +26,7 @@ class CorrectionEntry:
     html: str
 
 
-def corrections_of(site: Site, html: dict[str, StoryHtml | DocumentHtml]) -> tuple[CorrectionEntry, ...]:
+def corrections_of(site: Site, html: Mapping[str, StoryHtml | DocumentHtml]) -> tuple[CorrectionEntry, ...]:
     """Every correction of every published story, newest first."""
     entries = []
     for story in site.stories:
@@ -38,7 +39,7 @@ def corrections_of(site: Site, html: dict[str, StoryHtml | DocumentHtml]) -> tup
     return tuple(sorted(entries, key=lambda e: (e.date, e.story.date, e.story.slug, e.rank), reverse=True))
 
 
-def corrections_feed(site: Site, html: dict[str, StoryHtml | DocumentHtml]) -> Feed:
+def corrections_feed(site: Site, html: Mapping[str, StoryHtml | DocumentHtml]) -> Feed:
     config = site.config
     entries = []
     for entry in corrections_of(site, html)[:config.feed_entries]:

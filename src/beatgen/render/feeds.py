@@ -8,6 +8,7 @@ Content carries absolute URLs, since a feed reader shows it away from the site.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -119,8 +120,9 @@ def entry_content(story: Story, html: StoryHtml, signals: Signals) -> str:
 class _EntryMemo:
     """Each story's feed entry, made once per build and placed in every feed that lists it (the site's, its
     topics', parties' and authors': about ten per story). An entry depends only on the site, the story and its
-    fragment, so it is reused only while all three are the very same objects; a new site (a rebuild) starts
-    afresh, and holding the objects keeps their identities from being reused meanwhile."""
+    fragment, so it is reused only while the site and the story are the very same objects and the fragment is
+    equal (a build may read it anew for each page); a new site (a rebuild) starts afresh, and holding the
+    objects keeps their identities from being reused meanwhile."""
 
     def __init__(self) -> None:
         self.site: Site | None = None
@@ -130,7 +132,7 @@ class _EntryMemo:
         if self.site is not site:
             self.site, self.entries = site, {}
         known = self.entries.get(story.path)
-        if known is not None and known[0] is story and known[1] is html:
+        if known is not None and known[0] is story and known[1] == html:
             return known[2]
         made = make_entry(site, html, story)
         self.entries[story.path] = (story, html, made)
@@ -158,7 +160,7 @@ def make_entry(site: Site, html: StoryHtml, story: Story) -> FeedEntry:
     )
 
 
-def build_feed(site: Site, html: dict[str, StoryHtml | DocumentHtml], kind: PageKind, key: str) -> Feed:
+def build_feed(site: Site, html: Mapping[str, StoryHtml | DocumentHtml], kind: PageKind, key: str) -> Feed:
     """The feed of a route of `kind`: the site's (key "") or one topic's, affected party's or author's (key: its
     slug)."""
     config = site.config
