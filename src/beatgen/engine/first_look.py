@@ -24,10 +24,9 @@ from markdown_it import MarkdownIt
 
 from beatgen.content.model import Story
 from beatgen.content.publication import Visibility, select
-from beatgen.engine.clock import resolve_now
-from beatgen.engine.prepared import BuildOptions, Prepared, prepared_with
+from beatgen.engine.prepared import BuildOptions, Prepared
 from beatgen.engine.structure import story_signature
-from beatgen.engine.text_edits import published_stories, reread_story
+from beatgen.engine.text_edits import reread_story, saved_stories
 from beatgen.markdown.fragments import StoryHtml
 from beatgen.markdown.renderer import make_markdown
 from beatgen.site.index import Site, holders, with_placed
@@ -40,18 +39,14 @@ Look = tuple[Prepared, frozenset[str]]
 def first_look(options: BuildOptions, last: Prepared | None, changed: frozenset[str] | None) -> Look | None:
     """The last preparation with the saved stories standing where they stood, and their pages; None when the
     save is not one to show first. Nothing of the build's state is changed."""
-    if not changed or last is None or last.targets is None or prepared_with(options) != last.made_with:
+    saved = saved_stories(options, last, changed)
+    if saved is None:
         return None
-    now, clock = resolve_now(options.now)
-    if last.valid_until is not None and now >= last.valid_until:
-        return None
-    published = published_stories(last, changed)
-    if published is None:
-        return None
+    last, published, now, clock = saved
     md = make_markdown()
     show = Visibility(drafts=options.drafts, future=options.future, embargoed=options.embargoed)
     moved, html = [], dict(last.html)
-    for rel in sorted(changed):
+    for rel in sorted(published):
         found = _moved(options.site_dir, published[rel], last, md, show, now)
         if found is None:
             return None

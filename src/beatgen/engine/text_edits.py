@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 
@@ -38,16 +40,12 @@ def after_text_edits(options: BuildOptions, last: Prepared | None, changed: froz
                      state: BuildState) -> Prepared | None:
     """The last build's preparation with the edited stories in it, or None when the edit is not one of text
     only. The state learns the new files, parses and fragments only when the answer is not None."""
-    if not changed or last is None or last.targets is None or prepared_with(options) != last.made_with:
+    saved = saved_stories(options, last, changed)
+    if saved is None or any(d.file in saved.stories for d in saved.last.diagnostics):
         return None
-    now, clock = resolve_now(options.now)
-    if last.valid_until is not None and now >= last.valid_until:
-        return None
-    published = published_stories(last, changed)
-    if published is None or any(d.file in changed for d in last.diagnostics):
-        return None
+    last, published, now, clock = saved
     md = make_markdown()
-    reread = [_reread(options.site_dir, published[rel], last, md) for rel in sorted(changed)]
+    reread = [_reread(options.site_dir, published[rel], last, md) for rel in sorted(published)]
     if any(item is None for item in reread):
         return None
     kept = [item for item in reread if item is not None]
@@ -64,6 +62,27 @@ def after_text_edits(options: BuildOptions, last: Prepared | None, changed: froz
     site = with_texts(last.site, edited, last.of_shape("holders", lambda: holders(last.site)))
     return replace(last, site=site, html=html, now=now, clock=clock, parse_keys=parse_keys,
                    fragment_keys=fragment_keys)
+
+
+class Saved(NamedTuple):
+    """A save the last preparation may be patched for: it, the saved files' stories in it, and the clock."""
+
+    last: Prepared
+    stories: dict[str, Story]
+    now: datetime
+    clock: str
+
+
+def saved_stories(options: BuildOptions, last: Prepared | None, changed: frozenset[str] | None) -> Saved | None:
+    """The last preparation and its stories of the saved files, when it was made for these options, the clock
+    has not reached a held story since, and every saved file is a story it published; else None."""
+    if not changed or last is None or last.targets is None or prepared_with(options) != last.made_with:
+        return None
+    now, clock = resolve_now(options.now)
+    if last.valid_until is not None and now >= last.valid_until:
+        return None
+    published = published_stories(last, changed)
+    return None if published is None else Saved(last, published, now, clock)
 
 
 def published_stories(last: Prepared, files: frozenset[str]) -> dict[str, Story] | None:
