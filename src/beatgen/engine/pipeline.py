@@ -136,18 +136,14 @@ def show_first(options: BuildOptions, state: BuildState, serving: AbstractContex
         prepared, pages = look
         before = _Before.taken_from(state)
         try:
-            work = prepared.of_shape("work", lambda: plan_work(prepared.routes, prepared.assets))
-            work = work + _picture_work(options, prepared, _no_progress)
+            work = _work(options, prepared, _no_progress)
             outcomes = _pages(options, prepared, state, work, before, layouts_token(options.site_dir / "layouts"),
                               serving, None, None, pages)
             state.pages = {o.rel: o.record for o in outcomes if o.record is not None}
             state.inputs = ""
         finally:
             state.structure, state.prepared = before.structure, before.prepared
-    written = sum(o.status == WRITTEN for o in outcomes)
-    return BuildResult(len(prepared.site.stories), len(prepared.routes), written, len(outcomes) - written,
-                       time.perf_counter() - started, prepared.now, prepared.clock, prepared.diagnostics,
-                       prepared.next_due, sum(o.status != "clean" for o in outcomes))
+    return _result(prepared, outcomes, started, 0)
 
 
 @contextlib.contextmanager
@@ -210,8 +206,7 @@ def _build_with(options: BuildOptions, progress: Progress, state: BuildState,
     layouts = layouts_token(options.site_dir / "layouts")
     inputs = (digest("text edits", state.inputs, layouts, *sorted(prepared.parse_keys[f] for f in changed_files or ()))
               if patched else _inputs_token(options, prepared, state, layouts))
-    work = prepared.of_shape("work", lambda: plan_work(prepared.routes, prepared.assets))
-    work = work + _picture_work(options, prepared, progress)
+    work = _work(options, prepared, progress)
     progress("pages", 0, len(work))
     outcomes = _unchanged_pages(options, state, inputs) or _pages(
         options, prepared, state, work, before, layouts, serving, changed_files if patched else None, cache)
@@ -223,11 +218,20 @@ def _build_with(options: BuildOptions, progress: Progress, state: BuildState,
                             prepared.next_due, prepared.valid_until, prepared.now)
     if cache:
         cache.save(state)
+    return _result(prepared, outcomes, started, len(changed_files or ()) if patched else 0)
+
+
+def _work(options: BuildOptions, prepared: Prepared, progress: Progress) -> list[Work]:
+    """Every file to produce: the pages and static files (kept with the site's shape), then the pictures."""
+    work = prepared.of_shape("work", lambda: plan_work(prepared.routes, prepared.assets))
+    return work + _picture_work(options, prepared, progress)
+
+
+def _result(prepared: Prepared, outcomes: list[Outcome], started: float, patched: int) -> BuildResult:
     written = sum(o.status == WRITTEN for o in outcomes)
     return BuildResult(len(prepared.site.stories), len(prepared.routes), written, len(outcomes) - written,
                        time.perf_counter() - started, prepared.now, prepared.clock, prepared.diagnostics,
-                       prepared.next_due, sum(o.status != "clean" for o in outcomes),
-                       len(changed_files or ()) if patched else 0)
+                       prepared.next_due, sum(o.status != CLEAN for o in outcomes), patched)
 
 
 def _in_place(options: BuildOptions, state: BuildState) -> bool:
