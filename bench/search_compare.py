@@ -1,7 +1,7 @@
 """The sharded search index against one Pagefind index over every story, on the generated bench corpus.
 
     python bench/search_compare.py [--stories 10000] [--runs 1] [--queries bench/search_queries.txt] [--work DIR]
-                                   [--timings-only]
+                                   [--shard-size N] [--timings-only]
 
 The corpus's pages are built once (`beatgen build --no-search`), then indexed three ways:
 - shards: `beatgen build`, which, the pages being built already, only indexes them (its shards and
@@ -10,6 +10,7 @@ The corpus's pages are built once (`beatgen build --no-search`), then indexed th
   shards, served with a search page that queries it as the search page did then;
 - one bundle: every story in one shard (`search: shard_size` past the story count), chunked as shards
   are, so that what differs from the shards is the split alone.
+`--shard-size` sets the corpus's `search: shard_size` for the shards (the site's default otherwise).
 Printed: the time and peak memory (largest process, and summed over the build's processes) of the
 shards and the plain index; for each search of the queries file, the bytes Chromium fetches for that
 first search on a fresh search page, plain index against shards (Debian's /usr/bin/chromium through
@@ -20,6 +21,7 @@ finds, in the same order by date, with the overlap of their top ten by relevance
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import os
@@ -28,6 +30,7 @@ import shutil
 import statistics
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -99,17 +102,25 @@ def one_index(site: Path, root: Path) -> tuple[float, int]:
     return sample.seconds, sample.largest_kb
 
 
-def one_bundle(site: Path, root: Path) -> None:
-    """Every story in one shard (`search: shard_size` past the story count), built into `root`."""
+@contextlib.contextmanager
+def shard_size(site: Path, size: int | None) -> Iterator[None]:
+    """The site's `search: shard_size` set to `size` for the time of the block (left alone for None)."""
     config = site / "site.yaml"
     original = config.read_text(encoding="utf-8")
-    config.write_text(original + "search:\n  shard_size: 1000000\n", encoding="utf-8")
+    if size is not None:
+        config.write_text(original + f"search:\n  shard_size: {size}\n", encoding="utf-8")
     try:
+        yield
+    finally:
+        config.write_text(original, encoding="utf-8")
+
+
+def one_bundle(site: Path, root: Path) -> None:
+    """Every story in one shard (`search: shard_size` past the story count), built into `root`."""
+    with shard_size(site, 1_000_000):
         shutil.rmtree(root, ignore_errors=True)
         measure([sys.executable, "-m", "beatgen", "build", "--source", str(site), "--output", str(root), "--now", NOW,
                  "--quiet", "--no-cache"])
-    finally:
-        config.write_text(original, encoding="utf-8")
 
 
 def shard_index(site: Path, runs: int) -> list[tuple[str, float, int, int]]:
@@ -276,6 +287,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="runs of each timing (medians are shown)")
     parser.add_argument("--queries", type=Path, default=REPO / "bench" / "search_queries.txt")
     parser.add_argument("--work", type=Path, default=REPO / "bench")
+    parser.add_argument("--shard-size", type=int, help="the shards' `search: shard_size` (default: the site's)")
     parser.add_argument("--timings-only", action="store_true", help="time the indexes; search nothing in Chromium")
     args = parser.parse_args()
     queries = [line.strip() for line in args.queries.read_text(encoding="utf-8").splitlines()
@@ -283,7 +295,8 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(snapshot(args.work)))
     site = prepare_site(args.work, args.stories)
-    shards = shard_index(site, args.runs)
+    with shard_size(site, args.shard_size):
+        shards = shard_index(site, args.runs)
     others = args.work / f"corpus{args.stories}-search"
     plain, bundle = others / "plain", others / "bundle"
     index = one_index(site, plain)

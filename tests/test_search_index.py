@@ -8,6 +8,7 @@ import json
 import random
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from beatgen.engine.search_lexicon import lexicon_words
 from beatgen.engine.search_order import read_pf
 from beatgen.engine.search_plan import runs
 from beatgen.engine.state import BuildState
+from test_text_edits import PAC3, Preview, in_body
 
 NOW = "2026-06-01T00:00:00Z"
 
@@ -244,6 +246,25 @@ def test_shard_ends_depend_on_the_stories_at_the_edge_only() -> None:
         fewer = runs(pages[:edit] + pages[edit + 1:], 200)
         changed.append(len(set(cut) - set(fewer)))
     assert max(changed) <= 3 and sum(changed) <= 2 * len(changed), changed
+
+
+def test_a_save_of_text_names_again_only_the_shard_of_its_story(tmp_path: Path) -> None:
+    """`serve` plans the shards on every save; one that keeps the site's shape digests the saved story's page
+    alone and names its shard alone, and the plan is the one a build from nothing makes."""
+    preview = Preview(sharded(copy_site("sample", tmp_path / "site"), 5))
+    before = preview.state.search_plan
+    assert before is not None and len(before.shards) >= 4
+    assert preview.edit(PAC3, lambda text: in_body(text, "A sentence the search index reads. ")).patched == 1
+    after = preview.state.search_plan
+    assert after is not None
+    renamed = [new for old, new in zip(before.shards, after.shards, strict=True) if old.name != new.name]
+    assert [shard.pages for shard in renamed] == [shard.pages for shard in after.shards
+                                                  if "stories/2026/11/pac-3-mse-production-record/index.html"
+                                                  in shard.pages]
+    assert after.lexicon != before.lexicon
+    fresh = BuildState()
+    build(replace(preview.options, output_dir=tmp_path / "fresh", jobs=1), state=fresh)
+    assert fresh.search_plan == after
 
 
 def test_rechunking_keeps_every_word_and_gives_ranges_pagefind_can_look_up(built_sample: Path, tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ from beatgen.engine.prepared import BuildOptions, Prepared, options_token
 from beatgen.engine.publish import Planner, stage, update_in_place
 from beatgen.engine.search import index_intact, page_digests
 from beatgen.engine.search_bundle import bundle_token
-from beatgen.engine.search_plan import SearchPlan, plan_shards, search_order
+from beatgen.engine.search_plan import SearchPlan, plan_shards, runs, search_order
 from beatgen.engine.shortcut import Summary, input_stamp
 from beatgen.engine.state import BuildState, FileStamp, PageRecord
 from beatgen.engine.store import Store
@@ -270,7 +270,7 @@ def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: l
         renderer.only = page_holders(prepared, renderer.previous).affected(changed | edited)
     if only is not None:
         renderer.only = only
-    plan = _search_plan(options, prepared, state)
+    plan = _search_plan(options, prepared, state, renderer.previous)
 
     def verify(outcomes: list[Outcome]) -> list[Diagnostic]:
         return verify_pages(options, prepared, templates[1], outcomes, renderer.previous)
@@ -376,20 +376,23 @@ def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildSta
                         link_scanner(prepared.config), changed)
 
 
-def _search_plan(options: BuildOptions, prepared: Prepared, state: BuildState) -> Planner:
+def _search_plan(options: BuildOptions, prepared: Prepared, state: BuildState,
+                 previous: dict[str, PageRecord]) -> Planner:
     """The search shards of the story pages: for a build with the index, and for `serve`, which indexes in
-    the background; none otherwise (a page's digest costs a read)."""
+    the background; none otherwise (a page's digest costs a read). `previous`: the last build's records,
+    which a page left clean still has (its key with them)."""
     pages = prepared.of_shape("search order", lambda: search_order(prepared.site.stories))
 
     def plan(outcomes: list[Outcome], source: Callable[[str], Path]) -> SearchPlan | None:
         if not (options.search or options.preview):
             return None
-        keys = {o.rel: o.record.key for o in outcomes if o.record is not None}
-        state.search_pages = page_digests(pages, keys, source, state.search_pages, options.jobs)
-        digests = {page: content for page, (_key, content) in state.search_pages.items()}
         config = prepared.config
-        return plan_shards(pages, digests, config.search_shard_size, config.language, bundle_token())
+        fresh = {o.rel: o.record.key for o in outcomes if o.status != CLEAN and o.record is not None}
+        state.search_pages, redone = page_digests(
+            pages, lambda page: fresh[page] if page in fresh else previous[page].key, source, state.search_pages,
+            options.jobs)
+        cuts = prepared.of_shape("search cuts", lambda: runs(pages, config.search_shard_size))
+        return plan_shards(cuts, lambda page: state.search_pages[page][1], config.language, bundle_token(),
+                           state.search_plan, redone)
 
     return plan
-
-

@@ -70,22 +70,23 @@ def listed_shards(root: Path) -> list[str]:
     return read_manifest(root)[0]
 
 
-def page_digests(pages: Iterable[str], keys: Mapping[str, str], source: Callable[[str], Path],
-                 known: Mapping[str, tuple[str, str]], jobs: int = 1) -> dict[str, tuple[str, str]]:
+def page_digests(pages: Iterable[str], key_of: Callable[[str], str], source: Callable[[str], Path],
+                 known: Mapping[str, tuple[str, str]], jobs: int = 1) -> tuple[dict[str, tuple[str, str]], set[str]]:
     """Each story page's key and the digest of what Pagefind reads from it (`search_reads`), read again only
-    where the key changed since `known` (equal keys, equal bytes), by `jobs` workers. Keys alone cannot
-    name a shard: they also change with what the cache held, and with parts of a page Pagefind does not read."""
+    where the key changed since `known` (equal keys, equal bytes), by `jobs` workers; and the pages read
+    again. Keys alone cannot name a shard: they also change with what the cache held, and with parts of a
+    page Pagefind does not read."""
     found = {}
     changed = []
     for page in pages:
         cached = known.get(page)
-        if cached is not None and cached[0] == keys[page]:
+        if cached is not None and cached[0] == key_of(page):
             found[page] = cached
         else:
             changed.append(page)
     digests = fork_map(lambda path: indexed_digest(path.read_bytes()), [source(page) for page in changed], jobs)
-    found.update((page, (keys[page], made)) for page, made in zip(changed, digests, strict=True))
-    return found
+    found.update((page, (key_of(page), made)) for page, made in zip(changed, digests, strict=True))
+    return found, set(changed)
 
 
 def _parts(plan: SearchPlan, page_at: Callable[[str], Path], folder_of: Callable[[str], Path],

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from beatgen.content.model import Story
@@ -71,14 +72,28 @@ class SearchPlan:
     """The lexicon's folder under `pagefind/` (none without shards): a digest of the shard names."""
 
 
-def plan_shards(pages: Sequence[str], digests: Mapping[str, str], size: int, language: str,
-                token: str) -> SearchPlan:
-    """The shards of the story `pages` (in date order), named after each page's name and the digest of what
-    Pagefind reads from it."""
-    shards = tuple(Shard(digest("shard", token, *(f"{page}\x1e{digests[page]}" for page in run))[:NAME_LENGTH], run)
-                   for run in runs(pages, size))
+def plan_shards(cuts: Sequence[tuple[str, ...]], digest_of: Callable[[str], str], language: str, token: str,
+                previous: SearchPlan | None = None, redone: AbstractSet[str] = frozenset()) -> SearchPlan:
+    """The shards of the story pages cut into `cuts` (`runs`), each named after its pages' names and the
+    digest of what Pagefind reads from each (`digest_of`). `previous`: the last plan, whose shards keep their
+    names where the cuts are the very same tuples (the site kept its shape) and hold no page of `redone`,
+    whose digest was read again: a save at 100,000 stories names one shard, not a hundred."""
+    kept = _kept_names(previous, cuts, language, redone)
+    shards = tuple(Shard(kept[n] or _shard_name(cut, digest_of, token), cut) for n, cut in enumerate(cuts))
     lexicon = digest("lexicon", token, language, *(s.name for s in shards))[:NAME_LENGTH] if shards else ""
     return SearchPlan(shards, language, lexicon)
+
+
+def _kept_names(previous: SearchPlan | None, cuts: Sequence[tuple[str, ...]], language: str,
+                redone: AbstractSet[str]) -> list[str]:
+    if (previous is None or previous.language != language or len(previous.shards) != len(cuts)
+            or any(shard.pages is not cut for shard, cut in zip(previous.shards, cuts, strict=True))):
+        return [""] * len(cuts)
+    return ["" if not redone.isdisjoint(shard.pages) else shard.name for shard in previous.shards]
+
+
+def _shard_name(pages: tuple[str, ...], digest_of: Callable[[str], str], token: str) -> str:
+    return digest("shard", token, *(f"{page}\x1e{digest_of(page)}" for page in pages))[:NAME_LENGTH]
 
 
 def manifest(plan: SearchPlan) -> bytes:
