@@ -23,7 +23,7 @@ from beatgen.engine.layouts import RecordingEnvironment, TemplateTokens
 from beatgen.engine.links import LinkScanner
 from beatgen.engine.output import Staging, same_bytes
 from beatgen.engine.parallel import fork_map, worker_count
-from beatgen.engine.patch import write_temp
+from beatgen.engine.patch import patch_folder, write_temp
 from beatgen.engine.state import PageRecord
 from beatgen.render.context import CLOCK_KINDS, Context, page_data, with_head
 from beatgen.render.pages import render_route, template_problem
@@ -59,6 +59,7 @@ class Writer:
     def __init__(self, output: Path, staging: Staging | None) -> None:
         self.output = output.resolve()
         self.staging = staging
+        self.patch = patch_folder(self.output)
 
     def write(self, rel: str, data: bytes, made: PageRecord) -> Outcome:
         """Write a file; `made` is its record but for the stat, which is taken here."""
@@ -69,7 +70,7 @@ class Writer:
             return Outcome(rel, status, replace(made, size=stat.st_size, mtime_ns=stat.st_mtime_ns))
         if same_bytes(self.output / rel, data):
             return Outcome(rel, UNCHANGED, _record(self.output / rel, made))
-        temp = write_temp(self.output, rel, data)
+        temp = write_temp(self.patch, rel, data)
         return Outcome(rel, WRITTEN, _record(temp, made), temp=str(temp))
 
 

@@ -13,6 +13,7 @@ matches the staging folders' pattern).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 from collections.abc import Iterable
@@ -27,12 +28,18 @@ def patch_folder(output: Path) -> Path:
     return output.parent / f".{output.name}.staging-patch"
 
 
-def write_temp(output: Path, rel: str, data: bytes) -> Path:
-    """Write `data` for `rel` into the patch folder; `commit` moves it into place."""
-    temp = _safe_join(patch_folder(output), rel)
+def write_temp(patch: Path, rel: str, data: bytes) -> Path:
+    """Write `data` for `rel` into the `patch` folder (`patch_folder`); `commit` moves it into place. The
+    folder is flat, each file named after a digest of `rel`: a folder per page, made and then removed again,
+    cost a layout edit of 10,000 pages more than writing them."""
+    temp = patch / f"{hashlib.blake2b(rel.encode('utf-8'), digest_size=16).hexdigest()}.tmp"
     try:
-        temp.parent.mkdir(parents=True, exist_ok=True)
-        with open(temp, "wb") as handle:
+        try:
+            handle = open(temp, "wb")  # noqa: SIM115 - closed below, after the folder is made if missing
+        except FileNotFoundError:
+            temp.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(temp, "wb")  # noqa: SIM115
+        with handle:
             handle.write(data)
     except OSError as exc:
         raise OutputError(_describe(exc, rel)) from exc
@@ -45,8 +52,11 @@ def commit(output: Path, moves: Iterable[tuple[Path, str]], removals: Iterable[s
     try:
         for temp, rel in moves:
             target = _safe_join(output, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(temp, target)
+            try:
+                os.replace(temp, target)
+            except FileNotFoundError:  # a new page's folder (the temporary file itself is there)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(temp, target)
     except OSError as exc:
         raise OutputError(_describe(exc, str(output))) from exc
     for rel in removals:

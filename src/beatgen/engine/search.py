@@ -215,7 +215,7 @@ def patch_index(plan: SearchPlan, output: Path, sources: Mapping[str, Path], kno
         moves += [(patch / rel, rel) for rel, _size, _mtime in record[name]]
     data = manifest(plan)
     if not same_bytes(output / MANIFEST, data):
-        moves.append((write_temp(output, MANIFEST, data), MANIFEST))
+        moves.append((write_temp(patch, MANIFEST, data), MANIFEST))
     kept = {rel for files in record.values() for rel, _size, _mtime in files}
     gone = sorted({rel for files in known.values() for rel, _size, _mtime in files} - kept)
     return IndexPatch(record, moves, gone)
