@@ -45,10 +45,10 @@ STORED = (Parsed, Fragment, Summary, Due, Diagnostic, Severity, Story, Term, Pag
           Correction, Alias, StoryImage, Picture, StoryHtml, DocumentHtml)
 """Every type an entry may hold: decoding constructs these and plain data, nothing else."""
 EXPECTED: dict[str, type] = {"parsed": Parsed, "fragment": Fragment, "summary": Summary, "related": dict,
-                             "templates": dict, "search": dict, "search_pages": dict, "pictures": dict}
+                             "templates": dict, "search": dict, "search_pages": dict, "pictures": tuple}
 """What each kind of entry must decode to (a memo's, by its name, or one of the last build's values); anything
 else is dropped like a damaged entry."""
-LAST = ("summary", "search", "search_pages", "pictures")
+LAST = ("summary", "search", "search_pages")
 """The last build's values that are no memo: stored whole under the key 'last' by every save."""
 CODEC = Codec(STORED)
 FILE_NAME = "build.sqlite"

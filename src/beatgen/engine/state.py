@@ -86,7 +86,16 @@ def page_reads(rel: str, record: PageRecord) -> tuple[Read, ...]:
     return (("output", rel, (record.size, record.mtime_ns)),)
 
 
-READS: dict[str, ReadsOf] = {"files": stamp_reads, "fragment": fragment_reads, "pages": page_reads}
+def picture_reads(rel: str, probed: tuple[tuple[int, int, int], Any]) -> tuple[Read, ...]:
+    """An image's probe holds while the file keeps its stat, and a picture found in it (not the reason it holds
+    none) while the encoder is the one that probed it (`images.scan`)."""
+    stamp, found = probed
+    encoder = getattr(found, "encoder", None)
+    return (("image", rel, stamp),) if encoder is None else (("image", rel, stamp), ("encoder", "", encoder))
+
+
+READS: dict[str, ReadsOf] = {"files": stamp_reads, "fragment": fragment_reads, "pages": page_reads,
+                             "pictures": picture_reads}
 """How each memo finds its entries' reads; the others' keys name all they read."""
 
 
@@ -110,6 +119,8 @@ class BuildState:
     template_tokens: Memo[dict[str, str]] = field(default_factory=lambda: memo_of("templates"))
     """Each layout's digest (its source and every layout it uses) under the layouts' key, so that a rebuild
     does not parse every layout again to find what it includes."""
+    pictures: Memo[tuple[tuple[int, int, int], Any]] = field(default_factory=lambda: memo_of("pictures"))
+    """Image file → its stat (size, mtime, inode) and what its probe found (`engine/images.py`)."""
     output: str = ""
     inputs: str = ""
     """A digest of every input of the last build: when it is unchanged, so is every page."""
@@ -128,8 +139,6 @@ class BuildState:
     prepared: Any = None
     """The last successful build's `Prepared` (in memory only): `serve` patches it for a save of text only
     (`engine/text_edits.py`)."""
-    pictures: dict[str, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
-    """Each image file's stat (size, mtime, inode) and what its probe found (`engine/images.py`)."""
     store: Store | None = None
     """Where this build's new fragments and stories go instead of memory (`engine/store.py`): `build`, not
     `serve`."""
@@ -137,7 +146,7 @@ class BuildState:
     """Where the store holds the body of each story read by this build, which its model goes without."""
 
     def memos(self) -> tuple[Memo[Any], ...]:
-        return self.files, self.parsed, self.fragments, self.pages, self.related, self.template_tokens
+        return self.files, self.parsed, self.fragments, self.pages, self.related, self.template_tokens, self.pictures
 
     def begin(self) -> None:
         """A new build: every memo starts its book of what is used, kept and forgotten afresh."""
