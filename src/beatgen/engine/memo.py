@@ -61,7 +61,10 @@ class Memo(dict[str, V]):
         reads = self.reads(key, value)
         if reads is None:
             return False
-        return all(answer(source, asked) == recorded for source, asked, recorded in reads)
+        for source, asked, recorded in reads:  # noqa: SIM110 - a loop, not a generator: every file and page, every build
+            if answer(source, asked) != recorded:
+                return False
+        return True
 
     def recall(self, key: str, answer: Answer | None = None) -> V | None:
         """The entry under `key` when every read it recorded still holds (`answer` says how the build answers
