@@ -36,12 +36,18 @@ def no_reads(_key: str, _value: Any) -> tuple[Read, ...]:
     return ()
 
 
+def _unanswered(_source: str, _key: Any) -> object:
+    """A read asked without a way to answer it: a fresh object, equal to no recorded answer, so that an entry
+    with reads is never recalled unchecked."""
+    return object()
+
+
 class Memo(dict[str, V]):
     """One stage kind's results by key. A dict, so that what only looks (a page's record, a count) looks
     as at any table; results go in through `keep`, `forget` and `settle`, which keep the book."""
 
-    def __init__(self, name: str, reads: ReadsOf = no_reads, entries: Iterable[tuple[str, V]] = ()) -> None:
-        super().__init__(entries)
+    def __init__(self, name: str, reads: ReadsOf = no_reads) -> None:
+        super().__init__()
         self.name = name
         """The stage kind, which names the memo's entries in the cache."""
         self.reads = reads
@@ -68,9 +74,9 @@ class Memo(dict[str, V]):
 
     def recall(self, key: str, answer: Answer | None = None) -> V | None:
         """The entry under `key` when every read it recorded still holds (`answer` says how the build answers
-        a read; none for a memo without reads); None when there is none or it no longer holds."""
+        a read; none for a memo whose keys name all they read); None when there is none or it no longer holds."""
         value = self.get(key)
-        if value is None or (answer is not None and not self.holds(key, value, answer)):
+        if value is None or not self.holds(key, value, answer or _unanswered):
             return None
         self.used.add(key)
         return value
@@ -83,6 +89,7 @@ class Memo(dict[str, V]):
         return value
 
     def forget(self, key: str) -> None:
+        """Drop an entry (a stale one, when a stage knows it replaced it), whether there is one or not."""
         if self.pop(key, None) is not None:
             self.gone.add(key)
         self.used.discard(key)
