@@ -1,11 +1,16 @@
 """The persistent build cache (`.beatgen-cache/` in the site folder, or `--cache-dir`/BEATGEN_CACHE_DIR).
 
-One SQLite file holds a `BuildState`. It is a cache, never a source of truth: a file written by another
-version of beatgen (or of its Markdown, YAML and template libraries) is discarded whole; every stored
-entry carries a checksum and its length, and one that fails the check is dropped and recomputed; a file
-SQLite cannot read is deleted and rebuilt. Entries are plain data (CBOR, `engine/codec.py`) that decode
-only into the model types listed in `STORED`: a cache restored from elsewhere (a shared CI cache) can
-at worst make a build redo work, never run code; an entry of the wrong type is dropped like a damaged one.
+One SQLite file holds a `BuildState`: every stage's memo (`engine/memo.py`) goes through one code path,
+its entries one row each under the memo's name, and a save writes only the entries the build kept and
+deletes those it forgot. The two memos every build reads whole, file stamps and page records, have a
+table of columns each instead of encoded rows, which load without decoding.
+
+It is a cache, never a source of truth: a file written by another version of beatgen (or of its Markdown,
+YAML and template libraries) is discarded whole; every stored entry carries a checksum and its length, and
+one that fails the check is dropped and recomputed; a file SQLite cannot read is deleted and rebuilt.
+Entries are plain data (CBOR, `engine/codec.py`) that decode only into the model types listed in `STORED`:
+a cache restored from elsewhere (a shared CI cache) can at worst make a build redo work, never run code; an
+entry of the wrong type is dropped like a damaged one.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ import hashlib
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -27,19 +33,23 @@ from beatgen.content.pictures import Picture
 from beatgen.content.publication import Due
 from beatgen.diagnostics import Diagnostic, Severity
 from beatgen.engine.codec import Codec, CodecError
+from beatgen.engine.memo import Memo
 from beatgen.engine.shortcut import Summary
-from beatgen.engine.state import BuildState, FileStamp, Fragment, PageRecord, Parsed
+from beatgen.engine.state import BuildState, FileStamp, Fragment, PageRecord, Parsed, memo_of
 from beatgen.engine.store import Kept
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
-FORMAT = "8"
+FORMAT = "9"
 """The store's schema: part of the code token, so a store of another schema is discarded whole."""
 STORED = (Parsed, Fragment, Summary, Due, Diagnostic, Severity, Story, Term, Page, Unread, Source, TimelineEntry,
           Correction, Alias, StoryImage, Picture, StoryHtml, DocumentHtml)
 """Every type an entry may hold: decoding constructs these and plain data, nothing else."""
 EXPECTED: dict[str, type] = {"parsed": Parsed, "fragment": Fragment, "summary": Summary, "related": dict,
-                             "templates": dict, "search": dict, "search_pages": dict, "pictures": dict}
-"""What each kind of entry must decode to; anything else is dropped like a damaged entry."""
+                             "templates": dict, "search": dict, "search_pages": dict, "pictures": tuple}
+"""What each kind of entry must decode to (a memo's, by its name, or one of the last build's values); anything
+else is dropped like a damaged entry."""
+LAST = ("summary", "search", "search_pages")
+"""The last build's values that are no memo: stored whole under the key 'last' by every save."""
 CODEC = Codec(STORED)
 FILE_NAME = "build.sqlite"
 SEP = "\x1f"
@@ -81,23 +91,54 @@ def cache_folder(site_dir: Path, configured: Path | None, environ: dict[str, str
     return site_dir / ".beatgen-cache"
 
 
-def _changed_rows(db: sqlite3.Connection, table: str, stored: dict[str, Any] | None,
-                  current: dict[str, Any]) -> dict[str, Any]:
-    """The rows of `current` to write: all of them into an emptied table when what the table holds is
-    not known, else only new and changed ones, after deleting the rows `current` no longer has."""
-    if stored is None:
-        db.execute(f"DELETE FROM {table}")  # noqa: S608 - the table name is one of ours
-        return current
-    db.executemany(f"DELETE FROM {table} WHERE rel = ?", ((rel,) for rel in stored.keys() - current.keys()))  # noqa: S608
-    return {rel: row for rel, row in current.items() if stored.get(rel) != row}
-
-
 def _join(refs: tuple[str, ...] | None) -> str | None:
     return None if refs is None else SEP.join(refs)
 
 
 def _split(refs: str | None) -> tuple[str, ...] | None:
     return None if refs is None else tuple(ref for ref in refs.split(SEP) if ref)
+
+
+def _page(key: str, size: int, mtime: int, whole: int, refs: str | None, template: str | None, links: bytes | None,
+          ids: bytes | None, text: int) -> PageRecord:
+    return PageRecord(key, size, mtime, bool(whole), _split(refs), template or "", links, ids, bool(text))
+
+
+def _page_row(p: PageRecord) -> tuple[Any, ...]:
+    return p.key, p.size, p.mtime_ns, int(p.whole_site), _join(p.refs), p.template, p.links, p.ids, int(p.text)
+
+
+def _stamp_row(s: FileStamp) -> tuple[Any, ...]:
+    return s.size, s.mtime_ns, s.inode, s.digest, s.front
+
+
+@dataclass(frozen=True)
+class Columns:
+    """How a memo is kept in a table of its own, one column per field: read whole by every build, such a
+    table loads without decoding an entry."""
+
+    table: str
+    width: int
+    """The columns after the key."""
+    row: Callable[[Any], tuple[Any, ...]]
+    value: Callable[..., Any]
+
+    def load(self, db: sqlite3.Connection, memo: Memo[Any]) -> Memo[Any]:
+        memo.update((rel, self.value(*row)) for rel, *row in db.execute(f"SELECT * FROM {self.table}"))  # noqa: S608
+        return memo
+
+    def write(self, db: sqlite3.Connection, memo: Memo[Any], keys: Iterable[str], whole: bool) -> None:
+        if whole:
+            db.execute(f"DELETE FROM {self.table}")  # noqa: S608 - the table name is one of ours
+        else:
+            db.executemany(f"DELETE FROM {self.table} WHERE rel = ?", ((rel,) for rel in memo.gone))  # noqa: S608
+        marks = ", ".join("?" * (self.width + 1))
+        db.executemany(f"INSERT OR REPLACE INTO {self.table} VALUES ({marks})",  # noqa: S608
+                       ((rel, *self.row(memo[rel])) for rel in keys))
+
+
+COLUMNS = {"files": Columns("files", 5, _stamp_row, FileStamp), "pages": Columns("pages", 9, _page_row, _page)}
+"""The memos stored in columns; every other memo's entries are rows of the entries table."""
 
 
 def _checksum(blob: bytes) -> str:
@@ -119,11 +160,10 @@ class Cache:
         self.token = token or code_token()
         self.dropped = 0
         self.discarded = ""
-        self.stored_pages: dict[str, PageRecord] | None = None
-        self.stored_files: dict[str, FileStamp] | None = None
-        """The tables as read, so that saving writes only the rows that changed."""
-        self.stored_related: str | None = None
-        """The key of the related coverage the store holds, which saving then leaves as it is."""
+        self.stored_pages: Memo[PageRecord] | None = None
+        """The page records as `peek` read them, which `load` then does not read again."""
+        self.loaded = False
+        """The store holds what `load` gave, so that a save writes only what the build kept and forgot."""
 
     def load(self) -> BuildState:
         """The stored state, or an empty one when there is none, or it is stale or damaged."""
@@ -138,7 +178,7 @@ class Cache:
             self._remove()
             return BuildState()
 
-    def peek(self) -> tuple[Summary, dict[str, PageRecord], str, dict[str, Any]] | None:
+    def peek(self) -> tuple[Summary, Memo[PageRecord], str, dict[str, Any]] | None:
         """Only what the no-change shortcut needs (the last summary, the page and search index records and
         the output folder), without decoding a single model; None when the cache has no usable summary."""
         try:
@@ -170,11 +210,11 @@ class Cache:
             with self._connect() as db:
                 if self._meta(db).get("token") != self.token:
                     db.executescript("DELETE FROM entries; DELETE FROM files; DELETE FROM pages; DELETE FROM meta;")
-                    self.stored_pages = self.stored_files = self.stored_related = None
+                    self.loaded = False
                 self._write(db, state)
         except sqlite3.DatabaseError:
             self._remove()
-            self.stored_pages = self.stored_files = self.stored_related = None
+            self.loaded = False
             with contextlib.suppress(sqlite3.DatabaseError, OSError), self._connect() as db:
                 self._write(db, state)
         except OSError:
@@ -205,9 +245,9 @@ class Cache:
         meta = self._meta(db)
         state = BuildState(output=meta.get("output", ""), inputs=meta.get("inputs", ""),
                            structure=meta.get("structure", ""))
-        state.files = {rel: FileStamp(*row) for rel, *row in db.execute("SELECT * FROM files")}
-        state.pages = dict(self.stored_pages) if self.stored_pages is not None else self._pages(db)
-        self.stored_files, self.stored_pages = dict(state.files), dict(state.pages)
+        COLUMNS["files"].load(db, state.files)
+        state.pages.update(self.stored_pages if self.stored_pages is not None else self._pages(db))
+        memos = {memo.name: memo for memo in state.memos()}
         damaged = []
         collecting = gc.isenabled()
         gc.disable()  # decoding builds a large graph of long-lived objects, none of them garbage
@@ -216,28 +256,20 @@ class Cache:
                 value = self._entry(kind, blob, length, checksum)
                 if value is None:
                     damaged.append((kind, key))
-                elif kind == "summary":
-                    state.summary = value
-                elif kind == "related":
-                    state.related, self.stored_related = (key, value), key
-                elif kind == "templates":
-                    state.template_tokens = (key, value)
-                elif kind in ("search", "search_pages"):
-                    setattr(state, kind, value)
-                elif kind == "pictures":
-                    state.pictures = value
+                elif kind in memos:
+                    memos[kind][key] = value
                 else:
-                    (state.parsed if kind == "parsed" else state.fragments)[key] = value
+                    setattr(state, kind, value)
         finally:
             if collecting:
                 gc.enable()
         db.executemany("DELETE FROM entries WHERE kind = ? AND key = ?", damaged)
+        self.loaded = True
         return state
 
     @staticmethod
-    def _pages(db: sqlite3.Connection) -> dict[str, PageRecord]:
-        return {rel: PageRecord(key, size, mtime, bool(whole), _split(refs), template or "", links, ids, bool(text))
-                for rel, key, size, mtime, whole, refs, template, links, ids, text in db.execute("SELECT * FROM pages")}
+    def _pages(db: sqlite3.Connection) -> Memo[PageRecord]:
+        return COLUMNS["pages"].load(db, memo_of("pages"))
 
     def _entry(self, kind: str, blob: Any, length: int, checksum: str) -> Any:
         """The stored value if its length and checksum hold and it decodes to what its kind holds;
@@ -257,32 +289,30 @@ class Cache:
 
     def _write(self, db: sqlite3.Connection, state: BuildState) -> None:
         db.execute("BEGIN")
-        for kind, table in (("parsed", state.parsed), ("fragment", state.fragments)):
-            stored = {key for (key,) in db.execute("SELECT key FROM entries WHERE kind = ?", (kind,))}
-            db.executemany("DELETE FROM entries WHERE kind = ? AND key = ?", ((kind, k) for k in stored - set(table)))
-            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",  # encoded one at a time
-                           ((kind, key, *_sealed(table[key])) for key in set(table) - stored))
-        db.execute("DELETE FROM entries WHERE kind IN ('summary', 'templates', 'search', 'search_pages', 'pictures')")
-        related_key = state.related[0] if state.related is not None else None
-        if related_key != self.stored_related:  # a few megabytes at 10,000 stories, and rarely changed
-            db.execute("DELETE FROM entries WHERE kind = 'related'")
-        for kind, keyed in (("related", state.related if related_key != self.stored_related else None),
-                            ("templates", state.template_tokens)):
-            if keyed is not None:
-                db.execute("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", (kind, keyed[0], *_sealed(keyed[1])))
-        for kind, value in (("summary", state.summary), ("search", state.search or None),
-                            ("search_pages", state.search_pages or None), ("pictures", state.pictures or None)):
-            if value is not None:
+        for memo in state.memos():
+            _write_memo(db, memo, whole=not self.loaded)
+        db.execute(f"DELETE FROM entries WHERE kind IN ({', '.join('?' * len(LAST))})", LAST)  # noqa: S608
+        for kind in LAST:
+            value = getattr(state, kind)
+            if value:
                 db.execute("INSERT INTO entries VALUES (?, 'last', ?, ?, ?)", (kind, *_sealed(value)))
-        files = _changed_rows(db, "files", self.stored_files, state.files)
-        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                       ((rel, s.size, s.mtime_ns, s.inode, s.digest, s.front) for rel, s in files.items()))
-        pages = _changed_rows(db, "pages", self.stored_pages, state.pages)
-        db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       ((rel, p.key, p.size, p.mtime_ns, int(p.whole_site), _join(p.refs), p.template,
-                         p.links, p.ids, int(p.text)) for rel, p in pages.items()))
         meta = {"token": self.token, "output": state.output, "inputs": state.inputs, "structure": state.structure}
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
         db.execute("COMMIT")
-        self.stored_files, self.stored_pages = dict(state.files), dict(state.pages)
-        self.stored_related = related_key
+        self.loaded = True
+
+
+def _write_memo(db: sqlite3.Connection, memo: Memo[Any], whole: bool) -> None:
+    """A memo's entries: all of them when what the store holds is not known, else those the build kept (new
+    or changed) after deleting those it forgot."""
+    keys = list(memo) if whole else [key for key in memo.fresh if key in memo]
+    columns = COLUMNS.get(memo.name)
+    if columns is not None:
+        columns.write(db, memo, keys, whole)
+        return
+    if whole:
+        db.execute("DELETE FROM entries WHERE kind = ?", (memo.name,))
+    else:
+        db.executemany("DELETE FROM entries WHERE kind = ? AND key = ?", ((memo.name, key) for key in memo.gone))
+    db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",  # encoded one at a time
+                   ((memo.name, key, *_sealed(memo[key])) for key in keys))

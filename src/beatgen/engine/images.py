@@ -17,6 +17,7 @@ from beatgen.content.pictures import SUFFIXES, Picture, SitePictures, Variant, c
 from beatgen.diagnostics import Diagnostic, error
 from beatgen.engine.encode import READ_ERRORS, encode, encoder_token, probe
 from beatgen.engine.imagecache import ImageCache
+from beatgen.engine.memo import Answer
 from beatgen.engine.parallel import fork_map
 from beatgen.engine.state import BuildState
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
@@ -27,10 +28,10 @@ Needed = dict[str, tuple[Picture, tuple[Variant, ...]]]
 
 
 def scan(site_dir: Path, state: BuildState) -> dict[str, Picture | str]:
-    """Every image file under content/ and static/: its picture, or why it holds none."""
+    """Every image file under content/ and static/: its picture, or why it holds none (recalled from the
+    pictures' memo while the file keeps its stat and the encoder is the same)."""
     encoder = encoder_token()
     found: dict[str, Picture | str] = {}
-    stamps = {}
     for path, rel in _image_files(site_dir):
         try:
             stat = os.stat(path)
@@ -38,12 +39,15 @@ def scan(site_dir: Path, state: BuildState) -> dict[str, Picture | str]:
             found[rel] = f"unreadable ({exc.strerror})"
             continue
         stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-        known = state.pictures.get(rel)
-        fresh = known is not None and known[0] == stamp and getattr(known[1], "encoder", encoder) == encoder
-        found[rel] = known[1] if fresh and known is not None else _probe(path, rel, encoder)
-        stamps[rel] = (stamp, found[rel])
-    state.pictures = stamps
+        known = state.pictures.recall(rel, _answers(stamp, encoder))
+        found[rel] = (known or state.pictures.keep(rel, (stamp, _probe(path, rel, encoder))))[1]
+    state.pictures.forget_unused()
     return found
+
+
+def _answers(stamp: tuple[int, int, int], encoder: str) -> Answer:
+    """How a build answers a probe's reads: the image's stat as just taken, and this encoder."""
+    return lambda source, _rel: stamp if source == "image" else encoder
 
 
 def _probe(path: str, rel: str, encoder: str) -> Picture | str:

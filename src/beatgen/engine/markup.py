@@ -1,9 +1,9 @@
-"""Models → HTML fragments, through the build state and in worker processes.
+"""Models → HTML fragments, through the fragments' memo and in worker processes.
 
 A fragment depends on its own file and on the answers the link targets gave while it rendered
-("is /stories/2026/03/x/ a page?"). Those answers are recorded; a stored fragment is reused while
-its file is unchanged and every recorded question still gets the same answer, so adding a story
-does not re-render the Markdown of the ten thousand others.
+("is /stories/2026/03/x/ a page?"). Those answers are recorded as the fragment's reads; the memo
+recalls a fragment while its file is unchanged (its key) and every read still gets the same answer,
+so adding a story does not re-render the Markdown of the ten thousand others.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from beatgen.content.model import Page, Story, Term, Unread
 from beatgen.diagnostics import Diagnostic
 from beatgen.engine.cache import CODEC
 from beatgen.engine.fingerprint import digest
+from beatgen.engine.memo import Answer, Read
 from beatgen.engine.parallel import fork_map
-from beatgen.engine.state import BuildState, Fragment, Lookup
+from beatgen.engine.state import BuildState, Fragment
 from beatgen.engine.store import Kept, Store, outline
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml, document_html, story_html
 from beatgen.markdown.renderer import LinkTargets
@@ -30,7 +31,7 @@ MISSING = "\x00missing"
 class _Recorder:
     """A read-only view of one table of the link targets that notes every question asked of it."""
 
-    def __init__(self, name: str, inner: Any, log: list[Lookup]) -> None:
+    def __init__(self, name: str, inner: Any, log: list[Read]) -> None:
         self.name, self.inner, self.log = name, inner, log
 
     def _note(self, key: Any) -> Any:
@@ -73,7 +74,7 @@ def answer_of(inner: Any, key: Any) -> Any:
     return key in inner
 
 
-def recording(targets: LinkTargets, log: list[Lookup]) -> LinkTargets:
+def recording(targets: LinkTargets, log: list[Read]) -> LinkTargets:
     """The same targets, each table wrapped so that every lookup lands in `log`."""
     wrapped: dict[str, Any] = {f.name: _Recorder(f.name, getattr(targets, f.name), log)
                                for f in dataclasses.fields(targets)
@@ -81,8 +82,12 @@ def recording(targets: LinkTargets, log: list[Lookup]) -> LinkTargets:
     return dataclasses.replace(targets, **wrapped)
 
 
-def still_valid(fragment: Fragment, targets: LinkTargets) -> bool:
-    return all(answer_of(getattr(targets, table), key) == answer for table, key, answer in fragment.lookups)
+def target_answers(targets: LinkTargets) -> Answer:
+    """How a build answers a fragment's read: what the named table of its link targets says now."""
+    def answer(table: str, key: Any) -> Any:
+        return answer_of(getattr(targets, table), key)
+
+    return answer
 
 
 def fragment_key(parse_key: str, shared_token: str) -> str:
@@ -91,16 +96,17 @@ def fragment_key(parse_key: str, shared_token: str) -> str:
 
 def render_fragments(md: MarkdownIt, documents: list[Story | Term | Page | Unread], keys: dict[str, str],
                      targets: LinkTargets, state: BuildState, jobs: int) -> dict[str, Fragment | Kept]:
-    """Each document's fragment by file: reused from the state when valid, else rendered in workers (into
-    the state's store, when it has one)."""
+    """Each document's fragment by file: recalled from the memo while its reads hold, else rendered in workers
+    (into the state's store, when it has one)."""
     found: dict[str, Fragment | Kept] = {}
     todo = []
+    answer = target_answers(targets)
     for document in documents:
-        cached = state.fragments.get(keys.get(document.file, ""))
-        if isinstance(cached, Fragment) and still_valid(cached, targets):
-            found[document.file] = cached
-        else:
+        cached = state.fragments.recall(keys.get(document.file, ""), answer)
+        if cached is None:
             todo.append(document)
+        else:
+            found[document.file] = cached
     store, render = state.store, _renderer(md, targets, state.body_of)
     made: list[Fragment | Kept] = []
     if store is None:
@@ -110,7 +116,7 @@ def render_fragments(md: MarkdownIt, documents: list[Story | Term | Page | Unrea
     for document, fragment in zip(todo, made, strict=True):
         found[document.file] = fragment
         if document.file in keys:
-            state.fragments[keys[document.file]] = fragment
+            state.fragments.keep(keys[document.file], fragment)
     return found
 
 
@@ -131,7 +137,7 @@ def _renderer(md: MarkdownIt, targets: LinkTargets, body_of: Callable[[Story], s
               ) -> Callable[[Story | Term | Page | Unread], Fragment]:
     """`body_of`: a story's body, which its model goes without when the build keeps it in the store."""
     def render(document: Story | Term | Page | Unread) -> Fragment:
-        log: list[Lookup] = []
+        log: list[Read] = []
         watched = recording(targets, log)
         if isinstance(document, Story):
             whole = document if document.body else dataclasses.replace(document, body=body_of(document))

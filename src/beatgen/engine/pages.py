@@ -1,8 +1,9 @@
 """Rendering the page plan, in worker processes, skipping every page whose inputs did not change.
 
 Each page gets a key: the digest of its route, its layouts (with everything they extend, include and
-import), the config, the asset names, and the data its context holds. A page whose key and output file
-are what the last build recorded is neither rendered nor written. The others render in workers that
+import), the config, the asset names, and the data its context holds. The pages' memo holds each output
+file's record; a page whose key is the recorded one, and whose file still has the stat recorded (the
+record's read), is neither rendered nor written. The others render in workers that
 write straight into the output (a staging folder, or temporary files beside the live ones) and send
 back only the file's record, which carries the page's links and ids (`engine/links.py`). `check` renders
 the same way with a writer that writes nothing.
@@ -21,6 +22,7 @@ from beatgen.diagnostics import BuildError, Diagnostic
 from beatgen.engine.fingerprint import Fingerprinter, digest
 from beatgen.engine.layouts import RecordingEnvironment, TemplateTokens
 from beatgen.engine.links import LinkScanner
+from beatgen.engine.memo import Answer, Memo
 from beatgen.engine.output import Staging, same_bytes
 from beatgen.engine.parallel import fork_map, worker_count
 from beatgen.engine.patch import patch_folder, write_temp
@@ -103,7 +105,7 @@ class PageRenderer:
     whole_site: Callable[[], str]
     """The digest of every story, for the pages whose layouts read the story lists (made on first use: most
     rebuilds render none of them)."""
-    previous: dict[str, PageRecord]
+    previous: Memo[PageRecord]
     writer: Writer
     scanner: LinkScanner
     changed: frozenset[str] | None = None
@@ -117,6 +119,7 @@ class PageRenderer:
     only: frozenset[str] | None = None
     """The output files to look at (`affected_pages`); the others are as the last build left them."""
     _whole: str | None = None
+    _on_disk: Answer | None = None
 
     def render_all(self, work: list[Work], jobs: int) -> list[Outcome]:
         """Every item's outcome, in order; pages known clean from their records are settled here, so
@@ -211,7 +214,9 @@ class PageRenderer:
 
     def _clean(self, rel: str, key: str, previous: PageRecord | None) -> Outcome | None:
         """The previous record, when the key is the same and the output file is as it was left."""
-        if previous is None or previous.key != key or not left_as_recorded(f"{self.writer.output}/{rel}", previous):
+        if self._on_disk is None:
+            self._on_disk = on_disk(str(self.writer.output))
+        if previous is None or previous.key != key or not self.previous.holds(rel, previous, self._on_disk):
             return None
         return Outcome(rel, CLEAN, previous)
 
@@ -260,13 +265,22 @@ def _shared_refs(outcome: Outcome) -> Outcome:
                                            template=sys.intern(record.template)))
 
 
-def left_as_recorded(path: str, record: PageRecord) -> bool:
-    """The file is there with the size and modification time its record holds."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return False
-    return (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns)
+def on_disk(output: str) -> Answer:
+    """How a build answers a page record's read: the output file's size and modification time now."""
+    def answer(_source: str, rel: str) -> tuple[int, int] | None:
+        try:
+            stat = os.stat(f"{output}/{rel}")
+        except OSError:
+            return None
+        return stat.st_size, stat.st_mtime_ns
+
+    return answer
+
+
+def intact(output: Path, pages: Memo[PageRecord]) -> bool:
+    """Every file the last build wrote is still there, with the size and time it left it with."""
+    answer = on_disk(str(output))
+    return all(pages.holds(rel, record, answer) for rel, record in pages.items())
 
 
 def plan_work(routes: Sequence[Route], assets: dict[str, tuple[str, bytes]]) -> list[Work]:

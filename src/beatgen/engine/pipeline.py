@@ -42,7 +42,7 @@ from beatgen.engine.pages import (
     PageRenderer,
     Work,
     Writer,
-    left_as_recorded,
+    intact,
     plan_work,
 )
 from beatgen.engine.prepare import prepare
@@ -52,7 +52,7 @@ from beatgen.engine.search import index_intact, page_digests
 from beatgen.engine.search_bundle import bundle_token
 from beatgen.engine.search_plan import SearchPlan, plan_shards, runs, search_order
 from beatgen.engine.shortcut import Summary, input_stamp
-from beatgen.engine.state import BuildState, FileStamp, PageRecord
+from beatgen.engine.state import BuildState, FileStamp
 from beatgen.engine.store import Store
 from beatgen.engine.text_edits import after_text_edits, published_stories
 from beatgen.engine.verify import link_scanner, page_holders, verify_pages
@@ -139,7 +139,7 @@ def show_first(options: BuildOptions, state: BuildState, serving: AbstractContex
             work = _work(options, prepared, _no_progress)
             outcomes = _pages(options, prepared, state, work, before, layouts_token(options.site_dir / "layouts"),
                               serving, None, None, pages)
-            state.pages = {o.rel: o.record for o in outcomes if o.record is not None}
+            state.pages.settle({o.rel: o.record for o in outcomes if o.record is not None})
             state.inputs = ""
         finally:
             state.structure, state.prepared = before.structure, before.prepared
@@ -197,6 +197,7 @@ def _build_with(options: BuildOptions, progress: Progress, state: BuildState,
                 serving: AbstractContextManager[object] | None, changed_files: frozenset[str] | None,
                 cache: Cache | None, stamp: str, started: float) -> BuildResult:
     before = _Before.taken_from(state)
+    state.begin()
     progress("content", 0, 1)
     patched = after_text_edits(options, before.prepared, changed_files, state)
     prepared = patched or prepare(options, state)
@@ -211,7 +212,7 @@ def _build_with(options: BuildOptions, progress: Progress, state: BuildState,
     outcomes = _unchanged_pages(options, state, inputs) or _pages(
         options, prepared, state, work, before, layouts, serving, changed_files if patched else None, cache)
     progress("pages", len(work), len(work))
-    state.pages = {o.rel: o.record for o in outcomes if o.record is not None}
+    state.pages.settle({o.rel: o.record for o in outcomes if o.record is not None})
     state.output, state.inputs, state.structure = str(options.output_dir.resolve()), inputs, prepared.structure
     state.prepared = prepared if cache is None else None
     state.summary = Summary(stamp, len(prepared.site.stories), len(prepared.routes), tuple(prepared.diagnostics),
@@ -243,7 +244,7 @@ def _in_place(options: BuildOptions, state: BuildState) -> bool:
 def _unchanged_pages(options: BuildOptions, state: BuildState, inputs: str) -> list[Outcome]:
     """The last build's pages, when nothing they are made from changed and the output is as it left it."""
     output = options.output_dir.resolve()
-    if (_in_place(options, state) and inputs == state.inputs and _intact(output, state.pages)
+    if (_in_place(options, state) and inputs == state.inputs and intact(output, state.pages)
             and (not options.search or index_intact(output, state.search))):
         return [Outcome(rel, CLEAN, record) for rel, record in state.pages.items()]
     return []
@@ -318,7 +319,7 @@ def _unchanged_build(options: BuildOptions, cache: Cache, stamp: str, started: f
     summary, pages, output, search = found
     now, clock = resolve_now(options.now)
     live = options.output_dir.resolve()
-    if output != str(live) or not summary.still_valid(stamp, now) or not _intact(live, pages):
+    if output != str(live) or not summary.still_valid(stamp, now) or not intact(live, pages):
         return None
     if options.search and not index_intact(live, search):
         return None
@@ -334,11 +335,6 @@ def _inputs_token(options: BuildOptions, prepared: Prepared, state: BuildState, 
                   repr(options.search), prepared.clock_token, prepared.news_token)
 
 
-def _intact(output: Path, pages: dict[str, PageRecord]) -> bool:
-    """Every file the last build wrote is still there, with the size and time it left it with."""
-    return all(left_as_recorded(f"{output}/{rel}", record) for rel, record in pages.items())
-
-
 def _templates(options: BuildOptions, prepared: Prepared, state: BuildState,
                layouts_digest: str) -> tuple[RecordingEnvironment, TemplateTokens]:
     """The layouts' Jinja environment and template digests, kept in the state while the layouts, the
@@ -350,10 +346,10 @@ def _templates(options: BuildOptions, prepared: Prepared, state: BuildState,
         env = make_environment(layouts, prepared.config, manifest, kind=RecordingEnvironment)
         assert isinstance(env, RecordingEnvironment)
         tokens = TemplateTokens(env)
-        if state.template_tokens is not None and state.template_tokens[0] == key:
-            tokens.tokens.update(state.template_tokens[1])
+        tokens.tokens.update(state.template_tokens.recall(key) or {})
         state.templates = (key, env, tokens)
-        state.template_tokens = (key, tokens.tokens)  # filled as pages need them, stored with the cache
+        state.template_tokens.keep(key, tokens.tokens)  # kept as it is: filled as pages need them, then stored
+        state.template_tokens.forget_unused()
     state.templates[1].body_of = state.body_of
     return state.templates[1], state.templates[2]
 

@@ -2,8 +2,9 @@
 tokens. `prepare` calls them and returns what every page is rendered from (`Prepared`).
 
 Each stage is a function of what the stages before it gave. Where a stage's result may be kept from the
-last build, the stage looks in the build state itself: content files (`engine/reading.py`), fragments
-(`engine/markup.py`), related coverage (`_indexed_site`). `check` and `build` share this one path.
+last build, the stage recalls it from its memo in the build state (`engine/memo.py`): content files
+(`engine/reading.py`), fragments (`engine/markup.py`), related coverage (`_indexed_site`). `check` and
+`build` share this one path.
 """
 
 from __future__ import annotations
@@ -114,10 +115,11 @@ def _indexed_site(config: SiteConfig, stories: list[Story], terms: list[Term], p
     topics or entities (all that the ranking reads) changed since."""
     key = digest("related", *sorted(f"{s.path}\x1e{s.date.isoformat()}\x1e{s.topics}\x1e{s.affected}"
                                     for s in stories))
-    known = state.related[1] if state.related is not None and state.related[0] == key else None
+    known = state.related.recall(key)
     site = build_site(config, stories, terms, pages, known)
     if known is None:
-        state.related = (key, {path: tuple(s.path for s in others) for path, others in site.related.items()})
+        state.related.keep(key, {path: tuple(s.path for s in others) for path, others in site.related.items()})
+    state.related.forget_unused()
     return site
 
 
@@ -145,7 +147,7 @@ def _markdown(options: BuildOptions, content: Content, published: list[Story], h
     fragments = render_fragments(make_markdown(), [*documents, *content.unread], keys, targets, state, options.jobs)
     html = StoredHtml({d.file: _held(fragments[d.file]) for d in documents}, CODEC.decode)
     problems = [problem for d in [*documents, *content.unread] for problem in fragments[d.file].diagnostics]
-    state.keep_only(set(parse_keys.values()), {keys[d.file] for d in [*documents, *content.unread] if d.file in keys})
+    state.fragments.forget_unused()
     return Markdown(targets, html, problems, keys, shared)
 
 

@@ -1,5 +1,6 @@
-"""Content files → models, through the build state: a file whose stat and digest are known is not read
-again, one whose bytes are known is not parsed again, and the rest are parsed in worker processes."""
+"""Content files → models, through two memos: a file whose stat is as recorded keeps its known digest
+(`state.files`), a file whose bytes and config are known keeps its parse (`state.parsed`), and the rest are
+read and parsed in worker processes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from beatgen.content.model import Story
 from beatgen.diagnostics import error, has_errors
 from beatgen.engine.cache import CODEC
 from beatgen.engine.fingerprint import digest
+from beatgen.engine.memo import Answer
 from beatgen.engine.parallel import fork_map
 from beatgen.engine.state import BuildState, FileStamp, Parsed
 from beatgen.engine.store import Kept, Store
@@ -30,23 +32,26 @@ def read_content(site_dir: Path, config: SiteConfig, config_token: str, state: B
     files, problems = discover(site_dir)
     results: dict[str, Parsed] = {}
     keys: dict[str, str] = {}
-    stamps: dict[str, FileStamp] = {}
     todo = []
+    on_disk = content_stat(site_dir)
     for item in files:
-        stamp = _unchanged(item, state.files.get(item.rel))
+        stamp = state.files.recall(item.rel, on_disk)
         key = parse_key(item, stamp.digest, config_token) if stamp else ""
-        known = state.parsed.get(key)
+        known = state.parsed.recall(key) if stamp else None
         if stamp and isinstance(known, Parsed):
-            results[item.rel], keys[item.rel], stamps[item.rel] = known, key, stamp
+            results[item.rel], keys[item.rel] = known, key
         else:
             todo.append(item)
     for item, (stamp, parsed) in zip(todo, _read_all(todo, config, state, jobs), strict=True):
         results[item.rel] = parsed.outline if isinstance(parsed, Kept) else parsed
-        if stamp is not None:
+        if stamp is None:
+            state.files.forget(item.rel)
+        else:
             keys[item.rel] = parse_key(item, stamp.digest, config_token)
-            stamps[item.rel] = stamp
-            state.parsed[keys[item.rel]] = parsed
-    state.files = stamps
+            state.files.keep(item.rel, stamp)
+            state.parsed.keep(keys[item.rel], parsed)
+    state.files.forget_unused()
+    state.parsed.forget_unused()
     content = Content(diagnostics=problems)
     for item in files:
         content.add(results[item.rel].model or results[item.rel].unread)
@@ -85,15 +90,18 @@ def _stored(store: Store, item: ContentFile, config: SiteConfig) -> tuple[FileSt
     return stamp, replace(parsed, model=replace(model, body="")), entry, body
 
 
-def _unchanged(item: ContentFile, known: FileStamp | None) -> FileStamp | None:
-    """The stored stamp when the file's size, modification time and inode are still the same."""
-    if known is None:
-        return None
-    try:
-        stat = os.stat(item.path)
-    except OSError:
-        return None
-    return known if (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (known.size, known.mtime_ns, known.inode) else None
+def content_stat(site_dir: Path) -> Answer:
+    """How a build answers a stamp's read: the content file's size, modification time and inode now."""
+    root = str(site_dir)
+
+    def answer(_source: str, rel: str) -> tuple[int, int, int] | None:
+        try:
+            stat = os.stat(f"{root}/{rel}")
+        except OSError:
+            return None
+        return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+    return answer
 
 
 def read_file(item: ContentFile, config: SiteConfig) -> tuple[FileStamp | None, Parsed]:

@@ -1,8 +1,8 @@
-"""What one build leaves for the next: content digests, parsed models, fragments and the page manifest.
+"""What one build leaves for the next: one memo per stage (`engine/memo.py`) and the last build's summary.
 
 `serve` keeps a `BuildState` in memory between rebuilds; `beatgen build` loads it from and saves it to
 the persistent cache (`engine/cache.py`). Every entry is keyed by the hashes of its inputs, so a stale
-entry is never found, only left unused (and dropped when the state is saved).
+entry is never found, only left unused (and forgotten by its memo).
 """
 
 from __future__ import annotations
@@ -12,13 +12,11 @@ from typing import Any
 
 from beatgen.content.model import Story
 from beatgen.diagnostics import Diagnostic
+from beatgen.engine.memo import Memo, Read, ReadsOf, no_reads
 from beatgen.engine.search_plan import SearchPlan
 from beatgen.engine.shortcut import Summary
 from beatgen.engine.store import Kept, Store
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
-
-Lookup = tuple[str, str, Any]
-"""One question a fragment asked of the link targets while rendering: (table, key, answer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +45,8 @@ class Parsed:
 class Fragment:
     html: StoryHtml | DocumentHtml
     diagnostics: tuple[Diagnostic, ...]
-    lookups: tuple[Lookup, ...]
+    reads: tuple[Read, ...]
+    """Every question the Markdown asked of the link targets while rendering: (table, key, answer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,24 +71,63 @@ class PageRecord:
     """Its data held a story's rendered body (`fingerprint.PageFingerprint.text`); True when unknown."""
 
 
+def stamp_reads(rel: str, stamp: FileStamp) -> tuple[Read, ...]:
+    """A content file's stamp holds while the file keeps its stat (answered by `reading.content_stat`)."""
+    return (("content", rel, (stamp.size, stamp.mtime_ns, stamp.inode)),)
+
+
+def fragment_reads(_key: str, fragment: Fragment | Kept) -> tuple[Read, ...] | None:
+    """A fragment in the build's store was made by this build and is not looked up again."""
+    return fragment.reads if isinstance(fragment, Fragment) else None
+
+
+def page_reads(rel: str, record: PageRecord) -> tuple[Read, ...]:
+    """An output file's record holds while the file keeps its size and time (`pages.on_disk`)."""
+    return (("output", rel, (record.size, record.mtime_ns)),)
+
+
+def picture_reads(rel: str, probed: tuple[tuple[int, int, int], Any]) -> tuple[Read, ...]:
+    """An image's probe holds while the file keeps its stat, and a picture found in it (not the reason it holds
+    none) while the encoder is the one that probed it (`images.scan`)."""
+    stamp, found = probed
+    encoder = getattr(found, "encoder", None)
+    return (("image", rel, stamp),) if encoder is None else (("image", rel, stamp), ("encoder", "", encoder))
+
+
+READS: dict[str, ReadsOf] = {"files": stamp_reads, "fragment": fragment_reads, "pages": page_reads,
+                             "pictures": picture_reads}
+"""How each memo finds its entries' reads; the others' keys name all they read."""
+
+
+def memo_of(name: str) -> Memo[Any]:
+    """An empty memo of a stage kind, with how its entries' reads are found."""
+    return Memo(name, READS.get(name, no_reads))
+
+
 @dataclass
 class BuildState:
-    files: dict[str, FileStamp] = field(default_factory=dict)
-    parsed: dict[str, Parsed | Kept] = field(default_factory=dict)
-    fragments: dict[str, Fragment | Kept] = field(default_factory=dict)
-    pages: dict[str, PageRecord] = field(default_factory=dict)
+    files: Memo[FileStamp] = field(default_factory=lambda: memo_of("files"))
+    """Content file → its stamp: the file's digest, known without reading it while its stat is the same."""
+    parsed: Memo[Parsed | Kept] = field(default_factory=lambda: memo_of("parsed"))
+    """Parse key (`reading.parse_key`: the file's digest and the config) → what parsing it gave."""
+    fragments: Memo[Fragment | Kept] = field(default_factory=lambda: memo_of("fragment"))
+    """Fragment key (`markup.fragment_key`) → its HTML, while its link lookups get the same answers."""
+    pages: Memo[PageRecord] = field(default_factory=lambda: memo_of("pages"))
+    """Output file → its record, while the file keeps the stat it was left with."""
+    related: Memo[dict[str, tuple[str, ...]]] = field(default_factory=lambda: memo_of("related"))
+    """Related coverage by story path, under the digest of what the ranking read (`prepare._indexed_site`)."""
+    template_tokens: Memo[dict[str, str]] = field(default_factory=lambda: memo_of("templates"))
+    """Each layout's digest (its source and every layout it uses) under the layouts' key, so that a rebuild
+    does not parse every layout again to find what it includes."""
+    pictures: Memo[tuple[tuple[int, int, int], Any]] = field(default_factory=lambda: memo_of("pictures"))
+    """Image file → its stat (size, mtime, inode) and what its probe found (`engine/images.py`)."""
     output: str = ""
     inputs: str = ""
     """A digest of every input of the last build: when it is unchanged, so is every page."""
-    related: tuple[str, dict[str, tuple[str, ...]]] | None = None
-    """Related coverage by story path, under the digest of what ranking it read (`pipeline._known_related`)."""
     structure: str = ""
     """The last build's `structure.structure_token`."""
     templates: tuple[str, Any, Any] | None = None
     """The Jinja environment and template digests of the last build, under their key (in memory only)."""
-    template_tokens: tuple[str, dict[str, str]] | None = None
-    """Each layout's digest (its source and every layout it uses) under the layouts' key: kept by the cache,
-    so that a rebuild does not parse every layout again to find what it includes."""
     summary: Summary | None = None
     """The last successful build's report and input stamp (`engine/shortcut.py`)."""
     search_plan: SearchPlan | None = None
@@ -101,13 +139,19 @@ class BuildState:
     prepared: Any = None
     """The last successful build's `Prepared` (in memory only): `serve` patches it for a save of text only
     (`engine/text_edits.py`)."""
-    pictures: dict[str, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
-    """Each image file's stat (size, mtime, inode) and what its probe found (`engine/images.py`)."""
     store: Store | None = None
     """Where this build's new fragments and stories go instead of memory (`engine/store.py`): `build`, not
     `serve`."""
     bodies: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Where the store holds the body of each story read by this build, which its model goes without."""
+
+    def memos(self) -> tuple[Memo[Any], ...]:
+        return self.files, self.parsed, self.fragments, self.pages, self.related, self.template_tokens, self.pictures
+
+    def begin(self) -> None:
+        """A new build: every memo starts its book of what is used, kept and forgotten afresh."""
+        for memo in self.memos():
+            memo.begin()
 
     def body_of(self, story: Story) -> str:
         """A story's Markdown body, from the store when its model goes without."""
@@ -115,8 +159,3 @@ class BuildState:
         if where is None or self.store is None or story.body:
             return story.body
         return self.store.get(*where).decode("utf-8", "surrogatepass")
-
-    def keep_only(self, parsed: set[str], fragments: set[str]) -> None:
-        """Forget entries this build did not use, so the state tracks the site and does not grow forever."""
-        self.parsed = {k: v for k, v in self.parsed.items() if k in parsed}
-        self.fragments = {k: v for k, v in self.fragments.items() if k in fragments}

@@ -55,8 +55,9 @@ def after_text_edits(options: BuildOptions, last: Prepared | None, changed: froz
         _forget(state, parse_keys.get(rel), fragment_keys.get(rel))
         parse_keys[rel] = parse_key(_story_file(options.site_dir, rel), stamp.digest, last.config_token)
         fragment_keys[rel] = fragment_key(parse_keys[rel], last.fragment_token)
-        state.files[rel], state.parsed[parse_keys[rel]] = stamp, parsed
-        state.fragments[fragment_keys[rel]] = fragment
+        state.files.keep(rel, stamp)
+        state.parsed.keep(parse_keys[rel], parsed)
+        state.fragments.keep(fragment_keys[rel], fragment)
         html[rel] = fragment.html
     edited = [parsed.model for _, _, parsed, _ in kept if isinstance(parsed.model, Story)]
     site = with_texts(last.site, edited, last.of_shape("holders", lambda: holders(last.site)))
@@ -143,5 +144,5 @@ def _story_file(site_dir: Path, rel: str) -> ContentFile:
 
 def _forget(state: BuildState, parse: str | None, fragment: str | None) -> None:
     """The edited file's old parse and fragment: the state tracks the site, it does not grow with each save."""
-    state.parsed.pop(parse or "", None)
-    state.fragments.pop(fragment or "", None)
+    state.parsed.forget(parse or "")
+    state.fragments.forget(fragment or "")
