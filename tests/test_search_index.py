@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from identitykit import clean_build, differences, run_beatgen
 from sitekit import Run, copy_site, tree_bytes, write_story
+from test_text_edits import PAC3, Preview, in_body
 
 from beatgen.engine.pipeline import build
 from beatgen.engine.prepared import BuildOptions
@@ -23,7 +24,6 @@ from beatgen.engine.search_lexicon import lexicon_words
 from beatgen.engine.search_order import read_pf
 from beatgen.engine.search_plan import runs
 from beatgen.engine.state import BuildState
-from test_text_edits import PAC3, Preview, in_body
 
 NOW = "2026-06-01T00:00:00Z"
 

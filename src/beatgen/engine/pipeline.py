@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,7 +52,7 @@ from beatgen.engine.search import index_intact, page_digests
 from beatgen.engine.search_bundle import bundle_token
 from beatgen.engine.search_plan import SearchPlan, plan_shards, runs, search_order
 from beatgen.engine.shortcut import Summary, input_stamp
-from beatgen.engine.state import BuildState, FileStamp
+from beatgen.engine.state import BuildState, FileStamp, PageRecord
 from beatgen.engine.store import Store
 from beatgen.engine.text_edits import after_text_edits, published_stories
 from beatgen.engine.verify import link_scanner, page_holders, verify_pages
@@ -373,7 +373,7 @@ def _page_renderer(options: BuildOptions, prepared: Prepared, previous: BuildSta
 
 
 def _search_plan(options: BuildOptions, prepared: Prepared, state: BuildState,
-                 previous: dict[str, PageRecord]) -> Planner:
+                 previous: Mapping[str, PageRecord]) -> Planner:
     """The search shards of the story pages: for a build with the index, and for `serve`, which indexes in
     the background; none otherwise (a page's digest costs a read). `previous`: the last build's records,
     which a page left clean still has (its key with them)."""
