@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sitekit import Run, copy_site, soup, tree_bytes, write_story
 
+from beatgen.diagnostics import BuildError
 from beatgen.engine.cache import FILE_NAME, Cache
 from beatgen.engine.pipeline import build
 from beatgen.engine.prepared import BuildOptions
@@ -141,3 +142,17 @@ def test_a_damaged_stored_entry_is_recomputed(kind: str, site: Path, tmp_path: P
     memos = {memo.name: memo for memo in stored.load().memos()}
     assert stored.dropped == 0
     assert key in memos[kind]
+
+
+def test_a_broken_links_hint_is_a_read_and_follows_the_site(site: Path) -> None:
+    """"Did you mean" is worked out only when a link is broken, and what it read is recorded: a file that
+    is nearer to the broken link, added later, changes the hint of the fragment kept in memory."""
+    state = BuildState()
+    write_story(site, "linker", "2026-03-11", body="See [the target](targetxy.md) for more.")
+    with pytest.raises(BuildError) as first:
+        build(_options(site), state=state)
+    assert "did you mean 'target.md'?" in str(first.value.diagnostics)
+    write_story(site, "targetx", "2026-03-12", body="A nearer file.")
+    with pytest.raises(BuildError) as second:
+        build(_options(site), state=state)
+    assert "did you mean 'targetx.md'?" in str(second.value.diagnostics)

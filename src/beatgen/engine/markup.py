@@ -9,7 +9,7 @@ so adding a story does not re-render the Markdown of the ten thousand others.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -62,14 +62,14 @@ class _Recorder:
 
 
 def _items(inner: Any) -> list[Any]:
-    return list(inner.items()) if isinstance(inner, dict) else list(inner)
+    return list(inner.items()) if isinstance(inner, Mapping) else list(inner)
 
 
 def answer_of(inner: Any, key: Any) -> Any:
-    """What a table says of a key: its value (dicts), membership (sets), or MISSING."""
+    """What a table says of a key: its value (mappings), membership (sets), or MISSING."""
     if key == MISSING:
         return digest(*sorted(map(repr, _items(inner))))
-    if isinstance(inner, dict):
+    if isinstance(inner, Mapping):
         return inner.get(key, MISSING)
     return key in inner
 
@@ -78,7 +78,7 @@ def recording(targets: LinkTargets, log: list[Read]) -> LinkTargets:
     """The same targets, each table wrapped so that every lookup lands in `log`."""
     wrapped: dict[str, Any] = {f.name: _Recorder(f.name, getattr(targets, f.name), log)
                                for f in dataclasses.fields(targets)
-                               if isinstance(getattr(targets, f.name), dict | set | frozenset)}
+                               if isinstance(getattr(targets, f.name), Mapping | set | frozenset)}
     return dataclasses.replace(targets, **wrapped)
 
 

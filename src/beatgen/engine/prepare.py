@@ -43,7 +43,7 @@ from beatgen.engine.store import Kept, StoredHtml
 from beatgen.engine.structure import structure_token
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 from beatgen.markdown.glossary import build_glossary
-from beatgen.markdown.link_hints import neighbourhoods
+from beatgen.markdown.link_hints import Neighbourhoods
 from beatgen.markdown.renderer import LinkTargets, make_markdown
 from beatgen.render.sitemaps import news_stories
 from beatgen.routes import SYNDICATION, Route, plan_routes
@@ -139,8 +139,8 @@ def _markdown(options: BuildOptions, content: Content, published: list[Story], h
     paths = frozenset(route.path for route in routes)
     manifest = {name: hashed for name, (hashed, _) in assets.items()}
     targets = LinkTargets(files, paths, config.base_path, _held_targets(content.stories, held),
-                          build_glossary(content.terms, config.base_path), manifest, neighbourhoods([*files, *paths]),
-                          unread_names(content.unread), catalogue)
+                          build_glossary(content.terms, config.base_path), manifest,
+                          Neighbourhoods(lambda: [*files, *paths]), unread_names(content.unread), catalogue)
     shared = digest(config_token, *(f"{term.file}:{term.digest}" for term in content.terms))
     keys = {file: fragment_key(key, shared) for file, key in parse_keys.items()}
     documents: list[Story | Term | Page] = [*published, *content.terms, *content.pages]

@@ -7,7 +7,7 @@ links, and links to other story files are resolved to their URLs (and reported w
 from __future__ import annotations
 
 import posixpath
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -49,7 +49,7 @@ class LinkTargets:
     held: dict[str, str] = field(default_factory=dict)
     glossary: Glossary | None = None
     static: dict[str, str] = field(default_factory=dict)  # files under static/ → their content-hashed paths
-    nearby: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    nearby: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Files and paths by folder and by last part (`link_hints.neighbourhoods`), for "did you mean"."""
     unread: frozenset[str] = frozenset()
     """Files whose front matter has errors, and their names without `.md`: a link to one is not reported as
