@@ -15,6 +15,7 @@ and saves them through one code path (`engine/cache.py`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -34,6 +35,19 @@ entry cannot tell (it is in the build's store), so it is never recalled."""
 def no_reads(_key: str, _value: Any) -> tuple[Read, ...]:
     """A stage whose key names every input it reads (a parse, related coverage)."""
     return ()
+
+
+def stat_answer(root: str, inode: bool) -> Answer:
+    """How a build answers a read of a file's stat under `root`: its size and modification time now (and its
+    inode, with `inode`), None when it is gone. Content files' stamps and output files' records read this."""
+    def answer(_source: str, rel: str) -> tuple[int, ...] | None:
+        try:
+            stat = os.stat(f"{root}/{rel}")
+        except OSError:
+            return None
+        return (stat.st_size, stat.st_mtime_ns, stat.st_ino) if inode else (stat.st_size, stat.st_mtime_ns)
+
+    return answer
 
 
 def _unanswered(_source: str, _key: Any) -> object:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from beatgen.diagnostics import BuildError, Diagnostic
 from beatgen.engine.fingerprint import Fingerprinter, digest
 from beatgen.engine.layouts import RecordingEnvironment, TemplateTokens
 from beatgen.engine.links import LinkScanner
-from beatgen.engine.memo import Answer, Memo
+from beatgen.engine.memo import Answer, Memo, stat_answer
 from beatgen.engine.output import Staging, same_bytes
 from beatgen.engine.parallel import fork_map, worker_count
 from beatgen.engine.patch import patch_folder, write_temp
@@ -267,14 +267,12 @@ def _shared_refs(outcome: Outcome) -> Outcome:
 
 def on_disk(output: str) -> Answer:
     """How a build answers a page record's read: the output file's size and modification time now."""
-    def answer(_source: str, rel: str) -> tuple[int, int] | None:
-        try:
-            stat = os.stat(f"{output}/{rel}")
-        except OSError:
-            return None
-        return stat.st_size, stat.st_mtime_ns
+    return stat_answer(output, inode=False)
 
-    return answer
+
+def records_of(outcomes: Iterable[Outcome]) -> dict[str, PageRecord]:
+    """Each output file's record, as the build left it."""
+    return {o.rel: o.record for o in outcomes if o.record is not None}
 
 
 def intact(output: Path, pages: Memo[PageRecord]) -> bool:

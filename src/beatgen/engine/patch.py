@@ -37,7 +37,7 @@ def write_temp(patch: Path, rel: str, data: bytes) -> Path:
         try:
             handle = open(temp, "wb")  # noqa: SIM115 - closed below, after the folder is made if missing
         except FileNotFoundError:
-            temp.parent.mkdir(parents=True, exist_ok=True)
+            patch.mkdir(parents=True, exist_ok=True)
             handle = open(temp, "wb")  # noqa: SIM115
         with handle:
             handle.write(data)

@@ -44,6 +44,7 @@ from beatgen.engine.pages import (
     Writer,
     intact,
     plan_work,
+    records_of,
 )
 from beatgen.engine.prepare import prepare
 from beatgen.engine.prepared import BuildOptions, Prepared, options_token
@@ -139,7 +140,7 @@ def show_first(options: BuildOptions, state: BuildState, serving: AbstractContex
             work = _work(options, prepared, _no_progress)
             outcomes = _pages(options, prepared, state, work, before, layouts_token(options.site_dir / "layouts"),
                               serving, None, None, pages)
-            state.pages.settle({o.rel: o.record for o in outcomes if o.record is not None})
+            state.pages.settle(records_of(outcomes))
             state.inputs = ""
         finally:
             state.structure, state.prepared = before.structure, before.prepared
@@ -212,7 +213,7 @@ def _build_with(options: BuildOptions, progress: Progress, state: BuildState,
     outcomes = _unchanged_pages(options, state, inputs) or _pages(
         options, prepared, state, work, before, layouts, serving, changed_files if patched else None, cache)
     progress("pages", len(work), len(work))
-    state.pages.settle({o.rel: o.record for o in outcomes if o.record is not None})
+    state.pages.settle(records_of(outcomes))
     state.output, state.inputs, state.structure = str(options.output_dir.resolve()), inputs, prepared.structure
     state.prepared = prepared if cache is None else None
     state.summary = Summary(stamp, len(prepared.site.stories), len(prepared.routes), tuple(prepared.diagnostics),

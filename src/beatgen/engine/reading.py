@@ -14,7 +14,7 @@ from beatgen.content.model import Story
 from beatgen.diagnostics import error, has_errors
 from beatgen.engine.cache import CODEC
 from beatgen.engine.fingerprint import digest
-from beatgen.engine.memo import Answer
+from beatgen.engine.memo import Answer, stat_answer
 from beatgen.engine.parallel import fork_map
 from beatgen.engine.state import BuildState, FileStamp, Parsed
 from beatgen.engine.store import Kept, Store
@@ -92,16 +92,7 @@ def _stored(store: Store, item: ContentFile, config: SiteConfig) -> tuple[FileSt
 
 def content_stat(site_dir: Path) -> Answer:
     """How a build answers a stamp's read: the content file's size, modification time and inode now."""
-    root = str(site_dir)
-
-    def answer(_source: str, rel: str) -> tuple[int, int, int] | None:
-        try:
-            stat = os.stat(f"{root}/{rel}")
-        except OSError:
-            return None
-        return stat.st_size, stat.st_mtime_ns, stat.st_ino
-
-    return answer
+    return stat_answer(str(site_dir), inode=True)
 
 
 def read_file(item: ContentFile, config: SiteConfig) -> tuple[FileStamp | None, Parsed]:

@@ -90,10 +90,14 @@ def published_stories(last: Prepared, files: frozenset[str]) -> dict[str, Story]
     """The last build's published stories of these files by file, or None when one of them is not one. Found
     through each story's address by file, a value of the site's shape kept with it (a save of text keeps it),
     not a pass over every story on every save."""
-    paths = last.of_shape("paths by file", lambda: {story.file: story.path for story in last.site.stories})
+    paths = _paths_by_file(last)
     if not files <= paths.keys():
         return None
     return {rel: last.site.by_path[paths[rel]] for rel in files}
+
+
+def _paths_by_file(last: Prepared) -> dict[str, str]:
+    return last.of_shape("paths by file", lambda: {story.file: story.path for story in last.site.stories})
 
 
 def prime(state: BuildState) -> None:
@@ -104,7 +108,7 @@ def prime(state: BuildState) -> None:
     if isinstance(prepared, Prepared):
         prepared.of_shape("holders", lambda: holders(prepared.site))
         page_holders(prepared, state.pages)
-        published_stories(prepared, frozenset())
+        _paths_by_file(prepared)
 
 
 def _reread(site_dir: Path, old: Story, last: Prepared, md: MarkdownIt) -> Reread | None:

@@ -8,7 +8,7 @@ from beatgen.diagnostics import Diagnostic
 from beatgen.engine.layouts import TemplateTokens
 from beatgen.engine.link_errors import LinkErrors, shown_documents
 from beatgen.engine.links import LinkScanner, broken_links, kept_ids, site_paths
-from beatgen.engine.pages import CLEAN, Outcome, PageHolders, page_problems
+from beatgen.engine.pages import CLEAN, Outcome, PageHolders, page_problems, records_of
 from beatgen.engine.prepared import BuildOptions, Prepared
 from beatgen.engine.state import PageRecord
 from beatgen.routes import Route
@@ -23,7 +23,7 @@ def verify_pages(options: BuildOptions, prepared: Prepared, tokens: TemplateToke
     again are checked. Pages whose content files already have errors (`failing`, in `check`) are not
     link-checked again."""
     paths, routes = site_paths_of(prepared), routes_by_file(prepared)
-    records = {o.rel: o.record for o in outcomes if o.record is not None}
+    records = records_of(outcomes)
     fresh = [(o.rel, o.record) for o in outcomes if o.status != CLEAN and o.record is not None]
     narrow = bool(previous) and previous.keys() <= records.keys() and all(
         kept_ids(previous.get(rel), record) for rel, record in fresh)
