@@ -205,6 +205,25 @@ def test_a_folder_of_someone_else_where_the_spare_goes_is_left_alone(tree: Path)
     assert (spare / ".beatgen-files").is_file()
 
 
+def test_a_failed_rebuild_leaves_no_spare_behind(tree: Path) -> None:
+    """A command-line rebuild levels the spare from its start, before it knows whether it will succeed: one
+    that fails on content leaves nothing beside the output that was not there, and the next rebuild that
+    succeeds swaps in a spare exactly level with the output it replaced."""
+    assert build(tree, "--no-search").returncode == 0
+    alpha = tree / "site" / "content" / "stories" / "2026" / "03" / "alpha.md"
+    text = alpha.read_text()
+    alpha.write_text(text.replace("impact: ", "impact: 11 #", 1))
+    before = snapshot(tree)
+    failed = build(tree, "--no-search")
+    assert failed.returncode == 1 and "impact must be an integer from 1 to 10, got 11" in failed.stderr
+    assert snapshot(tree) == before
+    alpha.write_text(text + "\nAn edit.\n")
+    live = snapshot(tree / "site" / "public")
+    assert build(tree, "--no-search").returncode == 0
+    assert snapshot(tree / "site" / ".public.spare") == live
+    assert "An edit." in (tree / "site" / "public" / "stories" / "2026" / "03" / "alpha" / "index.html").read_text()
+
+
 def test_serve_refuses_a_private_folder_inside_the_sources(tree: Path) -> None:
     """`serve` builds into a temporary folder: one inside content/ (TMPDIR) is refused as `build` would."""
     before = snapshot(tree / "site")

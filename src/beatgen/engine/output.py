@@ -14,6 +14,7 @@ import fcntl
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -34,10 +35,19 @@ def _inside(root: str, rel: str) -> str:
     return f"{root}/{rel}"
 
 
+_HELD: set[tuple[str, int]] = set()
+"""The output locks this process holds, by folder and thread: a build that takes its lock early (to level the
+spare from its start, `spare.py`) goes on to stage or patch under the lock it holds."""
+
+
 @contextlib.contextmanager
 def output_lock(output: Path) -> Iterator[None]:
     """Hold the build lock of an output folder: builds of one folder, staged or in place, never interleave."""
     output = output.resolve()
+    held = (str(output), threading.get_ident())
+    if held in _HELD:
+        yield
+        return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         handle = os.open(output.parent / f".{output.name}.lock", os.O_CREAT | os.O_RDWR, 0o644)
@@ -45,8 +55,10 @@ def output_lock(output: Path) -> Iterator[None]:
         raise OutputError(_describe(exc, f"beside {output}")) from exc
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
+        _HELD.add(held)
         yield
     finally:
+        _HELD.discard(held)
         os.close(handle)
 
 

@@ -46,6 +46,7 @@ from beatgen.engine.pages import (
     plan_work,
     records_of,
 )
+from beatgen.engine.parallel import Background
 from beatgen.engine.prepare import prepare
 from beatgen.engine.prepared import BuildOptions, Prepared, options_token
 from beatgen.engine.publish import Planner, stage, update_in_place
@@ -53,6 +54,7 @@ from beatgen.engine.search import index_intact, page_digests
 from beatgen.engine.search_bundle import bundle_token
 from beatgen.engine.search_plan import SearchPlan, plan_shards, runs, search_order
 from beatgen.engine.shortcut import Summary, input_stamp
+from beatgen.engine.spare import levelled_early
 from beatgen.engine.state import BuildState, FileStamp, PageRecord
 from beatgen.engine.store import Store
 from beatgen.engine.text_edits import after_text_edits, published_stories
@@ -187,16 +189,21 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
         progress("unchanged", 0, 1)
         progress("unchanged", 1, 1)
         return unchanged
-    if state is None:
-        state = cache.load() if cache else BuildState()
-        state.store = Store.beside(options.output_dir, for_cache=cache is not None)
-    with contextlib.closing(state.store) if state.store else contextlib.nullcontext():
-        return _build_with(options, progress, state, serving, changed_files, cache, stamp, started)
+    with contextlib.ExitStack() as stack:
+        # A command-line rebuild levels its spare from here on, behind the cache's load and the preparation.
+        levelling = (stack.enter_context(levelled_early(options.output_dir, options.jobs))
+                     if cache and serving is None and not options.replace_output else None)
+        if state is None:
+            state = cache.load() if cache else BuildState()
+            state.store = Store.beside(options.output_dir, for_cache=cache is not None)
+        if state.store:
+            stack.enter_context(contextlib.closing(state.store))
+        return _build_with(options, progress, state, serving, changed_files, cache, stamp, started, levelling)
 
 
 def _build_with(options: BuildOptions, progress: Progress, state: BuildState,
                 serving: AbstractContextManager[object] | None, changed_files: frozenset[str] | None,
-                cache: Cache | None, stamp: str, started: float) -> BuildResult:
+                cache: Cache | None, stamp: str, started: float, levelling: Background | None) -> BuildResult:
     before = _Before.taken_from(state)
     state.begin()
     progress("content", 0, 1)
@@ -211,7 +218,8 @@ def _build_with(options: BuildOptions, progress: Progress, state: BuildState,
     work = _work(options, prepared, progress)
     progress("pages", 0, len(work))
     outcomes = _unchanged_pages(options, state, inputs) or _pages(
-        options, prepared, state, work, before, layouts, serving, changed_files if patched else None, cache)
+        options, prepared, state, work, before, layouts, serving, changed_files if patched else None, cache,
+        levelling=levelling)
     progress("pages", len(work), len(work))
     state.pages.settle(records_of(outcomes))
     state.output, state.inputs, state.structure = str(options.output_dir.resolve()), inputs, prepared.structure
@@ -253,10 +261,12 @@ def _unchanged_pages(options: BuildOptions, state: BuildState, inputs: str) -> l
 
 def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: list[Work], before: _Before,
            layouts: str, serving: AbstractContextManager[object] | None, edited_files: frozenset[str] | None,
-           cache: Cache | None, only: frozenset[str] | None = None) -> list[Outcome]:
+           cache: Cache | None, only: frozenset[str] | None = None, levelling: Background | None = None
+           ) -> list[Outcome]:
     """Render what changed, verify it, and put it live with its search shards. `edited_files`: the stories a
     save of text only changed (`engine/text_edits.py`), whose pages alone are looked at; `only`: the pages
-    alone to look at, whatever changed (`show_first`)."""
+    alone to look at, whatever changed (`show_first`); `levelling`: the spare being levelled since the build
+    began (`spare.levelled_early`)."""
     in_place = _in_place(options, state)
     changed, edited = None, frozenset[str]()
     if in_place and before.structure == prepared.structure:
@@ -277,7 +287,9 @@ def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: l
     def verify(outcomes: list[Outcome]) -> list[Diagnostic]:
         return verify_pages(options, prepared, templates[1], outcomes, renderer.previous)
 
-    outcomes = (update_in_place(renderer, work, options, state, plan, verify, serving) if in_place
+    if levelling is not None and not in_place:
+        levelling.cancel()  # the output is staged anew, and the spare replaced by the old output
+    outcomes = (update_in_place(renderer, work, options, state, plan, verify, serving, levelling) if in_place
                 else stage(renderer, work, options, state, plan, verify, keep_spare=cache is not None))
     if only is not None:
         prepared.shape.pop("page holders", None)  # a first look's page may hold other stories than the last

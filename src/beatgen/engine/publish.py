@@ -52,15 +52,18 @@ def stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, state
 
 
 def update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions, state: BuildState,
-                     plan: Planner, verify: Verify, serving: AbstractContextManager[object] | None) -> list[Outcome]:
+                     plan: Planner, verify: Verify, serving: AbstractContextManager[object] | None,
+                     levelling: Background | None = None) -> list[Outcome]:
     """A rebuild of a known output: its changed files, and the search shards they change, go live only once
     every page has rendered and every shard has been indexed. The spare is levelled with the live output by a
-    worker while the pages render (the live folder is only read)."""
+    worker while the pages render (the live folder is only read), or since the build began (`levelling`:
+    `spare.levelled_early`)."""
     output = options.output_dir.resolve()
     with output_lock(output):
         recover(output)
         spare = spare_folder(output)
-        levelled = None if serving is not None else Background(lambda: mirror(output, spare), options.jobs)
+        levelled = None if serving is not None else (
+            levelling or Background(lambda: mirror(output, spare), options.jobs))
         try:
             outcomes = _checked(renderer.render_all(work, options.jobs), verify)
             temps = [(Path(o.temp), o.rel) for o in outcomes if o.temp]

@@ -7,17 +7,24 @@ beside it; the next rebuild brings it level with the live folder (a hard link pe
 no byte copied: after one rebuild, only the files that rebuild changed), writes its changed files into
 it, and exchanges it with the live folder in one atomic rename. The spare is beatgen's own: whatever
 lies in it that the live folder lacks is removed.
+
+Levelling reads the live folder only, so a command-line rebuild runs it in a worker from its start
+(`levelled_early`): the first rebuild after a build through staging links every file (about a second of
+system time at 10,000 stories) while the main process reads the cache and prepares the site.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 from beatgen.engine.guard import OutputRefused
 from beatgen.engine.marker import MARKER, is_marked
-from beatgen.engine.output import OutputError, _describe
+from beatgen.engine.output import OutputError, _describe, output_lock, recover
+from beatgen.engine.parallel import Background
 
 
 def spare_folder(output: Path) -> Path:
@@ -33,6 +40,32 @@ def claim(spare: Path) -> Path:
         raise OutputRefused(f"cannot keep the previous output as {spare.name} beside the output: {spare} holds "
                             "something beatgen did not write; move it away")
     return spare
+
+
+@contextlib.contextmanager
+def levelled_early(output: Path, jobs: int) -> Iterator[Background | None]:
+    """For a build that will likely patch `output` (a folder beatgen wrote): its lock, held for the whole build,
+    and the spare being levelled by a worker meanwhile (None when `output` is not such a folder). The worker
+    is stopped when the build ends, whether it used the spare or not: a spare left half levelled is beatgen's,
+    and the next levelling finishes it. A build that fails or is refused leaves no spare it made."""
+    output = output.resolve()
+    if not (output.is_dir() and is_marked(output)):
+        yield None
+        return
+    with output_lock(output):
+        recover(output)
+        spare = spare_folder(output)
+        made = not os.path.lexists(spare)
+        levelling = Background(lambda: mirror(output, spare), jobs)
+        try:
+            yield levelling
+        except BaseException:
+            levelling.cancel()
+            if made:
+                shutil.rmtree(spare, ignore_errors=True)
+            raise
+        finally:
+            levelling.cancel()
 
 
 def mirror(live: Path, spare: Path) -> None:
