@@ -193,11 +193,19 @@ def first_search_bytes(browser: object, server: http.server.ThreadingHTTPServer,
 
 
 def found_ids(browser: object, server: http.server.ThreadingHTTPServer, script: str, args: list[object]) -> list[str]:
-    """Every story one search finds, in order, on a fresh page (Pagefind keeps the word chunks it loaded)."""
+    """Every story one search finds, in order, on a fresh page (Pagefind keeps the word chunks it loaded).
+    Pagefind only logs a file it failed to fetch and searches on without it, so a failed request or a
+    logged error is told on stderr: the stories found may then be short."""
     page = browser.new_page()  # type: ignore[attr-defined]
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on("console", lambda message: failed.extend([message.text] if message.type == "error" else []))
     page.goto(f"http://127.0.0.1:{server.server_address[1]}/404.html")
     ids = page.evaluate(script, args)
     page.close()
+    if failed:
+        print(f"warning: {len(failed)} failed requests or errors searching {args[-3:]}, e.g. {failed[0][:160]}",
+              file=sys.stderr)
     return ids
 
 

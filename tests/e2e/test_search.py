@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,11 @@ from readerkit import SAMPLE_NOW
 from sitekit import copy_site, soup
 
 from beatgen.cli import main
-from beatgen.engine.search import listed_shards
+from beatgen.content.load import discover, parse_file
+from beatgen.content.publication import Visibility, select
+from beatgen.content.sitedata import load_site_config
+from beatgen.engine.search import INDEX_DIR, listed_shards
+from beatgen.engine.search_order import read_pf
 
 KUIPER_STORY = "/stories/2026/07/space-force-second-leo-satcom-provider/"
 SHARD_SIZE = 4
@@ -135,3 +140,43 @@ def test_shards_find_what_one_index_finds_and_in_the_same_date_order(
     assert not errors
     one.close()
     many.close()
+
+
+def stories_on_topic(site: Path, name: str) -> list[str]:
+    """The URLs of the published stories filed under the topic `name`, newest first, read from the content."""
+    config = load_site_config(site)
+    [slug] = [topic.slug for topic in config.topics if topic.name == name]
+    stories = [parse_file(file.kind, file.rel, Path(file.path).read_bytes(), config)[0]
+               for file in discover(site)[0] if file.kind == "story"]
+    published, _held = select(stories, datetime.fromisoformat(SAMPLE_NOW), Visibility())
+    return [story.path for story in sorted(published, key=lambda s: (s.date, s.path), reverse=True)
+            if slug in story.topics]
+
+
+def word_chunks(public: Path) -> dict[str, int]:
+    """How many word chunks each folder of the index (the shards and the lexicon) holds."""
+    folders = [path for path in (public / INDEX_DIR).iterdir() if path.is_dir()]
+    return {folder.name: len(read_pf(next(folder.glob("*.pf_meta")))[2]) for folder in folders}
+
+
+def test_a_filter_alone_finds_every_story_it_files_and_fetches_one_word_chunk_a_shard(
+        built_sharded: Path, browser, static_server) -> None:
+    """A search with a filter and no words reads no word, but Pagefind 1.5.2 fetched every word chunk of every
+    shard for it: megabytes, and at twenty shards so many requests at once that Chromium failed some, filter
+    files among them, and whole shards silently found nothing."""
+    expected = stories_on_topic(built_sharded.parent, "Air defense")
+    shards = shard_of(built_sharded)
+    assert len({shards[url] for url in expected}) >= 3
+    chunks = word_chunks(built_sharded)
+    assert sum(chunks.values()) >= 2 * len(chunks), "shards of one chunk each would not tell"
+    fetched: list[str] = []
+    page, errors = open_search(browser, static_server(built_sharded))
+    page.on("requestfinished", lambda request: fetched.append(request.url))
+    page.select_option("#search-sort", "date")
+    page.select_option("#filter-topic", "Air defense")
+    page.wait_for_function("() => /found/.test(document.getElementById('search-status').textContent)")
+    assert result_links(page) == expected
+    per_folder = [url.split("/")[-3] for url in fetched if url.endswith(".pf_index")]
+    assert per_folder and max(per_folder.count(name) for name in chunks) == 1
+    assert not errors
+    page.close()

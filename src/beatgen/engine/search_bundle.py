@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
-from beatgen.engine.search_chunks import CHUNK_SIZE, rechunk
+from beatgen.engine.search_chunks import CHUNK_SIZE, OPEN_START, rechunk
 from beatgen.engine.search_order import normalize_index
 
 BACKGROUND_NICENESS = 10
@@ -35,8 +35,8 @@ class SearchIndexCancelled(SearchIndexError):
 
 
 def bundle_token() -> str:
-    """What shapes a shard's files besides its pages: the Pagefind release and the chunk size."""
-    return f"pagefind-{metadata.version('pagefind-bin')}:chunks-{CHUNK_SIZE}"
+    """What shapes a shard's files besides its pages: the Pagefind release and the chunks' size and ranges."""
+    return f"pagefind-{metadata.version('pagefind-bin')}:chunks-{CHUNK_SIZE}:open-start-{OPEN_START}"
 
 
 def pagefind_executable() -> str:

@@ -38,6 +38,14 @@ GROUP_SHARE = 64
 SHORTEST_STEM = 3
 COMMON = 4
 """A word on one page in `COMMON` or more keeps no longer forms with it."""
+OPEN_START = 1
+"""The version of the ranges' layout (in `search_bundle.bundle_token`, so that shards drawn before it are
+indexed again). A filter-only search asks Pagefind for the chunks of the empty word; Pagefind 1.5.2 looks
+for a range that holds it and, finding none, fetches every chunk of every shard (megabytes, and at twenty
+shards of 500 stories so many requests at once that Chromium fails some, the filter files among them,
+and the shards they belong to silently find nothing). A first range that starts at the empty word holds
+it: one chunk a shard. A term that sorts before every word now finds that first chunk at once, where the
+words that begin with it would be."""
 META_PAGES, META_CHUNKS = 1, 2
 """The positions of the page list and the chunk list (`[from, to, file]` each) in a Pagefind 1.5 metadata file."""
 
@@ -85,13 +93,16 @@ def prefixes(last: str, first: str) -> tuple[str, str]:
 
 def ranges(runs: Sequence[list[Word]]) -> list[list[str]]:
     """Each run's `[from, to]` word range as Pagefind's metadata gives it; a chunk's end is trimmed only
-    where the trimmed end does not fall before its start."""
+    where the trimmed end does not fall before its start. The first range starts at the empty word
+    (`OPEN_START`)."""
     bounds = [[run[0][0], run[-1][0]] for run in runs]
     for current, following in zip(bounds, bounds[1:], strict=False):
         end, start = prefixes(current[1], following[0])
         if end >= current[0]:
             current[1] = end
         following[0] = start
+    if bounds:
+        bounds[0][0] = ""
     return bounds
 
 
