@@ -239,13 +239,32 @@ def test_shard_ends_depend_on_the_stories_at_the_edge_only() -> None:
     pages = [f"stories/{n:05d}/index.html" for n in range(5000)]
     cut = runs(pages, 200)
     assert [page for run in cut for page in run] == pages
-    assert all(150 <= len(run) <= 300 for run in cut[:-1]) and 15 <= len(cut) <= 35
+    closed = [run for run in cut if len(run) >= 150]
+    tail = cut[len(closed):]
+    assert all(150 <= len(run) <= 300 for run in closed) and 15 <= len(closed) <= 35
+    assert tail and all(len(run) <= 37 for run in tail) and sum(map(len, tail)) < 300, "the open run is cut small"
     assert runs([*pages, "stories/99999/index.html"], 200)[:-1] == cut[:-1], "a newest story touches the last shard"
     changed = []
     for edit in random.Random(5).sample(range(5000), 20):
         fewer = runs(pages[:edit] + pages[edit + 1:], 200)
         changed.append(len(set(cut) - set(fewer)))
     assert max(changed) <= 3 and sum(changed) <= 2 * len(changed), changed
+
+
+def test_the_small_shards_of_the_open_run_become_one_when_it_closes() -> None:
+    """New stories go into the small shards of the open run until a story closes it: then its stories are one
+    shard like the others, and the shards before it never change."""
+    pages = [f"stories/{n:05d}/index.html" for n in range(2000)]
+    cut = runs(pages, 200)
+    closed = [run for run in cut if len(run) >= 150]
+    added = 2000
+    while len(grown := runs(pages, 200)) and len([run for run in grown if len(run) >= 150]) == len(closed):
+        pages.append(f"stories/{added:05d}/index.html")
+        added += 1
+    assert grown[:len(closed)] == closed
+    assert grown[len(closed)] == tuple(page for run in cut[len(closed):] for page in run) + tuple(
+        pages[len(pages) - (added - 2000):]), "the open run's small shards and the stories since, as one shard"
+    assert len(grown) == len(closed) + 1
 
 
 def test_a_save_of_text_names_again_only_the_shard_of_its_story(tmp_path: Path) -> None:

@@ -144,9 +144,10 @@ def _stats(root: Path, name: str) -> tuple[FileStat, ...]:
 
 def _intact(root: Path, files: Iterable[FileStat]) -> bool:
     """Every file is there with the size and modification time it was left with."""
+    base = f"{root}/"  # a string, not a Path per file: a rebuild checks every file of every shard it keeps
     for rel, size, mtime in files:
         try:
-            stat = (root / rel).stat()
+            stat = os.stat(base + rel)
         except OSError:
             return False
         if (stat.st_size, stat.st_mtime_ns) != (size, mtime):

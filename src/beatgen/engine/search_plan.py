@@ -8,6 +8,12 @@ whose URL hashes to zero once the run is three quarters of `size` long, and at o
 adding, removing or re-dating an older story changes its own shard (rarely its neighbour), never
 every shard after it.
 
+The last run, still open, holds the newest stories: those the desk adds, corrects and edits all day, each
+edit re-indexing the whole shard it sits in. It is cut again, the same way, into runs of about
+`size / TAIL_SPLIT` (`tail_runs`), so that an edit there indexes a hundred-odd stories, not up to a thousand
+and a half. When the open run closes, its small runs become one shard like the others (one rebuild indexes
+them together, once per `size` new stories); the search page meets at most a handful more shards.
+
 A shard's name is the digest of exactly what goes into it: each page's name and what Pagefind reads from
 it (`search_reads`), and the Pagefind release and chunk size. Equal names, equal files, whatever the
 output folder or the cache held; and a layout edit that Pagefind does not see renames no shard. The
@@ -48,8 +54,20 @@ def _cuts_after(page: str, spread: int) -> bool:
     return int.from_bytes(hashlib.blake2b(page.encode("utf-8"), digest_size=8).digest(), "big") % spread == 0
 
 
+TAIL_SPLIT = 8
+"""The open run is cut into runs this many times smaller (`runs`)."""
+
+
 def runs(pages: Sequence[str], size: int) -> list[tuple[str, ...]]:
-    """Consecutive runs of about `size` pages whose ends depend on the pages there alone."""
+    """Consecutive runs of about `size` pages whose ends depend on the pages there alone, the open last run
+    cut again into runs of about `size / TAIL_SPLIT`."""
+    closed, open_run = _closed_runs(pages, size)
+    tail, rest = _closed_runs(open_run, max(1, size // TAIL_SPLIT))
+    return [*closed, *tail, *([tuple(rest)] if rest else [])]
+
+
+def _closed_runs(pages: Sequence[str], size: int) -> tuple[list[tuple[str, ...]], list[str]]:
+    """The runs that a page at their end closed, and the pages after the last of them (the open run)."""
     shortest, longest, spread = max(1, size * 3 // 4), max(1, size * 3 // 2), max(1, size // 4)
     found: list[tuple[str, ...]] = []
     run: list[str] = []
@@ -58,9 +76,7 @@ def runs(pages: Sequence[str], size: int) -> list[tuple[str, ...]]:
         if len(run) >= longest or (len(run) >= shortest and _cuts_after(page, spread)):
             found.append(tuple(run))
             run = []
-    if run:
-        found.append(tuple(run))
-    return found
+    return found, run
 
 
 @dataclass(frozen=True)
