@@ -3,14 +3,19 @@
 One SQLite file holds a `BuildState`: every stage's memo (`engine/memo.py`) goes through one code path,
 its entries one row each under the memo's name, and a save writes only the entries the build kept and
 deletes those it forgot. The two memos every build reads whole, file stamps and page records, have a
-table of columns each instead of encoded rows, which load without decoding.
+table of columns each instead of encoded rows, which load without decoding. Fragments and parses are
+stored twice over: what the builder reads of each (their heads, in `entries`), decoded by the load, and
+the whole entry (in `texts`), read back one at a time when a page needs its HTML or a story's Markdown is
+rendered again (`CachedEntries`): a one-story edit decodes a few fragments, not every story's.
 
 It is a cache, never a source of truth: a file written by another version of beatgen (or of its Markdown,
 YAML and template libraries) is discarded whole; every stored entry carries a checksum and its length, and
 one that fails the check is dropped and recomputed; a file SQLite cannot read is deleted and rebuilt.
 Entries are plain data (CBOR, `engine/codec.py`) that decode only into the model types listed in `STORED`:
 a cache restored from elsewhere (a shared CI cache) can at worst make a build redo work, never run code; an
-entry of the wrong type is dropped like a damaged one.
+entry of the wrong type is dropped like a damaged one. A whole entry read back after the load passes the
+same checks, and one that fails them (the file changed or was damaged since) starts the build again
+without the cache (`store.EntryGone`).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import os
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -36,10 +41,10 @@ from beatgen.engine.codec import Codec, CodecError
 from beatgen.engine.memo import Memo
 from beatgen.engine.shortcut import Summary
 from beatgen.engine.state import BuildState, FileStamp, Fragment, PageRecord, Parsed, memo_of
-from beatgen.engine.store import Kept
+from beatgen.engine.store import EntryGone, Html, Kept, outline
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
-FORMAT = "9"
+FORMAT = "10"
 """The store's schema: part of the code token, so a store of another schema is discarded whole."""
 STORED = (Parsed, Fragment, Summary, Due, Diagnostic, Severity, Story, Term, Page, Unread, Source, TimelineEntry,
           Correction, Alias, StoryImage, Picture, StoryHtml, DocumentHtml)
@@ -50,6 +55,8 @@ EXPECTED: dict[str, type] = {"parsed": Parsed, "fragment": Fragment, "summary": 
 else is dropped like a damaged entry."""
 LAST = ("summary", "search", "search_pages")
 """The last build's values that are no memo: stored whole under the key 'last' by every save."""
+LAZY = ("parsed", "fragment")
+"""The memos whose entries load as their heads (`Kept`), the whole entries left in `texts` until asked for."""
 CODEC = Codec(STORED)
 FILE_NAME = "build.sqlite"
 SEP = "\x1f"
@@ -62,6 +69,8 @@ CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, mtime_ns I
                                   front TEXT);
 CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, length INTEGER, checksum TEXT, blob BLOB,
                                     PRIMARY KEY (kind, key));
+CREATE TABLE IF NOT EXISTS texts (kind TEXT, key TEXT, length INTEGER, checksum TEXT, blob BLOB,
+                                  PRIMARY KEY (kind, key));
 CREATE TABLE IF NOT EXISTS pages (rel TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER, whole INTEGER,
                                   refs TEXT, template TEXT, links BLOB, ids BLOB, text INTEGER);
 """
@@ -152,6 +161,94 @@ def _sealed(value: object) -> tuple[int, str, bytes]:
     return len(blob), _checksum(blob), blob
 
 
+def _head(kind: str, value: Any) -> Fragment | Parsed:
+    """What a load decodes of a fragment (all but its texts) or of a parse (a story's without its body)."""
+    if kind == "fragment":
+        if isinstance(value, Kept):
+            return Fragment(value.outline, value.diagnostics, value.reads)
+        return Fragment(outline(value.html), value.diagnostics, value.reads)
+    if isinstance(value, Kept):
+        head: Parsed = value.outline
+        return head
+    parsed: Parsed = value
+    return replace(parsed, model=replace(parsed.model, body="")) if isinstance(parsed.model, Story) else parsed
+
+
+def _held(source: CachedEntries, kind: str, key: str, head: Fragment | Parsed) -> Kept:
+    """A loaded head, its whole entry left in the cache."""
+    if isinstance(head, Fragment):
+        return Kept(source, (kind, key), head.html, head.diagnostics, head.reads)
+    return Kept(source, (kind, key), head, head.diagnostics)
+
+
+def decoded(blob: bytes, kind: type) -> Any:
+    """A whole entry read back after the load (or from the build's store), checked as the load checks one."""
+    try:
+        value = CODEC.decode(blob)
+    except CodecError as exc:
+        raise EntryGone(f"a stored entry no longer decodes ({exc})") from exc
+    if not isinstance(value, kind):
+        raise EntryGone(f"a stored entry holds a {type(value).__name__}, not a {kind.__name__}")
+    return value
+
+
+def stored_html(blob: bytes) -> Html:
+    """A kept fragment's HTML (`store.StoredHtml`)."""
+    html = decoded(blob, Fragment).html
+    if not isinstance(html, StoryHtml | DocumentHtml):
+        raise EntryGone(f"a stored fragment holds a {type(html).__name__}")
+    return html
+
+
+def stored_body(kept: Kept) -> str:
+    """The Markdown body of a story whose parse is kept in the cache (`state.BuildState.body_of`)."""
+    model = decoded(kept.blob(), Parsed).model
+    if not isinstance(model, Story):
+        raise EntryGone(f"a stored parse holds a {type(model).__name__}, not a story")
+    return model.body
+
+
+class CachedEntries:
+    """The whole fragments and parses of a loaded cache, read one at a time when the build needs one. Each
+    process opens the file for itself: a SQLite connection must not be used across a fork."""
+
+    def __init__(self, path: Path, token: str) -> None:
+        self.path, self.token = path, token
+        self.db: sqlite3.Connection | None = None
+        self.pid = 0
+        self.inherited: list[sqlite3.Connection] = []
+        """A parent's connections, kept unused and unclosed in its forked workers (closing one could release
+        the parent's locks)."""
+
+    def get(self, where: tuple[str, str]) -> bytes:
+        """The whole entry of (kind, key), as the cache held it when loaded: same code token, length and
+        checksum; `EntryGone` otherwise."""
+        try:
+            db = self._connection()
+            db.execute("BEGIN")  # one snapshot for the token and the row
+            try:
+                token = db.execute("SELECT value FROM meta WHERE name = 'token'").fetchone()
+                row = db.execute("SELECT length, checksum, blob FROM texts WHERE kind = ? AND key = ?",
+                                 where).fetchone()
+            finally:
+                db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise EntryGone(f"the cache can no longer be read ({exc})") from exc
+        if token != (self.token,) or row is None:
+            raise EntryGone("a stored entry is gone from the cache")
+        length, checksum, blob = row
+        if not isinstance(blob, bytes) or len(blob) != length or _checksum(blob) != checksum:
+            raise EntryGone("a stored entry is damaged")
+        return blob
+
+    def _connection(self) -> sqlite3.Connection:
+        if self.db is None or self.pid != os.getpid():
+            if self.db is not None:
+                self.inherited.append(self.db)
+            self.db, self.pid = sqlite3.connect(self.path, isolation_level=None), os.getpid()
+        return self.db
+
+
 class Cache:
     """Loads and saves a `BuildState`; `dropped` counts entries found damaged and ignored."""
 
@@ -209,7 +306,8 @@ class Cache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._connect() as db:
                 if self._meta(db).get("token") != self.token:
-                    db.executescript("DELETE FROM entries; DELETE FROM files; DELETE FROM pages; DELETE FROM meta;")
+                    db.executescript("DELETE FROM entries; DELETE FROM texts; DELETE FROM files; DELETE FROM pages; "
+                                     "DELETE FROM meta;")
                     self.loaded = False
                 self._write(db, state)
         except sqlite3.DatabaseError:
@@ -248,6 +346,7 @@ class Cache:
         COLUMNS["files"].load(db, state.files)
         state.pages.update(self.stored_pages if self.stored_pages is not None else self._pages(db))
         memos = {memo.name: memo for memo in state.memos()}
+        source = CachedEntries(self.path, self.token)
         damaged = []
         collecting = gc.isenabled()
         gc.disable()  # decoding builds a large graph of long-lived objects, none of them garbage
@@ -256,6 +355,8 @@ class Cache:
                 value = self._entry(kind, blob, length, checksum)
                 if value is None:
                     damaged.append((kind, key))
+                elif kind in LAZY:
+                    memos[kind][key] = _held(source, kind, key, value)
                 elif kind in memos:
                     memos[kind][key] = value
                 else:
@@ -264,6 +365,7 @@ class Cache:
             if collecting:
                 gc.enable()
         db.executemany("DELETE FROM entries WHERE kind = ? AND key = ?", damaged)
+        db.executemany("DELETE FROM texts WHERE kind = ? AND key = ?", damaged)
         self.loaded = True
         return state
 
@@ -310,9 +412,19 @@ def _write_memo(db: sqlite3.Connection, memo: Memo[Any], whole: bool) -> None:
     if columns is not None:
         columns.write(db, memo, keys, whole)
         return
-    if whole:
-        db.execute("DELETE FROM entries WHERE kind = ?", (memo.name,))
-    else:
-        db.executemany("DELETE FROM entries WHERE kind = ? AND key = ?", ((memo.name, key) for key in memo.gone))
-    db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",  # encoded one at a time
-                   ((memo.name, key, *_sealed(memo[key])) for key in keys))
+    tables = ("entries", "texts") if memo.name in LAZY else ("entries",)
+    for table in tables:
+        if whole:
+            db.execute(f"DELETE FROM {table} WHERE kind = ?", (memo.name,))  # noqa: S608 - one of ours
+        else:
+            db.executemany(f"DELETE FROM {table} WHERE kind = ? AND key = ?",  # noqa: S608
+                           ((memo.name, key) for key in memo.gone))
+    if memo.name not in LAZY:
+        db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",  # encoded one at a time
+                       ((memo.name, key, *_sealed(memo[key])) for key in keys))
+        return
+    for key in keys:
+        value = memo[key]
+        db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",
+                   (memo.name, key, *_sealed(_head(memo.name, value))))
+        db.execute("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?, ?)", (memo.name, key, *_sealed(value)))

@@ -112,7 +112,7 @@ def render_fragments(md: MarkdownIt, documents: list[Story | Term | Page | Unrea
     if store is None:
         made.extend(fork_map(render, todo, jobs))
     else:
-        made.extend(Kept(store, *where) for where in fork_map(_stored(store, render), todo, jobs))
+        made.extend(Kept(store, *kept) for kept in fork_map(_stored(store, render), todo, jobs))
     for document, fragment in zip(todo, made, strict=True):
         found[document.file] = fragment
         if document.file in keys:
@@ -120,15 +120,16 @@ def render_fragments(md: MarkdownIt, documents: list[Story | Term | Page | Unrea
     return found
 
 
-Where = tuple[int, int, StoryHtml | DocumentHtml, tuple[Diagnostic, ...]]
+Where = tuple[tuple[int, int], StoryHtml | DocumentHtml, tuple[Diagnostic, ...], tuple[Read, ...]]
 
 
 def _stored(store: Store, render: Callable[[Story | Term | Page | Unread], Fragment]
             ) -> Callable[[Story | Term | Page | Unread], Where]:
-    """`render`, its fragment appended to the store in the cache's encoding: the worker sends back where."""
+    """`render`, its fragment appended to the store in the cache's encoding: the worker sends back where, and
+    what the builder and the cache read of it without its texts."""
     def keep(document: Story | Term | Page | Unread) -> Where:
         fragment = render(document)
-        return (*store.put(CODEC.encode(fragment)), outline(fragment.html), fragment.diagnostics)
+        return store.put(CODEC.encode(fragment)), outline(fragment.html), fragment.diagnostics, fragment.reads
 
     return keep
 

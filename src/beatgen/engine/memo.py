@@ -29,7 +29,7 @@ Answer = Callable[[str, Any], Any]
 ReadsOf = Callable[[str, Any], Iterable[Read] | None]
 """The reads an entry recorded. Where the value carries them anyway (a page record's stat, a fragment's
 lookups) they are read off it rather than held twice: at 100,000 stories every entry counts. None: the
-entry cannot tell (it is in the build's store), so it is never recalled."""
+entry cannot tell, so it is never recalled."""
 
 
 def no_reads(_key: str, _value: Any) -> tuple[Read, ...]:

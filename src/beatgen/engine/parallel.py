@@ -35,6 +35,11 @@ class WorkerError(Exception):
     """A worker process failed with an unexpected exception; its traceback is the message."""
 
 
+class Relayed(Exception):
+    """An exception a worker sends to the builder as itself, for the builder to handle as if raised there
+    (`store.EntryGone`: the build starts again without its cache)."""
+
+
 def worker_count(jobs: int) -> int:
     """`--jobs 0` means every core this process may run on."""
     if jobs > 0:
@@ -131,6 +136,8 @@ def _work(fn: Callable[[T], R], share: Sequence[T], write_end: int) -> None:
                 outcome: tuple[str, Any] = ("end", None)
             except BuildError as exc:
                 outcome = ("build-error", exc.diagnostics)
+            except Relayed as exc:
+                outcome = ("relayed", exc)
             except BaseException:  # noqa: BLE001 - any failure must reach the parent, never hang it
                 outcome = ("crash", traceback.format_exc())
             _send(pipe, outcome)
@@ -211,6 +218,8 @@ def _unwrap(outcome: tuple[str, Any]) -> list[Any]:
     kind, value = outcome
     if kind == "build-error":
         raise BuildError(value)
+    if kind == "relayed":
+        raise value
     if kind == "crash":
         raise WorkerError(f"a build worker failed:\n{value}")
     return list(value)

@@ -56,7 +56,7 @@ from beatgen.engine.search_plan import SearchPlan, plan_shards, runs, search_ord
 from beatgen.engine.shortcut import Summary, input_stamp
 from beatgen.engine.spare import levelled_early
 from beatgen.engine.state import BuildState, FileStamp, PageRecord
-from beatgen.engine.store import Store
+from beatgen.engine.store import EntryGone, Store
 from beatgen.engine.text_edits import after_text_edits, published_stories
 from beatgen.engine.verify import link_scanner, page_holders, verify_pages
 from beatgen.render.context import Context
@@ -198,7 +198,18 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
             state.store = Store.beside(options.output_dir, for_cache=cache is not None)
         if state.store:
             stack.enter_context(contextlib.closing(state.store))
-        return _build_with(options, progress, state, serving, changed_files, cache, stamp, started, levelling)
+        try:
+            return _build_with(options, progress, state, serving, changed_files, cache, stamp, started, levelling)
+        except EntryGone:
+            if cache is None:
+                raise
+        # An entry read back from the cache after its load failed its checks: the cache was changed or damaged
+        # meanwhile. Nothing went live; the whole build runs again as if there were no cache, and saves it anew.
+        if levelling is not None:
+            levelling.cancel()  # the output is staged anew, as for a first build
+        cache.loaded = False
+        fresh = BuildState(store=state.store)
+        return _build_with(options, progress, fresh, serving, changed_files, cache, stamp, started, None)
 
 
 def _build_with(options: BuildOptions, progress: Progress, state: BuildState,

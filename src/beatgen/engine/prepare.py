@@ -30,7 +30,7 @@ from beatgen.content.pictures import Picture
 from beatgen.content.publication import Held, Visibility, next_publication, select
 from beatgen.diagnostics import Diagnostic
 from beatgen.engine.assets import collect_assets
-from beatgen.engine.cache import CODEC
+from beatgen.engine.cache import stored_html
 from beatgen.engine.clock import resolve_now
 from beatgen.engine.fingerprint import Fingerprinter, digest
 from beatgen.engine.images import needed, scan, site_pictures
@@ -145,7 +145,7 @@ def _markdown(options: BuildOptions, content: Content, published: list[Story], h
     keys = {file: fragment_key(key, shared) for file, key in parse_keys.items()}
     documents: list[Story | Term | Page] = [*published, *content.terms, *content.pages]
     fragments = render_fragments(make_markdown(), [*documents, *content.unread], keys, targets, state, options.jobs)
-    html = StoredHtml({d.file: _held(fragments[d.file]) for d in documents}, CODEC.decode)
+    html = StoredHtml({d.file: _held(fragments[d.file]) for d in documents}, stored_html)
     problems = [problem for d in [*documents, *content.unread] for problem in fragments[d.file].diagnostics]
     state.fragments.forget_unused()
     return Markdown(targets, html, problems, keys, shared)

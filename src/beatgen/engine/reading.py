@@ -4,6 +4,7 @@ read and parsed in worker processes."""
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -12,7 +13,7 @@ from beatgen.config import SiteConfig
 from beatgen.content.load import Content, ContentFile, digest_of, discover, parse_file, unread_body
 from beatgen.content.model import Story
 from beatgen.diagnostics import error, has_errors
-from beatgen.engine.cache import CODEC
+from beatgen.engine.cache import CODEC, stored_body
 from beatgen.engine.fingerprint import digest
 from beatgen.engine.memo import Answer, stat_answer
 from beatgen.engine.parallel import fork_map
@@ -38,8 +39,8 @@ def read_content(site_dir: Path, config: SiteConfig, config_token: str, state: B
         stamp = state.files.recall(item.rel, on_disk)
         key = parse_key(item, stamp.digest, config_token) if stamp else ""
         known = state.parsed.recall(key) if stamp else None
-        if stamp and isinstance(known, Parsed):
-            results[item.rel], keys[item.rel] = known, key
+        if stamp and known is not None:
+            results[item.rel], keys[item.rel] = _recalled(known, state), key
         else:
             todo.append(item)
     for item, (stamp, parsed) in zip(todo, _read_all(todo, config, state, jobs), strict=True):
@@ -70,9 +71,20 @@ def _read_all(todo: list[ContentFile], config: SiteConfig, state: BuildState, jo
     found: list[tuple[FileStamp | None, Parsed | Kept]] = []
     for stamp, parsed, entry, body in fork_map(lambda item: _stored(store, item, config), todo, jobs):
         if body is not None:
-            state.bodies[parsed.model.file] = body
-        found.append((stamp, parsed if entry is None else Kept(store, *entry, parsed, parsed.diagnostics)))
+            state.bodies[parsed.model.file] = functools.partial(store.text, body)
+        found.append((stamp, parsed if entry is None else Kept(store, entry, parsed, parsed.diagnostics)))
     return found
+
+
+def _recalled(known: Parsed | Kept, state: BuildState) -> Parsed:
+    """A recalled parse as the build holds it: a story's kept in the cache goes without its body, read back from
+    there when its Markdown is rendered again (`cache.stored_body`)."""
+    if isinstance(known, Parsed):
+        return known
+    parsed: Parsed = known.outline
+    if isinstance(parsed.model, Story):
+        state.bodies[parsed.model.file] = functools.partial(stored_body, known)
+    return parsed
 
 
 Where = tuple[int, int] | None

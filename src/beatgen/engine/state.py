@@ -7,6 +7,7 @@ entry is never found, only left unused (and forgotten by its memo).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,8 +78,8 @@ def stamp_reads(rel: str, stamp: FileStamp) -> tuple[Read, ...]:
 
 
 def fragment_reads(_key: str, fragment: Fragment | Kept) -> tuple[Read, ...] | None:
-    """A fragment in the build's store was made by this build and is not looked up again."""
-    return fragment.reads if isinstance(fragment, Fragment) else None
+    """A fragment in memory, in the build's store or in the cache: its reads are kept beside its texts."""
+    return fragment.reads
 
 
 def page_reads(rel: str, record: PageRecord) -> tuple[Read, ...]:
@@ -142,8 +143,9 @@ class BuildState:
     store: Store | None = None
     """Where this build's new fragments and stories go instead of memory (`engine/store.py`): `build`, not
     `serve`."""
-    bodies: dict[str, tuple[int, int]] = field(default_factory=dict)
-    """Where the store holds the body of each story read by this build, which its model goes without."""
+    bodies: dict[str, Callable[[], str]] = field(default_factory=dict)
+    """How to read the body of each story whose model goes without it: from the store (a story this build
+    read) or from the cache (a parse it recalled)."""
 
     def memos(self) -> tuple[Memo[Any], ...]:
         return self.files, self.parsed, self.fragments, self.pages, self.related, self.template_tokens, self.pictures
@@ -154,8 +156,6 @@ class BuildState:
             memo.begin()
 
     def body_of(self, story: Story) -> str:
-        """A story's Markdown body, from the store when its model goes without."""
-        where = self.bodies.get(story.file)
-        if where is None or self.store is None or story.body:
-            return story.body
-        return self.store.get(*where).decode("utf-8", "surrogatepass")
+        """A story's Markdown body, read where it is kept when its model goes without."""
+        read = None if story.body else self.bodies.get(story.file)
+        return story.body if read is None else read()

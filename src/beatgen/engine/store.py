@@ -8,6 +8,10 @@ the cache's encoding (the cache saves the stored bytes as they are), and each st
 in memory goes without. A worker reads a fragment when a page shows it, and a body when it renders the
 story's Markdown (or a layout reads it: `layouts.RecordingEnvironment`). The file has no name (O_TMPFILE):
 it is gone when the build ends, however it ends. `serve` keeps all of it in memory, for its next rebuild.
+
+The persistent cache holds its fragments and parses the same way (`cache.CachedEntries`): a load decodes
+what the builder reads of each (`Kept.outline`, its diagnostics and reads) and leaves the rest in the
+cache file, read back when a page shows it. A one-story edit then decodes one story's HTML, not all of them.
 """
 
 from __future__ import annotations
@@ -19,13 +23,25 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from beatgen.diagnostics import Diagnostic
 from beatgen.engine.output import OutputError, _describe
+from beatgen.engine.parallel import Relayed
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
 Html = StoryHtml | DocumentHtml
+
+
+class Source(Protocol):
+    """Where kept entries' bytes are: the build's store, or the persistent cache."""
+
+    def get(self, where: Any) -> bytes: ...
+
+
+class EntryGone(Relayed):
+    """An entry the cache held when it was loaded cannot be read back as it was (the cache file was changed
+    or damaged since): the build starts again without the cache."""
 
 
 class Store:
@@ -65,8 +81,14 @@ class Store:
             fcntl.lockf(self.fd, fcntl.LOCK_UN)
         return offset, len(blob)
 
-    def get(self, offset: int, length: int) -> bytes:
+    def get(self, where: tuple[int, int]) -> bytes:
+        """The bytes `put` appended at (offset, length)."""
+        offset, length = where
         return os.pread(self.fd, length, offset)
+
+    def text(self, where: tuple[int, int]) -> str:
+        """A story's body that `put` appended, UTF-8 encoded."""
+        return self.get(where).decode("utf-8", "surrogatepass")
 
     def close(self) -> None:
         self.file.close()
@@ -74,19 +96,21 @@ class Store:
 
 @dataclass(frozen=True)
 class Kept:
-    """A cache entry in the store (a fragment, a parsed story): where its bytes are, and what the builder
-    reads of it without them."""
+    """A cache entry (a fragment, a parsed story) in the build's store or the persistent cache: where its
+    bytes are, and what the builder reads of it without them."""
 
-    store: Store
-    offset: int
-    length: int
+    source: Source
+    where: Any
     outline: Any
     """A fragment with its texts left out (the glossary terms and pictures it uses); a parsed story whose
     model's body is left out."""
     diagnostics: tuple[Diagnostic, ...]
+    reads: Any = None
+    """A fragment's reads (`state.Fragment.reads`), which a recall checks; None for a parsed story."""
 
     def blob(self) -> bytes:
-        return self.store.get(self.offset, self.length)
+        """The whole entry, encoded as the cache stores it."""
+        return self.source.get(self.where)
 
 
 def outline(html: Html) -> Html:
@@ -100,16 +124,12 @@ class StoredHtml(Mapping[str, Html]):
     """Each document's HTML by file, read from the store when asked for (or held, for fragments kept from the
     last build): nothing is decoded until a page shows it, and nothing decoded stays."""
 
-    def __init__(self, found: Mapping[str, Html | Kept], decode: Callable[[bytes], Any]) -> None:
+    def __init__(self, found: Mapping[str, Html | Kept], decode: Callable[[bytes], Html]) -> None:
         self.found, self.decode = found, decode
 
     def __getitem__(self, file: str) -> Html:
         value = self.found[file]
-        if isinstance(value, Kept):
-            html = self.decode(value.blob()).html
-            assert isinstance(html, StoryHtml | DocumentHtml)
-            return html
-        return value
+        return self.decode(value.blob()) if isinstance(value, Kept) else value
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.found)
