@@ -1,17 +1,18 @@
 """How the CLI shows a build going: a bar on a terminal, plain lines in CI, nothing when quiet.
 
 The library only calls `progress(phase, done, total)`; this module decides what a person sees.
-A bar appears only once a build has run for about a second, so quick builds stay one line.
+A bar appears only once a build has run for about a second, so quick builds stay one line (and only
+then is rich imported: a warm build that takes half a second does not wait for it).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 BAR_DELAY_SECONDS = 1.0
 LINE_EVERY_SECONDS = 5.0
@@ -60,6 +61,9 @@ class BuildProgress:
         if self.bar is None:
             if now - self.started < BAR_DELAY_SECONDS:
                 return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                 TimeElapsedColumn(), console=Console(file=self.stream), transient=True)
             self.bar.start()
