@@ -14,14 +14,14 @@ import cbor2
 import pytest
 from sitekit import Run, copy_site, tree_bytes
 
-from beatgen.diagnostics import error
 from beatgen.content.model import Story
+from beatgen.diagnostics import error
 from beatgen.engine.cache import CODEC, FILE_NAME, Cache, _checksum, stored_body
 from beatgen.engine.codec import OBJECT, CodecError
 from beatgen.engine.pipeline import build
 from beatgen.engine.prepared import BuildOptions
 from beatgen.engine.state import BuildState, Fragment, Parsed
-from beatgen.engine.store import Kept, outline
+from beatgen.engine.store import EntryGone, Kept, outline
 
 NOW = "2026-12-01T00:00:00Z"
 
@@ -186,3 +186,17 @@ def test_a_text_spoiled_after_the_load_starts_the_build_again_without_the_cache(
     assert all(CODEC.decode(kept.blob()) for kept in again.fragments.values() if isinstance(kept, Kept))
     assert all(stored_body(kept) for kept in again.parsed.values()
                if isinstance(kept, Kept) and isinstance(kept.outline.model, Story) and kept.outline.model.body == "")
+
+
+def test_a_cache_removed_after_its_load_is_gone_and_not_made_again(built: tuple[Path, BuildState],
+                                                                   tmp_path: Path) -> None:
+    _site, state = built
+    folder = tmp_path / "a folder#with %20 odd?characters"
+    Cache(folder).save(state)
+    kept = next(iter(Cache(folder).load().fragments.values()))
+    assert isinstance(kept, Kept)
+    for leftover in folder.iterdir():
+        leftover.unlink()
+    with pytest.raises(EntryGone):
+        kept.blob()
+    assert list(folder.iterdir()) == []

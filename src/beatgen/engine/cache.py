@@ -245,7 +245,9 @@ class CachedEntries:
         if self.db is None or self.pid != os.getpid():
             if self.db is not None:
                 self.inherited.append(self.db)
-            self.db, self.pid = sqlite3.connect(self.path, isolation_level=None), os.getpid()
+            # mode=rw: a cache file removed since the load is not made anew (empty) by reading it back
+            where = f"{self.path.resolve().as_uri()}?mode=rw"
+            self.db, self.pid = sqlite3.connect(where, uri=True, isolation_level=None), os.getpid()
         return self.db
 
 
