@@ -45,6 +45,10 @@ class Codec:
         self.fields: dict[type, tuple[str, ...]] = {
             kind: tuple(field.name for field in dataclasses.fields(kind))
             for kind in self.types.values() if dataclasses.is_dataclass(kind)}
+        self.makers: dict[str, tuple[type, int]] = {
+            name: (kind, -1 if issubclass(kind, enum.Enum) else len(self.fields[kind]) + 1)
+            for name, kind in self.types.items()}
+        """Each type by name, with the length of its stored tuple (name and fields; -1: an enum's, any)."""
         self.decoders: dict[int, Decoder] = {
             **dict.fromkeys(STANDARD_TAGS, _refuse_standard), OBJECT: self._object, MOMENT: _moment,
             DAY: _day, LIST: lambda items, _: list(items), DICT: lambda pairs, _: dict(pairs),
@@ -80,14 +84,16 @@ class Codec:
             encoder.encode(cbor2.CBORTag(OBJECT, (kind.__name__, *(getattr(value, n) for n in self.fields[kind]))))
 
     def _object(self, value: Any, _immutable: bool) -> Any:
-        """Only a registered type, built from exactly its fields (an enum from its value)."""
-        if not isinstance(value, tuple) or not value or not isinstance(value[0], str):
+        """Only a registered type, built from exactly its fields (an enum from its value). Runs once per
+        stored object: a cache load decodes hundreds of thousands."""
+        if value.__class__ is not tuple or not value or value[0].__class__ is not str:
             raise CodecError("a stored object must be its type's name and its fields")
-        kind = self.types.get(value[0])
-        if kind is None:
+        maker = self.makers.get(value[0])
+        if maker is None:
             raise CodecError(f"{value[0]!r} is no type the store may hold")
-        if not issubclass(kind, enum.Enum) and len(value) - 1 != len(self.fields[kind]):
-            raise CodecError(f"{value[0]} has {len(self.fields[kind])} fields, the entry gives {len(value) - 1}")
+        kind, length = maker
+        if length >= 0 and len(value) != length:
+            raise CodecError(f"{value[0]} has {length - 1} fields, the entry gives {len(value) - 1}")
         return kind(*value[1:])
 
 
