@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from beatgen import __version__
 from beatgen.content.model import Alias, Correction, Page, Source, Story, StoryImage, Term, TimelineEntry, Unread
@@ -155,6 +155,21 @@ def _checksum(blob: bytes) -> str:
     return f"{zlib.crc32(blob):08x}"
 
 
+def _sound(blob: object, length: int, checksum: str) -> TypeGuard[bytes]:
+    """Stored bytes as they were written: their length and checksum hold."""
+    return isinstance(blob, bytes) and len(blob) == length and _checksum(blob) == checksum
+
+
+def _decoded_as(blob: bytes, expected: type) -> Any:
+    """The value the bytes decode to when it is what its entry must hold; None for anything else (damaged,
+    foreign or crafted bytes), which the load drops and a read-back refuses alike."""
+    try:
+        value = CODEC.decode(blob)
+    except CodecError:
+        return None
+    return value if isinstance(value, expected) else None
+
+
 def _sealed(value: object) -> tuple[int, str, bytes]:
     """An entry's length, checksum and bytes (a fragment in the build's store is encoded there already)."""
     blob = value.blob() if isinstance(value, Kept) else CODEC.encode(value)
@@ -183,12 +198,9 @@ def _held(source: CachedEntries, kind: str, key: str, head: Fragment | Parsed) -
 
 def decoded(blob: bytes, kind: type) -> Any:
     """A whole entry read back after the load (or from the build's store), checked as the load checks one."""
-    try:
-        value = CODEC.decode(blob)
-    except CodecError as exc:
-        raise EntryGone(f"a stored entry no longer decodes ({exc})") from exc
-    if not isinstance(value, kind):
-        raise EntryGone(f"a stored entry holds a {type(value).__name__}, not a {kind.__name__}")
+    value = _decoded_as(blob, kind)
+    if value is None:
+        raise EntryGone(f"a stored entry read back is no {kind.__name__}")
     return value
 
 
@@ -237,7 +249,7 @@ class CachedEntries:
         if token != (self.token,) or row is None:
             raise EntryGone("a stored entry is gone from the cache")
         length, checksum, blob = row
-        if not isinstance(blob, bytes) or len(blob) != length or _checksum(blob) != checksum:
+        if not _sound(blob, length, checksum):
             raise EntryGone("a stored entry is damaged")
         return blob
 
@@ -379,16 +391,9 @@ class Cache:
         """The stored value if its length and checksum hold and it decodes to what its kind holds;
         damaged, foreign and crafted entries are counted and skipped (and so recomputed)."""
         expected = EXPECTED.get(kind)
-        if expected is None or not isinstance(blob, bytes) or len(blob) != length or _checksum(blob) != checksum:
+        value = _decoded_as(blob, expected) if expected is not None and _sound(blob, length, checksum) else None
+        if value is None:
             self.dropped += 1
-            return None
-        try:
-            value = CODEC.decode(blob)
-        except CodecError:
-            value = None
-        if not isinstance(value, expected):
-            self.dropped += 1
-            return None
         return value
 
     def _write(self, db: sqlite3.Connection, state: BuildState) -> None:
