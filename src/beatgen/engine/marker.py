@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from beatgen.engine.output import OutputError, _describe
+from beatgen.engine.output import OutputError, describe
 from beatgen.engine.search import INDEX_DIR, has_index
 
 MARKER = ".beatgen-files"
@@ -98,4 +98,4 @@ def write_marker(folder: Path, rels: Iterable[str]) -> None:
         temp.write_bytes(data)
         os.replace(temp, path)
     except OSError as exc:
-        raise OutputError(_describe(exc, str(path))) from exc
+        raise OutputError(describe(exc, str(path))) from exc

@@ -24,7 +24,8 @@ class OutputError(Exception):
     """The output folder cannot be written: the previous output is left as it was."""
 
 
-def _safe_join(root: Path, rel: str) -> Path:
+def safe_join(root: Path, rel: str) -> Path:
+    """`root / rel` for a path the build writes, refused unless it stays inside `root`."""
     return Path(_inside(str(root), rel))
 
 
@@ -52,7 +53,7 @@ def output_lock(output: Path) -> Iterator[None]:
         output.parent.mkdir(parents=True, exist_ok=True)
         handle = os.open(output.parent / f".{output.name}.lock", os.O_CREAT | os.O_RDWR, 0o644)
     except OSError as exc:
-        raise OutputError(_describe(exc, f"beside {output}")) from exc
+        raise OutputError(describe(exc, f"beside {output}")) from exc
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         _HELD.add(held)
@@ -86,7 +87,7 @@ class Staging:
             self.previous = self.output.is_dir()
         except OSError as exc:
             self.lock.__exit__(None, None, None)
-            raise OutputError(_describe(exc, f"beside {self.output}")) from exc
+            raise OutputError(describe(exc, f"beside {self.output}")) from exc
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -115,7 +116,7 @@ class Staging:
                 self.written += 1
                 return os.fstat(handle.fileno())
         except OSError as exc:
-            raise OutputError(_describe(exc, rel)) from exc
+            raise OutputError(describe(exc, rel)) from exc
 
     def _folder(self, folder: str) -> None:
         if folder not in self.folders:
@@ -132,15 +133,15 @@ class Staging:
         folders, named with a trailing `/`): they go on as they were, never copied nor rewritten."""
         assert self.root is not None
         for rel in rels:
-            target = _safe_join(self.root, rel.rstrip("/"))
+            target = safe_join(self.root, rel.rstrip("/"))
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if rel.endswith("/"):
                     target.mkdir(exist_ok=True)
                 else:
-                    os.link(_safe_join(self.output, rel), target, follow_symlinks=False)
+                    os.link(safe_join(self.output, rel), target, follow_symlinks=False)
             except OSError as exc:
-                raise OutputError(_describe(exc, rel)) from exc
+                raise OutputError(describe(exc, rel)) from exc
 
     def commit(self, previous: Path | None = None) -> None:
         """Swap the staged folder in; the old output is kept at `previous`, or removed when None."""
@@ -164,7 +165,7 @@ def replace_folder(new: Path, output: Path, previous: Path | None) -> None:
     except OSError as exc:
         if old.exists() and not output.exists():
             os.rename(old, output)
-        raise OutputError(_describe(exc, str(output))) from exc
+        raise OutputError(describe(exc, str(output))) from exc
     if previous is None or not old.exists():
         shutil.rmtree(old, ignore_errors=True)
     elif old != previous:
@@ -207,7 +208,9 @@ def same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def _describe(exc: OSError, what: str) -> str:
+def describe(exc: OSError, what: str) -> str:
+    """What a failed write of `what` means for the writer, and what to do (shared by every module that writes
+    beside or into the output)."""
     if exc.errno == errno.ENOSPC:
         return f"the disk is full while writing {what}; free space and build again (the previous output is intact)"
     if exc.errno == errno.EROFS:

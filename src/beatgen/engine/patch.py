@@ -19,7 +19,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from beatgen.engine.output import OutputError, _describe, _safe_join
+from beatgen.engine.output import OutputError, describe, safe_join
 
 
 def patch_folder(output: Path) -> Path:
@@ -42,7 +42,7 @@ def write_temp(patch: Path, rel: str, data: bytes) -> Path:
         with handle:
             handle.write(data)
     except OSError as exc:
-        raise OutputError(_describe(exc, rel)) from exc
+        raise OutputError(describe(exc, rel)) from exc
     return temp
 
 
@@ -51,16 +51,16 @@ def commit(output: Path, moves: Iterable[tuple[Path, str]], removals: Iterable[s
     exist (only files the last build wrote: the caller names them from its records)."""
     try:
         for temp, rel in moves:
-            target = _safe_join(output, rel)
+            target = safe_join(output, rel)
             try:
                 os.replace(temp, target)
             except FileNotFoundError:  # a new page's folder (the temporary file itself is there)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(temp, target)
     except OSError as exc:
-        raise OutputError(_describe(exc, str(output))) from exc
+        raise OutputError(describe(exc, str(output))) from exc
     for rel in removals:
-        target = _safe_join(output, rel)
+        target = safe_join(output, rel)
         with contextlib.suppress(OSError):
             target.unlink()
         _prune(target.parent, output)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from beatgen.engine.guard import OutputRefused
 from beatgen.engine.marker import MARKER, is_marked
-from beatgen.engine.output import OutputError, _describe, output_lock, recover
+from beatgen.engine.output import OutputError, describe, output_lock, recover
 from beatgen.engine.parallel import Background
 
 
@@ -77,7 +77,7 @@ def mirror(live: Path, spare: Path) -> None:
             os.link(live / MARKER, spare / MARKER)
         _mirror(str(live), str(spare))
     except OSError as exc:
-        raise OutputError(_describe(exc, f"beside {live}")) from exc
+        raise OutputError(describe(exc, f"beside {live}")) from exc
 
 
 def _mirror(source: str, target: str) -> None:

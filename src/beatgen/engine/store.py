@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from beatgen.diagnostics import Diagnostic
-from beatgen.engine.output import OutputError, _describe
+from beatgen.engine.output import OutputError, describe
 from beatgen.engine.parallel import Relayed
 from beatgen.markdown.fragments import DocumentHtml, StoryHtml
 
@@ -76,7 +76,7 @@ class Store:
             if os.pwrite(self.fd, blob, offset) != len(blob):
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         except OSError as exc:
-            raise OutputError(_describe(exc, f"beside {self.folder}")) from exc
+            raise OutputError(describe(exc, f"beside {self.folder}")) from exc
         finally:
             fcntl.lockf(self.fd, fcntl.LOCK_UN)
         return offset, len(blob)
