@@ -20,9 +20,9 @@ from beatgen.engine.pipeline import build
 from beatgen.engine.prepared import BuildOptions
 from beatgen.engine.search import INDEX_DIR, listed_shards, read_manifest
 from beatgen.engine.search_chunks import ranges, rechunk, regroup
-from beatgen.engine.search_lexicon import lexicon_words
+from beatgen.engine.search_lexicon import Forecast, lexicon_words, shard_words
 from beatgen.engine.search_order import read_pf
-from beatgen.engine.search_plan import runs
+from beatgen.engine.search_plan import SearchPlan, runs
 from beatgen.engine.state import BuildState
 
 NOW = "2026-06-01T00:00:00Z"
@@ -215,6 +215,57 @@ def test_incremental_shards_are_the_bytes_of_a_clean_build(mini_site: Path, beat
     assert clean.code == 0, clean.err
     index = tree_bytes(site / "public" / INDEX_DIR)
     assert index == tree_bytes(site / "clean" / INDEX_DIR) and len(index) > 20
+
+
+def test_the_lexicon_is_forecast_from_the_last_shards_and_checked_against_the_new(
+        mini_site: Path, beatgen: Callable[..., Run], tmp_path: Path) -> None:
+    """After an edit the lexicon is indexed beside the edited shard, with words read from the shard the page
+    was in and from Pagefind run on the rewritten page alone; the forecast equals the new shard's words, and
+    where it cannot (a page rewritten by a build without the index), the lexicon is made again."""
+    site = sharded(mini_site, 8)
+    for day in range(1, 10):
+        write_story(site, f"extra-{day}", f"2026-04-0{day}", body=f"Extra body {day}.")
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    public = site / "public"
+    last = tmp_path / "last"
+    shutil.copytree(public, last)
+    old_shards = listed_shards(public)
+    write_story(site, "extra-4", "2026-04-04", body="Extra body four, with a wombat in it.")
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    changed = [name for name in listed_shards(public) if name not in old_shards]
+    assert len(changed) == 1
+    [shard] = [shard for shard in _plan(site).shards if shard.name == changed[0]]
+    page = "stories/2026/04/extra-4/index.html"
+    assert page in shard.pages and len(shard.pages) >= 4
+    forecast = Forecast(lambda: [last / INDEX_DIR / name for name in old_shards], {page: public / page},
+                        lambda rel: public / rel, tmp_path / "work")
+    words = forecast.words(shard)
+    assert words is not None and "wombat" in words.split()
+    assert words == shard_words(public / INDEX_DIR / shard.name)
+    assert Forecast(lambda: [], {}, lambda rel: public / rel, tmp_path / "work").words(shard) is None
+
+    def same_as_clean() -> None:
+        clean = beatgen("build", "--source", site, "--output", site / "clean", "--now", NOW, "--no-cache")
+        assert clean.code == 0, clean.err
+        assert tree_bytes(public / INDEX_DIR) == tree_bytes(site / "clean" / INDEX_DIR)
+        shutil.rmtree(site / "clean")
+
+    same_as_clean()
+    write_story(site, "extra-3", "2026-04-03", body="Extra body three, about a numbat.")
+    assert beatgen("build", "--source", site, "--now", NOW, "--no-search").code == 0
+    write_story(site, "extra-5", "2026-04-05", body="Extra body five, about a bilby.")
+    assert beatgen("build", "--source", site, "--now", NOW).code == 0
+    words = lexicon_words(public / INDEX_DIR / read_manifest(public)[1])
+    assert any("numbat." in text.split() for text in words.values())
+    same_as_clean()
+
+
+def _plan(site: Path) -> SearchPlan:
+    """The search plan of a site as a build makes it."""
+    state = BuildState()
+    build(BuildOptions(site, site / "planned", now=NOW), state=state)
+    assert state.search_plan is not None
+    return state.search_plan
 
 
 def test_a_custom_story_permalink_indexes_its_own_pages(mini_site: Path, beatgen: Callable[..., Run]) -> None:

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from beatgen.engine.output import same_bytes
 from beatgen.engine.parallel import fork_map
 from beatgen.engine.patch import patch_folder, write_temp
 from beatgen.engine.search_bundle import index_shard
-from beatgen.engine.search_lexicon import build_lexicon, lexicon_words, shard_words
+from beatgen.engine.search_lexicon import Forecast, LexiconMaker
 from beatgen.engine.search_plan import SearchPlan, manifest
 from beatgen.engine.search_reads import indexed_digest
 
@@ -90,19 +90,16 @@ def page_digests(pages: Iterable[str], key_of: Callable[[str], str], source: Cal
 
 
 def _parts(plan: SearchPlan, page_at: Callable[[str], Path], folder_of: Callable[[str], Path],
-           previous_lexicon: Path | None, stop: threading.Event | None = None, background: bool = False) -> list[Part]:
+           previous_lexicon: Path | None, stop: threading.Event | None = None, background: bool = False,
+           forecast: Forecast | None = None) -> list[Part]:
     """The shards, then the lexicon, which reads the shards' words where `folder_of` finds them (or, for
-    the shards it already held, from the previous lexicon)."""
+    the shards it already held, from the previous lexicon; or from a `forecast`)."""
     def shard_maker(pages: tuple[str, ...]) -> Callable[[Path], None]:
         return lambda into: index_shard([(page, page_at(page)) for page in pages], into, stop, background)
 
-    def make_lexicon(into: Path) -> None:
-        known = lexicon_words(previous_lexicon) if previous_lexicon is not None else {}
-        words = [(s.name, known.get(s.name) or shard_words(folder_of(s.name))) for s in plan.shards]
-        build_lexicon(words, plan.language, into)
-
     parts: list[Part] = [(shard.name, shard_maker(shard.pages)) for shard in plan.shards]
-    return [*parts, (plan.lexicon, make_lexicon)] if plan.lexicon else parts
+    lexicon = LexiconMaker(plan, folder_of, previous_lexicon, forecast)
+    return [*parts, (plan.lexicon, lexicon)] if plan.lexicon else parts
 
 
 Job = tuple[str, Callable[[Path], None], Path]
@@ -111,19 +108,27 @@ Job = tuple[str, Callable[[Path], None], Path]
 
 def _make_all(jobs: Iterable[Job], lexicon: str, workers: int) -> list[Job]:
     """Make each folder: the shards `workers` at a time, each as soon as `jobs` yields it (so that the checks
-    that decide the next ones run while Pagefind indexes), then the lexicon, which reads them. Returns
-    the jobs done."""
+    that decide the next ones run while Pagefind indexes); the lexicon beside them when its words can be
+    forecast, and again (or only) once the shards are made where the forecast missed. Returns the jobs
+    done."""
     done: list[Job] = []
+    early: tuple[LexiconMaker, list[tuple[str, str]], Future[None]] | None = None
     with ThreadPoolExecutor(workers) as pool:
         running = []
         for job in jobs:
             done.append(job)
-            if job[0] != lexicon:
-                running.append(pool.submit(job[1], job[2]))
+            name, make, into = job
+            if name != lexicon:
+                running.append(pool.submit(make, into))
+            elif isinstance(make, LexiconMaker) and (words := make.forecast_words()) is not None:
+                early = (make, words, pool.submit(make.build, words, into))
         for made in running:
             made.result()
+        if early is not None:
+            early[2].result()
     for name, make, into in done:
-        if name == lexicon:
+        if name == lexicon and (early is None or early[0].words() != early[1]):
+            shutil.rmtree(into, ignore_errors=True)
             make(into)
     return done
 
@@ -203,8 +208,18 @@ def patch_index(plan: SearchPlan, output: Path, sources: Mapping[str, Path], kno
         made = patch / INDEX_DIR / name
         return made if made.is_dir() else output / INDEX_DIR / name
 
+    def page_at(page: str) -> Path:
+        return sources.get(page, output / page)
+
+    def dropped() -> list[Path]:
+        """The shards the output holds as recorded that the plan no longer names: the pages of the new ones
+        were in them."""
+        names = {shard.name for shard in plan.shards}
+        return [output / INDEX_DIR / name for name in known if name not in names and _reusable(name, output, known)]
+
     def jobs() -> Iterator[Job]:
-        parts = _parts(plan, lambda page: sources.get(page, output / page), folder_of, _previous_lexicon(output, known))
+        parts = _parts(plan, page_at, folder_of, _previous_lexicon(output, known),
+                       forecast=Forecast(dropped, sources, page_at, patch))
         for name, make in _new_first(parts, known):
             if _reusable(name, output, known):
                 record[name] = known[name]

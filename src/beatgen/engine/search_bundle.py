@@ -56,15 +56,23 @@ def index_shard(pages: Sequence[tuple[str, Path]], into: Path, stop: threading.E
     it at a low CPU priority (`nice`), so that it does not slow the rebuilds beside it."""
     into.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".beatgen-shard-", dir=into.parent) as work:
-        site, bundle = Path(work, "site"), Path(work, "bundle")
-        for rel, source in pages:
-            _link(source, site / rel)
-        _pagefind(site, bundle, stop, background)
+        bundle = pagefind_bundle(pages, Path(work), stop, background)
         normalize_index(bundle)
         rechunk(bundle)
         _keep_served(bundle)
         os.chmod(bundle, 0o755)
         os.rename(bundle, into)
+
+
+def pagefind_bundle(pages: Sequence[tuple[str, Path]], work: Path, stop: threading.Event | None = None,
+                    background: bool = False) -> Path:
+    """Pagefind's own bundle of `pages`, in the empty folder `work`: the pages are hard-linked into a site
+    of their own, which Pagefind indexes as it is."""
+    site, bundle = work / "site", work / "bundle"
+    for rel, source in pages:
+        _link(source, site / rel)
+    _pagefind(site, bundle, stop, background)
+    return bundle
 
 
 def _link(source: Path, target: Path) -> None:

@@ -6,8 +6,9 @@ in every shard, and a word beside a very common one (every story says "said") ov
 the same words into chunks of about `CHUNK_SIZE` positions (a word that is larger on its own gets a
 chunk of its own) makes a search over ten shards fetch about what it fetches from a single index; the
 metadata grows by one short range per chunk. Words are only regrouped, never changed: each keeps its own
-page numbers, so the chunks decode as Pagefind wrote them, and the ranges are drawn exactly as Pagefind
-draws them (the shortest prefixes that tell neighbouring chunks apart).
+page numbers and the very bytes Pagefind encoded it in (a chunk is a CBOR array of words, so a new chunk
+is a new array head before its words' bytes: nothing is encoded again), and the ranges are drawn exactly
+as Pagefind draws them (the shortest prefixes that tell neighbouring chunks apart).
 
 Pagefind finds a term's longer forms ("sea" finds "sead") only in the one chunk it loads for the term, so
 a chunk does not end between a word and the words that begin with it: searching a word finds its longer
@@ -20,11 +21,14 @@ one index over every story keep the same words together).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from beatgen.engine.search_order import read_pf, rewrite_meta, write_pf
+import cbor2
+
+from beatgen.engine.search_order import read_cbor, rewrite_meta, write_cbor
 
 CHUNK_SIZE = 2000
 """Word positions per chunk, counted as Pagefind counts them (one per position, and one per page). Measured
@@ -110,12 +114,63 @@ def rechunk(index: Path, target: int = CHUNK_SIZE) -> None:
     """Regroup every language's word chunks of a bundle into chunks of about `target` bytes."""
     def regrouped(language: str, meta: list[Any]) -> None:
         words: list[Word] = []
+        encoded: dict[int, bytes] = {}
         for _start, _end, name in meta[META_CHUNKS]:
             path = index / "index" / f"{name}.pf_index"
-            words += read_pf(path)[0]
+            for word, data in chunk_words(read_cbor(path)):
+                words.append(word)
+                encoded[id(word)] = data
             path.unlink()
         runs = list(regroup(words, target, len(meta[META_PAGES])))
-        names = [write_pf(index / "index", language, [run], "{}.pf_index", 10) for run in runs]
+        names = [write_cbor(index / "index", language, chunk_bytes([encoded[id(word)] for word in run]),
+                            "{}.pf_index", 10) for run in runs]
         meta[META_CHUNKS] = [[*bounds, name] for bounds, name in zip(ranges(runs), names, strict=True)]
 
     rewrite_meta(index, regrouped)
+
+
+_ARRAY = 0x80
+"""CBOR's major type 4 (an array), in a head's top three bits."""
+
+
+def chunk_words(cbor: bytes) -> Iterator[tuple[Word, bytes]]:
+    """Each word of a Pagefind chunk (`[[word, ...]]`), decoded and as the bytes it was encoded in."""
+    outer, start = _array_head(cbor, 0)
+    count, start = _array_head(cbor, start)
+    if outer != 1:
+        raise ValueError("a Pagefind chunk holds one list of words")
+    stream = io.BytesIO(cbor)
+    stream.seek(start)
+    decoder = cbor2.CBORDecoder(stream)
+    for _ in range(count):
+        word = decoder.decode()
+        end = stream.tell()
+        yield word, cbor[start:end]
+        start = end
+    if start != len(cbor):
+        raise ValueError("a Pagefind chunk ends after its words")
+
+
+def chunk_bytes(words: Sequence[bytes]) -> bytes:
+    """The CBOR of a chunk of these encoded words, as Pagefind lays one out (`[[word, ...]]`)."""
+    return _head(1) + _head(len(words)) + b"".join(words)
+
+
+def _array_head(cbor: bytes, at: int) -> tuple[int, int]:
+    """The length of the array whose head starts at `at`, and where its first item starts."""
+    first = cbor[at] if at < len(cbor) else 0
+    extra = first & 0x1F
+    if first & 0xE0 != _ARRAY or extra > 27:
+        raise ValueError("a Pagefind chunk is made of arrays of known length")
+    if extra < 24:
+        return extra, at + 1
+    width = 1 << (extra - 24)
+    return int.from_bytes(cbor[at + 1:at + 1 + width], "big"), at + 1 + width
+
+
+def _head(length: int) -> bytes:
+    """An array's head, in the fewest bytes (as CBOR encoders write it)."""
+    if length < 24:
+        return bytes([_ARRAY | length])
+    width = next(width for width in (1, 2, 4, 8) if length < 1 << (8 * width))
+    return bytes([_ARRAY | (24 + width.bit_length() - 1)]) + length.to_bytes(width, "big")

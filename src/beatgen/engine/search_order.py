@@ -22,15 +22,20 @@ META_FILTERS = 3
 """The position of the filter list in a Pagefind 1.5 metadata file (version, pages, chunks, filters, ...)."""
 
 
-def read_pf(path: Path) -> Any:
+def read_cbor(path: Path) -> bytes:
+    """The CBOR a Pagefind index file holds (gzip'd, behind its signature)."""
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(SIGNATURE):
         raise ValueError(f"{path.name} is not a Pagefind index file")
-    return cbor2.loads(data[len(SIGNATURE):])
+    return data[len(SIGNATURE):]
 
 
-def pf_bytes(value: Any) -> bytes:
-    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)
+def read_pf(path: Path) -> Any:
+    return cbor2.loads(read_cbor(path))
+
+
+def cbor_file_bytes(cbor: bytes) -> bytes:
+    return gzip.compress(SIGNATURE + cbor, compresslevel=9, mtime=0)
 
 
 def content_name(language: str, data: bytes, length: int) -> str:
@@ -40,7 +45,12 @@ def content_name(language: str, data: bytes, length: int) -> str:
 def write_pf(folder: Path, language: str, value: Any, pattern: str, length: int) -> str:
     """Write one index file named after its content (`pattern` places the name in the file name); return
     the name the metadata refers to it by."""
-    data = pf_bytes(value)
+    return write_cbor(folder, language, cbor2.dumps(value), pattern, length)
+
+
+def write_cbor(folder: Path, language: str, cbor: bytes, pattern: str, length: int) -> str:
+    """`write_pf` of a value already encoded."""
+    data = cbor_file_bytes(cbor)
     name = content_name(language, data, length)
     (folder / pattern.format(name)).write_bytes(data)
     return name
