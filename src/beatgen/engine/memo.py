@@ -114,12 +114,14 @@ class Memo(dict[str, V]):
         for key in [key for key in self if key not in self.used]:
             self.forget(key)
 
-    def settle(self, results: Mapping[str, V]) -> None:
-        """This build's whole table: an equal entry stays as stored, another is kept, the rest forgotten."""
+    def settle(self, results: Mapping[str, V], everything: bool = True) -> None:
+        """This build's whole table: an equal entry stays as stored, another is kept, the rest forgotten (but
+        for `everything` false: the entries `results` does not name stay as they are)."""
         for key, value in results.items():
             known = self.get(key)
             if known is not value and known != value:
                 self.keep(key, value)
         self.used.update(results)
-        for key in [key for key in self if key not in results]:
-            self.forget(key)
+        if everything:
+            for key in [key for key in self if key not in results]:
+                self.forget(key)

@@ -17,10 +17,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 
 from beatgen.content.model import Story
@@ -43,8 +44,9 @@ from beatgen.engine.pages import (
     Work,
     Writer,
     intact,
+    looked_at,
     plan_work,
-    records_of,
+    settle_records,
 )
 from beatgen.engine.parallel import Background
 from beatgen.engine.prepare import prepare
@@ -142,7 +144,7 @@ def show_first(options: BuildOptions, state: BuildState, serving: AbstractContex
             work = _work(options, prepared, _no_progress)
             outcomes = _pages(options, prepared, state, work, before, layouts_token(options.site_dir / "layouts"),
                               serving, None, None, pages)
-            state.pages.settle(records_of(outcomes))
+            settle_records(state.pages, outcomes)
             state.inputs = ""
         finally:
             state.structure, state.prepared = before.structure, before.prepared
@@ -232,7 +234,7 @@ def _build_with(options: BuildOptions, progress: Progress, state: BuildState,
         options, prepared, state, work, before, layouts, serving, changed_files if patched else None, cache,
         levelling=levelling)
     progress("pages", len(work), len(work))
-    state.pages.settle(records_of(outcomes))
+    settle_records(state.pages, outcomes)
     state.output, state.inputs, state.structure = str(options.output_dir.resolve()), inputs, prepared.structure
     state.prepared = prepared if cache is None else None
     state.summary = Summary(stamp, len(prepared.site.stories), len(prepared.routes), tuple(prepared.diagnostics),
@@ -248,11 +250,11 @@ def _work(options: BuildOptions, prepared: Prepared, progress: Progress) -> list
     return work + _picture_work(options, prepared, progress)
 
 
-def _result(prepared: Prepared, outcomes: list[Outcome], started: float, patched: int) -> BuildResult:
-    written = sum(o.status == WRITTEN for o in outcomes)
+def _result(prepared: Prepared, outcomes: Sequence[Outcome], started: float, patched: int) -> BuildResult:
+    written = sum(o.status == WRITTEN for o in looked_at(outcomes))
     return BuildResult(len(prepared.site.stories), len(prepared.routes), written, len(outcomes) - written,
                        time.perf_counter() - started, prepared.now, prepared.clock, prepared.diagnostics,
-                       prepared.next_due, sum(o.status != CLEAN for o in outcomes), patched)
+                       prepared.next_due, sum(o.status != CLEAN for o in looked_at(outcomes)), patched)
 
 
 def _in_place(options: BuildOptions, state: BuildState) -> bool:
@@ -273,7 +275,7 @@ def _unchanged_pages(options: BuildOptions, state: BuildState, inputs: str) -> l
 def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: list[Work], before: _Before,
            layouts: str, serving: AbstractContextManager[object] | None, edited_files: frozenset[str] | None,
            cache: Cache | None, only: frozenset[str] | None = None, levelling: Background | None = None
-           ) -> list[Outcome]:
+           ) -> Sequence[Outcome]:
     """Render what changed, verify it, and put it live with its search shards. `edited_files`: the stories a
     save of text only changed (`engine/text_edits.py`), whose pages alone are looked at; `only`: the pages
     alone to look at, whatever changed (`show_first`); `levelling`: the spare being levelled since the build
@@ -285,7 +287,8 @@ def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: l
         changed, edited = _changed_stories(prepared.site.stories if saved is None else saved.values(), before.files)
     if not options.replace_output:  # the files the last build wrote here are beatgen's: only new ones may collide
         written = state.pages if in_place else {}
-        check_collisions(options.output_dir, (item.rel for item in work if item.rel not in written), options.search)
+        check_collisions(options.output_dir, sorted(set(map(attrgetter("rel"), work)).difference(written)),
+                         options.search)
     templates = _templates(options, prepared, state, layouts)
     renderer = _page_renderer(options, prepared, state if in_place else BuildState(), changed, templates)
     renderer.edited, renderer.own_output = edited, serving is not None
@@ -295,7 +298,7 @@ def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: l
         renderer.only = only
     plan = _search_plan(options, prepared, state, renderer.previous)
 
-    def verify(outcomes: list[Outcome]) -> list[Diagnostic]:
+    def verify(outcomes: Sequence[Outcome]) -> list[Diagnostic]:
         return verify_pages(options, prepared, templates[1], outcomes, renderer.previous)
 
     if levelling is not None and not in_place:
@@ -403,14 +406,12 @@ def _search_plan(options: BuildOptions, prepared: Prepared, state: BuildState,
     which a page left clean still has (its key with them)."""
     pages = prepared.of_shape("search order", lambda: search_order(prepared.site.stories))
 
-    def plan(outcomes: list[Outcome], source: Callable[[str], Path]) -> SearchPlan | None:
+    def plan(outcomes: Sequence[Outcome], source: Callable[[str], Path]) -> SearchPlan | None:
         if not (options.search or options.preview):
             return None
         config = prepared.config
-        fresh = {o.rel: o.record.key for o in outcomes if o.status != CLEAN and o.record is not None}
-        state.search_pages, redone = page_digests(
-            pages, lambda page: fresh[page] if page in fresh else previous[page].key, source, state.search_pages,
-            options.jobs)
+        fresh = {o.rel: o.record.key for o in looked_at(outcomes) if o.status != CLEAN and o.record is not None}
+        state.search_pages, redone = page_digests(pages, fresh, previous, source, state.search_pages, options.jobs)
         cuts = prepared.of_shape("search cuts", lambda: runs(pages, config.search_shard_size))
         return plan_shards(cuts, lambda page: state.search_pages[page][1], config.language, bundle_token(),
                            state.search_plan, redone)

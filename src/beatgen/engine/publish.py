@@ -3,7 +3,7 @@ patching it, each only once every page has rendered, been verified and had its s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -11,7 +11,7 @@ from beatgen.diagnostics import BuildError, Diagnostic
 from beatgen.engine import patch
 from beatgen.engine.marker import MARKER, foreign, listed, marker_bytes, write_marker
 from beatgen.engine.output import Staging, output_lock, recover, replace_folder
-from beatgen.engine.pages import Outcome, PageRenderer, Work, Writer
+from beatgen.engine.pages import Outcome, Outcomes, PageRenderer, Work, Writer, looked_at
 from beatgen.engine.parallel import Background
 from beatgen.engine.prepared import BuildOptions
 from beatgen.engine.search import IndexPatch, has_index, patch_index, stage_index
@@ -19,15 +19,15 @@ from beatgen.engine.search_plan import SearchPlan
 from beatgen.engine.spare import claim, mirror, spare_folder
 from beatgen.engine.state import BuildState
 
-Verify = Callable[[list[Outcome]], list[Diagnostic]]
+Verify = Callable[[Sequence[Outcome]], list[Diagnostic]]
 """The problems of a build's rendered pages (`_verify`): any of them stops the build before it goes live."""
-Planner = Callable[[list[Outcome], Callable[[str], Path]], SearchPlan | None]
+Planner = Callable[[Sequence[Outcome], Callable[[str], Path]], SearchPlan | None]
 """Given the outcomes and where each page's bytes now are, the search shards (`engine/search_plan.py`)."""
 
 
 
 def stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, state: BuildState, plan: Planner,
-           verify: Verify, keep_spare: bool) -> list[Outcome]:
+           verify: Verify, keep_spare: bool) -> Sequence[Outcome]:
     """A first build (or one without a usable record of the output): everything into a staging folder,
     the search index too.
 
@@ -53,7 +53,7 @@ def stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, state
 
 def update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions, state: BuildState,
                      plan: Planner, verify: Verify, serving: AbstractContextManager[object] | None,
-                     levelling: Background | None = None) -> list[Outcome]:
+                     levelling: Background | None = None) -> Sequence[Outcome]:
     """A rebuild of a known output: its changed files, and the search shards they change, go live only once
     every page has rendered and every shard has been indexed. The spare is levelled with the live output by a
     worker while the pages render (the live folder is only read), or since the build began (`levelling`:
@@ -66,25 +66,36 @@ def update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpti
             levelling or Background(lambda: mirror(output, spare), options.jobs))
         try:
             outcomes = _checked(renderer.render_all(work, options.jobs), verify)
-            temps = [(Path(o.temp), o.rel) for o in outcomes if o.temp]
-            gone = sorted(set(renderer.previous) - {o.rel for o in outcomes})
+            temps = [(Path(o.temp), o.rel) for o in looked_at(outcomes) if o.temp]
+            gone = _gone(outcomes, renderer.previous)
             sources = {rel: temp for temp, rel in temps}
             state.search_plan = plan(outcomes, lambda page: sources.get(page, output / page))
             index = (patch_index(state.search_plan, output, sources, state.search)
                      if options.search and state.search_plan is not None else IndexPatch(state.search))
-            moves, removals, rels = [*temps, *index.moves], [*gone, *index.removals], [o.rel for o in outcomes]
+            moves, removals = [*temps, *index.moves], [*gone, *index.removals]
             if (moves or removals) and serving is not None:
                 same_files = not gone and not index.moves and len(outcomes) == len(renderer.previous)
-                _patch_live(output, moves, removals, None if same_files else rels, serving)
+                _patch_live(output, moves, removals, None if same_files else _rels(outcomes), serving)
             elif (moves or removals) and levelled is not None:
                 levelled.wait()
-                _swap_in(output, spare, moves, removals, rels)
+                _swap_in(output, spare, moves, removals, _rels(outcomes))
             state.search = index.record
         finally:
             if levelled is not None:
                 levelled.cancel()
             patch.clear(output)
     return outcomes
+
+
+def _gone(outcomes: Sequence[Outcome], previous: Mapping[str, object]) -> list[str]:
+    """The files of the last build that this one no longer makes."""
+    if isinstance(outcomes, Outcomes) and outcomes.covers_previous():
+        return []
+    return sorted(set(previous) - {o.rel for o in outcomes})
+
+
+def _rels(outcomes: Sequence[Outcome]) -> list[str]:
+    return outcomes.rels() if isinstance(outcomes, Outcomes) else [o.rel for o in outcomes]
 
 
 def _swap_in(output: Path, spare: Path, moves: list[tuple[Path, str]], removals: list[str], rels: list[str]) -> None:
@@ -104,7 +115,7 @@ def _patch_live(output: Path, moves: list[tuple[Path, str]], removals: list[str]
             write_marker(output, rels)
 
 
-def _checked(outcomes: list[Outcome], verify: Verify) -> list[Outcome]:
+def _checked(outcomes: Sequence[Outcome], verify: Verify) -> Sequence[Outcome]:
     problems = verify(outcomes)
     if problems:
         raise BuildError(problems)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from beatgen.engine.output import same_bytes
 from beatgen.engine.parallel import fork_map
@@ -38,6 +39,15 @@ IndexRecord = dict[str, tuple[FileStat, ...]]
 """The files of each folder of the index in the output, by folder name."""
 Part = tuple[str, Callable[[Path], None]]
 """A folder of the index: its name, and how to make it in a new folder."""
+
+
+class Keyed(Protocol):
+    """A page's record, as far as the search index reads it."""
+
+    @property
+    def key(self) -> str: ...
+
+
 SHARD_WORKERS = 2
 """Shards indexed side by side: while one Pagefind runs, the bundle of another is regrouped in Python."""
 
@@ -70,22 +80,25 @@ def listed_shards(root: Path) -> list[str]:
     return read_manifest(root)[0]
 
 
-def page_digests(pages: Iterable[str], key_of: Callable[[str], str], source: Callable[[str], Path],
-                 known: Mapping[str, tuple[str, str]], jobs: int = 1) -> tuple[dict[str, tuple[str, str]], set[str]]:
-    """Each story page's key and the digest of what Pagefind reads from it (`search_reads`), read again only
-    where the key changed since `known` (equal keys, equal bytes), by `jobs` workers; and the pages read
-    again. Keys alone cannot name a shard: they also change with what the cache held, and with parts of a
-    page Pagefind does not read."""
+def page_digests(pages: Iterable[str], fresh: Mapping[str, str], previous: Mapping[str, Keyed],
+                 source: Callable[[str], Path], known: Mapping[str, tuple[str, str]], jobs: int = 1
+                 ) -> tuple[dict[str, tuple[str, str]], set[str]]:
+    """Each story page's key (from `fresh`, the pages this build rendered again, else from its `previous`
+    record) and the digest of what Pagefind reads from it (`search_reads`), read again only where the key
+    changed since `known` (equal keys, equal bytes), by `jobs` workers; and the pages read again. Keys alone
+    cannot name a shard: they also change with what the cache held, and with parts of a page Pagefind does
+    not read."""
     found = {}
     changed = []
-    for page in pages:
+    for page in pages:  # every story page, every build: 100,000 at 100k, so no call per page
         cached = known.get(page)
-        if cached is not None and cached[0] == key_of(page):
+        if cached is not None and cached[0] == (fresh[page] if page in fresh else previous[page].key):
             found[page] = cached
         else:
             changed.append(page)
     digests = fork_map(lambda path: indexed_digest(path.read_bytes()), [source(page) for page in changed], jobs)
-    found.update((page, (key_of(page), made)) for page, made in zip(changed, digests, strict=True))
+    found.update((page, (fresh[page] if page in fresh else previous[page].key, made))
+                 for page, made in zip(changed, digests, strict=True))
     return found, set(changed)
 
 
