@@ -115,3 +115,20 @@ def test_a_new_glossary_term_in_a_body_prepares_the_site_whole(preview: Preview)
     result = preview.edit(PAC3, lambda text: in_body(text, f"A word on {name} here. "))
     assert result.patched == 0, "the glossary page lists the stories that use a term"
     assert not preview.differences()
+
+
+def test_a_save_of_text_leaves_the_records_a_build_of_every_page_leaves(preview: Preview) -> None:
+    """A save of text looks at the pages that hold the story only: the others keep the last build's records
+    without being walked (`pages.Outcomes`). The records, search digests and counts it leaves are those of a
+    build that then looks at every page and finds nothing more to do."""
+    pages = len(preview.state.pages)
+    saved = preview.edit(HAMAS, lambda text: in_body(text, "A sentence for the records. "))
+    assert saved.patched == 1 and 0 < saved.pages_rendered < 40
+    assert saved.files_written + saved.files_unchanged == pages == len(preview.state.pages)
+    records, digests = dict(preview.state.pages), dict(preview.state.search_pages)
+    assert preview.state.pages.fresh and preview.state.pages.fresh < set(records)
+    assert len(digests) > 30 and all(key and digest for key, digest in digests.values())
+    whole = build(preview.options, state=preview.state, serving=contextlib.nullcontext())
+    assert whole.patched == 0 and whole.files_written == 0 and whole.pages_rendered == 0
+    assert dict(preview.state.pages) == records and dict(preview.state.search_pages) == digests
+    assert not preview.differences()
