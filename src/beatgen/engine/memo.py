@@ -114,14 +114,24 @@ class Memo(dict[str, V]):
         for key in [key for key in self if key not in self.used]:
             self.forget(key)
 
-    def settle(self, results: Mapping[str, V], everything: bool = True) -> None:
-        """This build's whole table: an equal entry stays as stored, another is kept, the rest forgotten (but
-        for `everything` false: the entries `results` does not name stay as they are)."""
+    def settle(self, results: Mapping[str, V]) -> None:
+        """This build's whole table: an equal entry stays as stored, another is kept, the rest forgotten."""
+        self._put(results)
+        self.used.update(results)
+        for key in [key for key in self if key not in results]:
+            self.forget(key)
+
+    def settle_over(self, changed: Mapping[str, V], gone: Iterable[str]) -> None:
+        """This build's table is the last one with `changed` put in and `gone` forgotten (`settle` without a
+        pass over every entry)."""
+        self._put(changed)
+        for key in gone:
+            self.forget(key)
+        self.used.update(self)
+
+    def _put(self, results: Mapping[str, V]) -> None:
+        """An equal entry stays as stored, another is kept."""
         for key, value in results.items():
             known = self.get(key)
             if known is not value and known != value:
                 self.keep(key, value)
-        self.used.update(results)
-        if everything:
-            for key in [key for key in self if key not in results]:
-                self.forget(key)

@@ -112,12 +112,9 @@ def settle_records(pages: Memo[PageRecord], outcomes: Sequence[Outcome]) -> None
     if not (isinstance(outcomes, Outcomes) and outcomes.previous is pages and outcomes.covers_previous()):
         pages.settle(records_of(outcomes))
         return
-    pages.settle({rel: outcome.record for rel, outcome in outcomes.looked.items() if outcome.record is not None},
-                 everything=False)
-    for rel, outcome in outcomes.looked.items():
-        if outcome.record is None:
-            pages.forget(rel)
-    pages.used.update(pages)
+    looked = outcomes.looked.items()
+    pages.settle_over({rel: outcome.record for rel, outcome in looked if outcome.record is not None},
+                      [rel for rel, outcome in looked if outcome.record is None])
 
 
 def looked_at(outcomes: Sequence[Outcome]) -> Iterable[Outcome]:

@@ -89,16 +89,16 @@ def page_digests(pages: Iterable[str], fresh: Mapping[str, str], previous: Mappi
     cannot name a shard: they also change with what the cache held, and with parts of a page Pagefind does
     not read."""
     found = {}
-    changed = []
+    changed: dict[str, str] = {}
     for page in pages:  # every story page, every build: 100,000 at 100k, so no call per page
         cached = known.get(page)
-        if cached is not None and cached[0] == (fresh[page] if page in fresh else previous[page].key):
+        key = fresh[page] if page in fresh else previous[page].key
+        if cached is not None and cached[0] == key:
             found[page] = cached
         else:
-            changed.append(page)
+            changed[page] = key
     digests = fork_map(lambda path: indexed_digest(path.read_bytes()), [source(page) for page in changed], jobs)
-    found.update((page, (fresh[page] if page in fresh else previous[page].key, made))
-                 for page, made in zip(changed, digests, strict=True))
+    found.update((page, (key, made)) for (page, key), made in zip(changed.items(), digests, strict=True))
     return found, set(changed)
 
 
