@@ -1,7 +1,5 @@
 """`python -m beatgen` is the same as the `beatgen` command."""
 
-import sys
+from beatgen.cli import run
 
-from beatgen.cli import main
-
-sys.exit(main())
+run()
