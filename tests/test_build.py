@@ -110,6 +110,20 @@ def test_sample_site_builds_with_the_installed_command(tmp_path: Path) -> None:
     assert check.returncode == 0, check.stderr
 
 
+def test_the_command_exits_without_losing_what_it_wrote(mini_site: Path) -> None:
+    """`beatgen` ends without freeing its heap (`cli.run`): its output, its cache and its report are whole."""
+    command = [sys.executable, "-m", "beatgen", "build", "--source", str(mini_site), "--now", NOW, "--no-search"]
+    first = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Built ") and first.stdout.endswith("build again then to publish it\n")
+    again = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
+    assert again.returncode == 0 and "(no file changed)" in again.stderr + again.stdout, again.stderr
+    (mini_site / "content" / "stories" / "2026" / "02" / "beta.md").write_text("---\ntitle: Beta\n---\n")
+    failed = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
+    assert failed.returncode == 1
+    assert failed.stderr.endswith("build failed: nothing was published; the previous output is unchanged\n")
+
+
 def test_no_search_skips_the_index_only(mini_site: Path, beatgen: Callable[..., Run]) -> None:
     result = beatgen("build", "--source", mini_site, "--now", NOW, "--no-search", "--output", mini_site / "plain")
     assert result.code == 0, result.err
