@@ -14,11 +14,10 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
-from typing import overload
 
 from beatgen.diagnostics import BuildError, Diagnostic
 from beatgen.engine.fingerprint import Fingerprinter, digest
@@ -49,41 +48,38 @@ class Outcome:
     problems: tuple[Diagnostic, ...] = ()
 
 
-class Outcomes(Sequence[Outcome]):
-    """Every work item's outcome, in order, for a build that looked at some pages only (`PageRenderer.only`):
-    the outcomes of those it looked at, and the last build's records for the rest, made into outcomes only
-    when walked. A save of text at 100,000 stories looks at some thirty of 176,000 files: each pass over
-    every outcome cost it up to a third of a second, and the steps after the render pass over `looked`."""
+class Outcomes:
+    """Every work item's outcome, in work order: the outcomes of the files the build looked at, and for the
+    others (known clean without a look: `PageRenderer.only`, or a build with nothing to do) the last build's
+    records, made into outcomes only when walked. A save of text at 100,000 stories looks at some thirty of
+    176,000 files: each pass over every outcome cost it up to a third of a second, so the steps after the
+    render pass over `looked`."""
 
-    def __init__(self, work: Sequence[Work], settled: Collection[str], looked: dict[str, Outcome],
+    def __init__(self, rels: Sequence[str], settled: Collection[str], looked: dict[str, Outcome],
                  previous: Mapping[str, PageRecord]) -> None:
-        self._work = work
+        self._rels = rels
         self.settled = settled
         """The files known clean without a look: each has the last build's record, as it was left."""
         self.looked = looked
-        """The outcomes of the other files, in work order."""
+        """The outcomes of the other files, in work order: those that may differ from the last build's."""
         self.previous = previous
         """The last build's records."""
 
+    @classmethod
+    def as_left(cls, previous: Mapping[str, PageRecord]) -> Outcomes:
+        """A build that changed nothing: every file of the last build, as it left it."""
+        return cls(list(previous), previous.keys(), {}, previous)
+
     def __len__(self) -> int:
-        return len(self._work)
+        return len(self._rels)
 
     def __iter__(self) -> Iterator[Outcome]:
         looked, previous = self.looked, self.previous
-        for item in self._work:
-            yield looked.get(item.rel) or Outcome(item.rel, CLEAN, previous[item.rel])
+        for rel in self._rels:
+            yield looked.get(rel) or Outcome(rel, CLEAN, previous[rel])
 
-    @overload
-    def __getitem__(self, index: int) -> Outcome: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Outcome]: ...
-
-    def __getitem__(self, index: int | slice) -> Outcome | Sequence[Outcome]:
-        return list(self)[index]
-
-    def rels(self) -> list[str]:
-        return [item.rel for item in self._work]
+    def rels(self) -> Sequence[str]:
+        return self._rels
 
     def covers_previous(self) -> bool:
         """Every file of the last build is among the work (none is gone). The settled files are among the
@@ -92,7 +88,7 @@ class Outcomes(Sequence[Outcome]):
         return len(previous) == len(self.settled) + sum(rel in previous for rel in self.looked)
 
     def records(self) -> dict[str, PageRecord]:
-        """Each file's record (`records_of`)."""
+        """Each output file's record, as the build left it."""
         if self.covers_previous():
             records = dict(self.previous)
         else:
@@ -106,20 +102,15 @@ class Outcomes(Sequence[Outcome]):
         return records
 
 
-def settle_records(pages: Memo[PageRecord], outcomes: Sequence[Outcome]) -> None:
-    """Make `pages` this build's records (`Memo.settle`): for `Outcomes` of a build that took the records it
-    settled from `pages` and left no file out, only those of the files it looked at change."""
-    if not (isinstance(outcomes, Outcomes) and outcomes.previous is pages and outcomes.covers_previous()):
-        pages.settle(records_of(outcomes))
+def settle_records(pages: Memo[PageRecord], outcomes: Outcomes) -> None:
+    """Make `pages` this build's records (`Memo.settle`): for a build that took the records it settled from
+    `pages` and left no file out, only those of the files it looked at change."""
+    if not (outcomes.previous is pages and outcomes.covers_previous()):
+        pages.settle(outcomes.records())
         return
     looked = outcomes.looked.items()
     pages.settle_over({rel: outcome.record for rel, outcome in looked if outcome.record is not None},
                       [rel for rel, outcome in looked if outcome.record is None])
-
-
-def looked_at(outcomes: Sequence[Outcome]) -> Iterable[Outcome]:
-    """The outcomes that may differ from the last build's records: all of them, but for `Outcomes`."""
-    return outcomes.looked.values() if isinstance(outcomes, Outcomes) else outcomes
 
 
 @dataclass(frozen=True)
@@ -197,14 +188,14 @@ class PageRenderer:
     _whole: str | None = None
     _on_disk: Answer | None = None
 
-    def render_all(self, work: list[Work], jobs: int) -> Sequence[Outcome]:
+    def render_all(self, work: list[Work], jobs: int) -> Outcomes:
         """Every item's outcome, in order; pages known clean from their records are settled here, so
         that workers are forked for the rest only. With `only`, the files outside it are settled from
-        their records in one pass, and stay records (`Outcomes`)."""
+        their records in one pass, and stay records."""
         previous, only = self.previous, self.only
         rels = {} if only is None else dict(zip(map(_REL, work), range(len(work)), strict=True))
         if only is None or len(rels) != len(work):
-            only, looking, kept = None, work, set()
+            looking, kept = work, set()
         else:  # set operations, no Python step per file: 176,000 files at 100k
             kept = (rels.keys() - only) & previous.keys()
             looking = [work[rels[rel]] for rel in sorted(rels.keys() - kept, key=rels.__getitem__)]
@@ -219,7 +210,7 @@ class PageRenderer:
         made = fork_map(self, rest, jobs, PAGES_PER_WORKER, settle=_shared_refs)
         done = dict(zip((item.rel for item in rest), made, strict=True))
         ordered = {item.rel: looked.get(item.rel) or done[item.rel] for item in looking}
-        return list(ordered.values()) if only is None else Outcomes(work, kept, ordered, previous)
+        return Outcomes([item.rel for item in work], kept, ordered, previous)
 
     def _compile(self, templates: set[str], forking: bool) -> None:
         """Digest the pages' layouts; before workers fork, compile every layout here, once: each worker would
@@ -330,11 +321,11 @@ class PageHolders:
         """The pages that hold any of `stories`, and those always looked at."""
         return self.always.union(*(self.by_story.get(file, ()) for file in stories))
 
-    def still_hold(self, before: dict[str, PageRecord], outcomes: Sequence[Outcome]) -> bool:
+    def still_hold(self, before: dict[str, PageRecord], outcomes: Outcomes) -> bool:
         """The pages rendered again hold the same stories in the same way as before (else this is stale)."""
         return all(o.record is None or before.get(o.rel) is None
                    or (o.record.refs, o.record.whole_site) == (before[o.rel].refs, before[o.rel].whole_site)
-                   for o in looked_at(outcomes) if o.status != CLEAN)
+                   for o in outcomes.looked.values() if o.status != CLEAN)
 
 
 def _shared_refs(outcome: Outcome) -> Outcome:
@@ -352,13 +343,6 @@ def on_disk(output: str) -> Answer:
     return stat_answer(output, inode=False)
 
 
-def records_of(outcomes: Iterable[Outcome]) -> dict[str, PageRecord]:
-    """Each output file's record, as the build left it."""
-    if isinstance(outcomes, Outcomes):
-        return outcomes.records()
-    return {o.rel: o.record for o in outcomes if o.record is not None}
-
-
 def intact(output: Path, pages: Memo[PageRecord]) -> bool:
     """Every file the last build wrote is still there, with the size and time it left it with."""
     answer = on_disk(str(output))
@@ -370,11 +354,11 @@ def plan_work(routes: Sequence[Route], assets: dict[str, tuple[str, bytes]]) -> 
     return work + [Work(output_file(route.path), route) for route in routes]
 
 
-def page_problems(outcomes: Sequence[Outcome]) -> list[Diagnostic]:
+def page_problems(outcomes: Outcomes) -> list[Diagnostic]:
     """Each problem once, however many pages it failed (a layout mistake fails every page that uses the
     layout), with the first of those pages and how many others."""
     pages: dict[Diagnostic, list[str]] = {}
-    for outcome in looked_at(outcomes):
+    for outcome in outcomes.looked.values():
         for problem in outcome.problems:
             pages.setdefault(problem, []).append(outcome.rel)
     return [replace(problem, message=problem.message + on_pages(rels)) for problem, rels in pages.items()]

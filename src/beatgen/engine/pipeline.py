@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,12 +39,11 @@ from beatgen.engine.pages import (
     CLEAN,
     WRITTEN,
     DryWriter,
-    Outcome,
+    Outcomes,
     PageRenderer,
     Work,
     Writer,
     intact,
-    looked_at,
     plan_work,
     settle_records,
 )
@@ -230,9 +229,10 @@ def _build_with(options: BuildOptions, progress: Progress, state: BuildState,
               if patched else _inputs_token(options, prepared, state, layouts))
     work = _work(options, prepared, progress)
     progress("pages", 0, len(work))
-    outcomes = _unchanged_pages(options, state, inputs) or _pages(
-        options, prepared, state, work, before, layouts, serving, changed_files if patched else None, cache,
-        levelling=levelling)
+    outcomes = _unchanged_pages(options, state, inputs)
+    if outcomes is None:
+        outcomes = _pages(options, prepared, state, work, before, layouts, serving,
+                          changed_files if patched else None, cache, levelling=levelling)
     progress("pages", len(work), len(work))
     settle_records(state.pages, outcomes)
     state.output, state.inputs, state.structure = str(options.output_dir.resolve()), inputs, prepared.structure
@@ -250,11 +250,11 @@ def _work(options: BuildOptions, prepared: Prepared, progress: Progress) -> list
     return work + _picture_work(options, prepared, progress)
 
 
-def _result(prepared: Prepared, outcomes: Sequence[Outcome], started: float, patched: int) -> BuildResult:
-    written = sum(o.status == WRITTEN for o in looked_at(outcomes))
+def _result(prepared: Prepared, outcomes: Outcomes, started: float, patched: int) -> BuildResult:
+    written = sum(o.status == WRITTEN for o in outcomes.looked.values())
     return BuildResult(len(prepared.site.stories), len(prepared.routes), written, len(outcomes) - written,
                        time.perf_counter() - started, prepared.now, prepared.clock, prepared.diagnostics,
-                       prepared.next_due, sum(o.status != CLEAN for o in looked_at(outcomes)), patched)
+                       prepared.next_due, sum(o.status != CLEAN for o in outcomes.looked.values()), patched)
 
 
 def _in_place(options: BuildOptions, state: BuildState) -> bool:
@@ -263,19 +263,19 @@ def _in_place(options: BuildOptions, state: BuildState) -> bool:
     return not options.replace_output and state.output == str(output) and output.is_dir() and bool(state.pages)
 
 
-def _unchanged_pages(options: BuildOptions, state: BuildState, inputs: str) -> list[Outcome]:
+def _unchanged_pages(options: BuildOptions, state: BuildState, inputs: str) -> Outcomes | None:
     """The last build's pages, when nothing they are made from changed and the output is as it left it."""
     output = options.output_dir.resolve()
     if (_in_place(options, state) and inputs == state.inputs and intact(output, state.pages)
             and (not options.search or index_intact(output, state.search))):
-        return [Outcome(rel, CLEAN, record) for rel, record in state.pages.items()]
-    return []
+        return Outcomes.as_left(state.pages)
+    return None
 
 
 def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: list[Work], before: _Before,
            layouts: str, serving: AbstractContextManager[object] | None, edited_files: frozenset[str] | None,
            cache: Cache | None, only: frozenset[str] | None = None, levelling: Background | None = None
-           ) -> Sequence[Outcome]:
+           ) -> Outcomes:
     """Render what changed, verify it, and put it live with its search shards. `edited_files`: the stories a
     save of text only changed (`engine/text_edits.py`), whose pages alone are looked at; `only`: the pages
     alone to look at, whatever changed (`show_first`); `levelling`: the spare being levelled since the build
@@ -298,7 +298,7 @@ def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: l
         renderer.only = only
     plan = _search_plan(options, prepared, state, renderer.previous)
 
-    def verify(outcomes: Sequence[Outcome]) -> list[Diagnostic]:
+    def verify(outcomes: Outcomes) -> list[Diagnostic]:
         return verify_pages(options, prepared, templates[1], outcomes, renderer.previous)
 
     if levelling is not None and not in_place:
@@ -406,11 +406,11 @@ def _search_plan(options: BuildOptions, prepared: Prepared, state: BuildState,
     which a page left clean still has (its key with them)."""
     pages = prepared.of_shape("search order", lambda: search_order(prepared.site.stories))
 
-    def plan(outcomes: Sequence[Outcome], source: Callable[[str], Path]) -> SearchPlan | None:
+    def plan(outcomes: Outcomes, source: Callable[[str], Path]) -> SearchPlan | None:
         if not (options.search or options.preview):
             return None
         config = prepared.config
-        fresh = {o.rel: o.record.key for o in looked_at(outcomes) if o.status != CLEAN and o.record is not None}
+        fresh = {o.rel: o.record.key for o in outcomes.looked.values() if o.status != CLEAN and o.record is not None}
         state.search_pages, redone = page_digests(pages, fresh, previous, source, state.search_pages, options.jobs)
         cuts = prepared.of_shape("search cuts", lambda: runs(pages, config.search_shard_size))
         return plan_shards(cuts, lambda page: state.search_pages[page][1], config.language, bundle_token(),

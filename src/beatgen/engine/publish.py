@@ -3,7 +3,7 @@ patching it, each only once every page has rendered, been verified and had its s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -11,7 +11,7 @@ from beatgen.diagnostics import BuildError, Diagnostic
 from beatgen.engine import patch
 from beatgen.engine.marker import MARKER, foreign, listed, marker_bytes, write_marker
 from beatgen.engine.output import Staging, output_lock, recover, replace_folder
-from beatgen.engine.pages import Outcome, Outcomes, PageRenderer, Work, Writer, looked_at
+from beatgen.engine.pages import Outcomes, PageRenderer, Work, Writer
 from beatgen.engine.parallel import Background
 from beatgen.engine.prepared import BuildOptions
 from beatgen.engine.search import IndexPatch, has_index, patch_index, stage_index
@@ -19,15 +19,15 @@ from beatgen.engine.search_plan import SearchPlan
 from beatgen.engine.spare import claim, mirror, spare_folder
 from beatgen.engine.state import BuildState
 
-Verify = Callable[[Sequence[Outcome]], list[Diagnostic]]
+Verify = Callable[[Outcomes], list[Diagnostic]]
 """The problems of a build's rendered pages (`_verify`): any of them stops the build before it goes live."""
-Planner = Callable[[Sequence[Outcome], Callable[[str], Path]], SearchPlan | None]
+Planner = Callable[[Outcomes, Callable[[str], Path]], SearchPlan | None]
 """Given the outcomes and where each page's bytes now are, the search shards (`engine/search_plan.py`)."""
 
 
 
 def stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, state: BuildState, plan: Planner,
-           verify: Verify, keep_spare: bool) -> Sequence[Outcome]:
+           verify: Verify, keep_spare: bool) -> Outcomes:
     """A first build (or one without a usable record of the output): everything into a staging folder,
     the search index too.
 
@@ -45,7 +45,7 @@ def stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, state
         files = None if options.replace_output else listed(staging.output)
         if files is not None:
             staging.carry(foreign(staging.output, files))
-        staging.write(MARKER, marker_bytes((o.rel for o in outcomes), has_index(staging.root)))
+        staging.write(MARKER, marker_bytes(outcomes.rels(), has_index(staging.root)))
         staging.commit(claim(spare_folder(staging.output)) if keep_spare and files is not None else None)
     state.search = index
     return outcomes
@@ -53,7 +53,7 @@ def stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, state
 
 def update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOptions, state: BuildState,
                      plan: Planner, verify: Verify, serving: AbstractContextManager[object] | None,
-                     levelling: Background | None = None) -> Sequence[Outcome]:
+                     levelling: Background | None = None) -> Outcomes:
     """A rebuild of a known output: its changed files, and the search shards they change, go live only once
     every page has rendered and every shard has been indexed. The spare is levelled with the live output by a
     worker while the pages render (the live folder is only read), or since the build began (`levelling`:
@@ -66,8 +66,8 @@ def update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpti
             levelling or Background(lambda: mirror(output, spare), options.jobs))
         try:
             outcomes = _checked(renderer.render_all(work, options.jobs), verify)
-            temps = [(Path(o.temp), o.rel) for o in looked_at(outcomes) if o.temp]
-            gone = _gone(outcomes, renderer.previous)
+            temps = [(Path(o.temp), o.rel) for o in outcomes.looked.values() if o.temp]
+            gone = _gone(outcomes)
             sources = {rel: temp for temp, rel in temps}
             state.search_plan = plan(outcomes, lambda page: sources.get(page, output / page))
             index = (patch_index(state.search_plan, output, sources, state.search)
@@ -75,10 +75,10 @@ def update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpti
             moves, removals = [*temps, *index.moves], [*gone, *index.removals]
             if (moves or removals) and serving is not None:
                 same_files = not gone and not index.moves and len(outcomes) == len(renderer.previous)
-                _patch_live(output, moves, removals, None if same_files else _rels(outcomes), serving)
+                _patch_live(output, moves, removals, None if same_files else outcomes.rels(), serving)
             elif (moves or removals) and levelled is not None:
                 levelled.wait()
-                _swap_in(output, spare, moves, removals, _rels(outcomes))
+                _swap_in(output, spare, moves, removals, outcomes.rels())
             state.search = index.record
         finally:
             if levelled is not None:
@@ -87,25 +87,22 @@ def update_in_place(renderer: PageRenderer, work: list[Work], options: BuildOpti
     return outcomes
 
 
-def _gone(outcomes: Sequence[Outcome], previous: Mapping[str, object]) -> list[str]:
+def _gone(outcomes: Outcomes) -> list[str]:
     """The files of the last build that this one no longer makes."""
-    if isinstance(outcomes, Outcomes) and outcomes.covers_previous():
+    if outcomes.covers_previous():
         return []
-    return sorted(set(previous) - {o.rel for o in outcomes})
+    return sorted(set(outcomes.previous).difference(outcomes.rels()))
 
 
-def _rels(outcomes: Sequence[Outcome]) -> list[str]:
-    return outcomes.rels() if isinstance(outcomes, Outcomes) else [o.rel for o in outcomes]
-
-
-def _swap_in(output: Path, spare: Path, moves: list[tuple[Path, str]], removals: list[str], rels: list[str]) -> None:
+def _swap_in(output: Path, spare: Path, moves: list[tuple[Path, str]], removals: list[str],
+             rels: Sequence[str]) -> None:
     """Make the spare (level with the live output) the new output, then exchange the two."""
     patch.commit(spare, moves, removals)
     write_marker(spare, rels)
     replace_folder(spare, output, spare)
 
 
-def _patch_live(output: Path, moves: list[tuple[Path, str]], removals: list[str], rels: list[str] | None,
+def _patch_live(output: Path, moves: list[tuple[Path, str]], removals: list[str], rels: Sequence[str] | None,
                 serving: AbstractContextManager[object]) -> None:
     """Rename the changed files (the search index's too) over the live ones while the server that reads them
     waits."""
@@ -115,7 +112,7 @@ def _patch_live(output: Path, moves: list[tuple[Path, str]], removals: list[str]
             write_marker(output, rels)
 
 
-def _checked(outcomes: Sequence[Outcome], verify: Verify) -> Sequence[Outcome]:
+def _checked(outcomes: Outcomes, verify: Verify) -> Outcomes:
     problems = verify(outcomes)
     if problems:
         raise BuildError(problems)

@@ -3,20 +3,18 @@ and the lookups of the site's addresses and of the pages that hold each story, k
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from beatgen.config import SiteConfig
 from beatgen.diagnostics import Diagnostic
 from beatgen.engine.layouts import TemplateTokens
 from beatgen.engine.link_errors import LinkErrors, shown_documents
 from beatgen.engine.links import LinkScanner, broken_links, kept_ids, site_paths
-from beatgen.engine.pages import CLEAN, Outcome, PageHolders, looked_at, page_problems, records_of
+from beatgen.engine.pages import CLEAN, Outcomes, PageHolders, page_problems
 from beatgen.engine.prepared import BuildOptions, Prepared
 from beatgen.engine.state import PageRecord
 from beatgen.routes import Route
 
 
-def verify_pages(options: BuildOptions, prepared: Prepared, tokens: TemplateTokens, outcomes: Sequence[Outcome],
+def verify_pages(options: BuildOptions, prepared: Prepared, tokens: TemplateTokens, outcomes: Outcomes,
                  previous: dict[str, PageRecord], failing: frozenset[str] = frozenset()) -> list[Diagnostic]:
     """Every page's failure, once per distinct problem, and every broken link of the built site.
 
@@ -25,8 +23,8 @@ def verify_pages(options: BuildOptions, prepared: Prepared, tokens: TemplateToke
     again are checked. Pages whose content files already have errors (`failing`, in `check`) are not
     link-checked again."""
     paths, routes = site_paths_of(prepared), routes_by_file(prepared)
-    records = records_of(outcomes)
-    fresh = [(o.rel, o.record) for o in looked_at(outcomes) if o.status != CLEAN and o.record is not None]
+    records = outcomes.records()
+    fresh = [(o.rel, o.record) for o in outcomes.looked.values() if o.status != CLEAN and o.record is not None]
     narrow = bool(previous) and previous.keys() <= records.keys() and all(
         kept_ids(previous.get(rel), record) for rel, record in fresh)
     checked = [(rel, record) for rel, record in (fresh if narrow else records.items())
