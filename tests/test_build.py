@@ -124,6 +124,18 @@ def test_the_command_exits_without_losing_what_it_wrote(mini_site: Path) -> None
     assert failed.stderr.endswith("build failed: nothing was published; the previous output is unchanged\n")
 
 
+def test_a_reader_that_stops_reading_gets_no_traceback(mini_site: Path) -> None:
+    """`beatgen build | head -1`: the pipe closes before the report is written."""
+    command = [sys.executable, "-m", "beatgen", "build", "--source", str(mini_site), "--now", NOW, "--no-search"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1
+    assert "Traceback" not in errors and "Error" not in errors, errors
+    assert (mini_site / "public" / "index.html").is_file()
+
+
 def test_no_search_skips_the_index_only(mini_site: Path, beatgen: Callable[..., Run]) -> None:
     result = beatgen("build", "--source", mini_site, "--now", NOW, "--no-search", "--output", mini_site / "plain")
     assert result.code == 0, result.err

@@ -459,7 +459,11 @@ def run() -> NoReturn:
     cache, the store's unnamed file), and the exit handlers still run (worker processes are joined, temporary
     folders removed). A thread still running (`serve`'s watcher and server) takes the interpreter's own exit,
     which waits for it as it always did. Tests call `main`, which returns."""
-    code = main()
+    try:
+        code = main()
+    except BrokenPipeError:  # the report's reader stopped reading (`beatgen build | head -1`): no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_CONTENT
     if threading.active_count() > 1:
         sys.exit(code)
     atexit._run_exitfuncs()
