@@ -118,7 +118,13 @@ def test_the_command_exits_without_losing_what_it_wrote(mini_site: Path) -> None
     assert first.stdout.startswith("Built ") and first.stdout.endswith("build again then to publish it\n")
     again = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
     assert again.returncode == 0 and "(no file changed)" in again.stderr + again.stdout, again.stderr
-    (mini_site / "content" / "stories" / "2026" / "02" / "beta.md").write_text("---\ntitle: Beta\n---\n")
+    beta = mini_site / "content" / "stories" / "2026" / "02" / "beta.md"
+    beta.write_text(beta.read_text().replace("on schedule at", "as planned at"))
+    edited = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
+    assert edited.returncode == 0 and "unchanged" in edited.stdout, edited.stderr
+    # every connection to the cache closed (its last close folds the write-ahead log back into the file)
+    assert sorted(path.name for path in (mini_site / ".beatgen-cache").iterdir()) == ["build.sqlite"]
+    beta.write_text("---\ntitle: Beta\n---\n")
     failed = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
     assert failed.returncode == 1
     assert failed.stderr.endswith("build failed: nothing was published; the previous output is unchanged\n")

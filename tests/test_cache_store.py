@@ -200,3 +200,18 @@ def test_a_cache_removed_after_its_load_is_gone_and_not_made_again(built: tuple[
     with pytest.raises(EntryGone):
         kept.blob()
     assert list(folder.iterdir()) == []
+
+
+def test_a_closed_cache_leaves_no_write_ahead_log(built: tuple[Path, BuildState], tmp_path: Path) -> None:
+    """The command leaves without the interpreter's teardown (`cli.run`), which would have closed the
+    connection that reads entries back: the build closes it, and the log goes back into the file."""
+    _site, state = built
+    Cache(tmp_path).save(state)
+    cache = Cache(tmp_path)
+    kept = next(iter(cache.load().fragments.values()))
+    assert isinstance(kept, Kept) and kept.blob()
+    assert (tmp_path / f"{FILE_NAME}-wal").exists()  # the connection reading entries back is open
+    cache.close()
+    assert sorted(path.name for path in tmp_path.iterdir()) == [FILE_NAME]
+    assert kept.blob()  # read back again, on a connection of its own
+    cache.close()

@@ -253,6 +253,14 @@ class CachedEntries:
             raise EntryGone("a stored entry is damaged")
         return blob
 
+    def close(self) -> None:
+        """Close this process's connection (a later `get` opens another). The last connection to close folds
+        SQLite's write-ahead log back into the file: a process that leaves without closing it (`cli.run`)
+        would leave the log beside the cache."""
+        if self.db is not None and self.pid == os.getpid():
+            self.db.close()
+            self.db = None
+
     def _connection(self) -> sqlite3.Connection:
         if self.db is None or self.pid != os.getpid():
             if self.db is not None:
@@ -275,6 +283,8 @@ class Cache:
         """The page records as `peek` read them, which `load` then does not read again."""
         self.loaded = False
         """The store holds what `load` gave, so that a save writes only what the build kept and forgot."""
+        self.entries: CachedEntries | None = None
+        """Where the loaded state's whole entries are read back from."""
 
     def load(self) -> BuildState:
         """The stored state, or an empty one when there is none, or it is stale or damaged."""
@@ -288,6 +298,11 @@ class Cache:
             self.discarded = f"unreadable ({exc})"
             self._remove()
             return BuildState()
+
+    def close(self) -> None:
+        """The build is over: no entry is read back any more."""
+        if self.entries is not None:
+            self.entries.close()
 
     def peek(self) -> tuple[Summary, Memo[PageRecord], str, dict[str, Any]] | None:
         """Only what the no-change shortcut needs (the last summary, the page and search index records and
@@ -360,7 +375,7 @@ class Cache:
         COLUMNS["files"].load(db, state.files)
         state.pages.update(self.stored_pages if self.stored_pages is not None else self._pages(db))
         memos = {memo.name: memo for memo in state.memos()}
-        source = CachedEntries(self.path, self.token)
+        source = self.entries = CachedEntries(self.path, self.token)
         damaged = []
         collecting = gc.isenabled()
         gc.disable()  # decoding builds a large graph of long-lived objects, none of them garbage

@@ -194,6 +194,8 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
         # A command-line rebuild levels its spare from here on, behind the cache's load and the preparation.
         levelling = (stack.enter_context(levelled_early(options.output_dir, options.jobs))
                      if cache and serving is None and not options.replace_output else None)
+        if cache is not None:
+            stack.callback(cache.close)
         if state is None:
             state = cache.load() if cache else BuildState()
             state.store = Store.beside(options.output_dir, for_cache=cache is not None)
