@@ -461,7 +461,8 @@ def run() -> NoReturn:
     which waits for it as it always did. Tests call `main`, which returns."""
     try:
         code = main()
-    except BrokenPipeError:  # the report's reader stopped reading (`beatgen build | head -1`): no traceback
+        sys.stdout.flush()  # the report, buffered or not, meets a reader that stopped reading here
+    except BrokenPipeError:  # `beatgen build | head -1`: exit 1 without a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = EXIT_CONTENT
     if threading.active_count() > 1:
@@ -470,6 +471,6 @@ def run() -> NoReturn:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except OSError:  # a closed pipe (`beatgen build | head`): the interpreter's exit would say 120 too
+    except OSError:  # a full disk or a closed terminal: the interpreter's exit would say 120 too
         code = code or 120
     os._exit(code)
