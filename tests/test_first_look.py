@@ -20,6 +20,7 @@ from test_text_edits import PAC3, Preview, in_body, in_front
 
 from beatgen.diagnostics import BuildError
 from beatgen.engine.pipeline import BuildResult, show_first
+from beatgen.engine.publish import Serving
 
 PAC3_PAGE = "stories/2026/11/pac-3-mse-production-record/index.html"
 
@@ -42,7 +43,7 @@ def _look(preview: Preview, rel: str, change: object) -> tuple[BuildResult | Non
     assert callable(change)
     path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
     before = _times(preview.options.output_dir)
-    result = show_first(preview.options, preview.state, contextlib.nullcontext(), frozenset({rel}))
+    result = show_first(preview.options, preview.state, Serving(contextlib.nullcontext()), frozenset({rel}))
     after = _times(preview.options.output_dir)
     assert before.keys() == after.keys(), "a first look adds or removes no file"
     return result, {name for name, when in after.items() if before[name] != when}

@@ -10,6 +10,7 @@ and which prepared the site whole.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -20,9 +21,10 @@ import pytest
 from identitykit import differences
 from sitekit import copy_site
 
-from beatgen.diagnostics import BuildError
+from beatgen.diagnostics import BuildError, Diagnostic
 from beatgen.engine.pipeline import BuildResult, build
 from beatgen.engine.prepared import BuildOptions
+from beatgen.engine.publish import Serving
 from beatgen.engine.state import BuildState
 
 NOW = "2026-12-01T00:00:00Z"
@@ -41,8 +43,9 @@ class Preview:
         self.cleans = 0
         self.save(())
 
-    def save(self, changed: tuple[str, ...]) -> BuildResult:
-        return build(self.options, state=self.state, serving=contextlib.nullcontext(),
+    def save(self, changed: tuple[str, ...], went_live: Callable[[list[Diagnostic]], object] = lambda _: None
+             ) -> BuildResult:
+        return build(self.options, state=self.state, serving=Serving(contextlib.nullcontext(), went_live),
                      changed=frozenset(changed) or None)
 
     def edit(self, rel: str, change: Callable[[str], str]) -> BuildResult:
@@ -128,7 +131,51 @@ def test_a_save_of_text_leaves_the_records_a_build_of_every_page_leaves(preview:
     records, digests = dict(preview.state.pages), dict(preview.state.search_pages)
     assert preview.state.pages.fresh and preview.state.pages.fresh < set(records)
     assert len(digests) > 30 and all(key and digest for key, digest in digests.values())
-    whole = build(preview.options, state=preview.state, serving=contextlib.nullcontext())
+    whole = build(preview.options, state=preview.state, serving=Serving(contextlib.nullcontext()))
     assert whole.patched == 0 and whole.files_written == 0 and whole.pages_rendered == 0
     assert dict(preview.state.pages) == records and dict(preview.state.search_pages) == digests
+    assert not preview.differences()
+
+
+def test_the_tabs_hear_of_a_save_once_its_pages_are_live(preview: Preview) -> None:
+    """`serve` tells its tabs to reload as soon as the saved pages are in the live folder, before the build's
+    own bookkeeping: by then the story's page and its feeds hold the new text, and the build's warnings are
+    the ones it then returns."""
+    told: list[tuple[list[Diagnostic], list[str]]] = []
+    output = preview.options.output_dir
+    story = "stories/2026/03/hamas-urges-iran/"
+    holding = [output / story / "index.html",
+               *(path for path in output.rglob("feed.json")
+                 if any(item["url"].endswith(story) for item in json.loads(path.read_bytes())["items"]))]
+    assert len(holding) > 2, "the story's page and the feeds that list it"
+
+    def went_live(diagnostics: list[Diagnostic]) -> None:
+        told.append((diagnostics, [path.read_text(encoding="utf-8") for path in holding]))
+
+    path = preview.site / HAMAS
+    path.write_text(in_body(path.read_text(encoding="utf-8"), "Read this before the build ends. "), encoding="utf-8")
+    result = preview.save((HAMAS,), went_live)
+    assert result.patched == 1
+    assert len(told) == 1, "once per build"
+    diagnostics, texts = told[0]
+    assert diagnostics == result.diagnostics
+    assert all("Read this before the build ends." in text for text in texts)
+
+
+def test_feed_entries_kept_between_saves_follow_a_renamed_topic(preview: Preview) -> None:
+    """A story's feed text is kept from one save to the next while the story is the same; its entry's tags
+    come from the site of the save, so a topic renamed in data/ is renamed in every feed."""
+    preview.edit(HAMAS, lambda text: in_body(text, "First a save of text. "))
+    feeds = [path for path in preview.options.output_dir.rglob("feed.xml")
+             if 'term="Air defense"' in path.read_text(encoding="utf-8")]
+    assert len(feeds) > 2
+    topics = preview.site / "data" / "topics.yaml"
+    text = topics.read_text(encoding="utf-8")
+    assert "  name: Air defense\n" in text
+    topics.write_text(text.replace("  name: Air defense\n", "  name: Air and missile defense\n", 1), encoding="utf-8")
+    renamed = preview.save(("data/topics.yaml",))
+    assert renamed.patched == 0
+    for path in feeds:
+        feed = path.read_text(encoding="utf-8")
+        assert 'term="Air and missile defense"' in feed and 'term="Air defense"' not in feed, path
     assert not preview.differences()

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
 
 from markdown_it import MarkdownIt
 
 from beatgen.content.model import Story
 from beatgen.content.publication import Visibility, select
 from beatgen.engine.prepared import BuildOptions, Prepared
+from beatgen.engine.state import FileStamp, Parsed
 from beatgen.engine.structure import story_signature
-from beatgen.engine.text_edits import reread_story, saved_stories
+from beatgen.engine.text_edits import rendered, reread_model, saved_stories
 from beatgen.markdown.fragments import StoryHtml
 from beatgen.markdown.renderer import make_markdown
 from beatgen.site.index import Site, holders, with_placed
@@ -43,26 +43,30 @@ def first_look(options: BuildOptions, last: Prepared | None, changed: frozenset[
     if saved is None:
         return None
     last, published, now, clock = saved
+    found = {rel: reread_model(options.site_dir, rel, last) for rel in sorted(published)}
+    read = {rel: model for rel, model in found.items() if model is not None}
+    if len(read) != len(found):
+        return None
+    if all(parsed.signature == story_signature(published[rel]) for rel, (_stamp, parsed) in read.items()):
+        return None  # a save of text alone, which the build's own path takes (`engine/text_edits.py`)
     md = make_markdown()
     show = Visibility(drafts=options.drafts, future=options.future, embargoed=options.embargoed)
     moved, html = [], dict(last.html)
-    for rel in sorted(published):
-        found = _moved(options.site_dir, published[rel], last, md, show, now)
-        if found is None:
+    for rel, model in read.items():
+        shown = _moved(model, published[rel], last, md, show, now)
+        if shown is None:
             return None
-        moved.append(found[0])
-        html[rel] = found[1]
-    if all(story_signature(story) == story_signature(published[story.file]) for story in moved):
-        return None
+        moved.append(shown[0])
+        html[rel] = shown[1]
     site = with_placed(last.site, moved, last.of_shape("holders", lambda: holders(last.site)))
     pages = frozenset(output_file(story.path) for story in moved)
     return replace(last, site=site, html=html, now=now, clock=clock), pages
 
 
-def _moved(site_dir: Path, old: Story, last: Prepared, md: MarkdownIt, show: Visibility, now: datetime
-           ) -> tuple[Story, StoryHtml] | None:
+def _moved(read: tuple[FileStamp, Parsed], old: Story, last: Prepared, md: MarkdownIt, show: Visibility,
+           now: datetime) -> tuple[Story, StoryHtml] | None:
     """The saved story and its body's HTML, when the last site can show it in the old one's place."""
-    found = reread_story(site_dir, old.file, last, md)
+    found = rendered(read, last, md)
     if found is None:
         return None
     _stamp, parsed, fragment = found

@@ -18,7 +18,6 @@ import contextlib
 import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from operator import attrgetter
@@ -50,7 +49,7 @@ from beatgen.engine.pages import (
 from beatgen.engine.parallel import Background
 from beatgen.engine.prepare import prepare
 from beatgen.engine.prepared import BuildOptions, Prepared, options_token
-from beatgen.engine.publish import Planner, stage, update_in_place
+from beatgen.engine.publish import Planner, Serving, stage, update_in_place
 from beatgen.engine.search import index_intact, page_digests
 from beatgen.engine.search_bundle import bundle_token
 from beatgen.engine.search_plan import SearchPlan, plan_shards, runs, search_order
@@ -110,7 +109,7 @@ def check(options: BuildOptions) -> list[Diagnostic]:
 
 
 def build(options: BuildOptions, progress: Progress = _no_progress, state: BuildState | None = None,
-          serving: AbstractContextManager[object] | None = None, changed: frozenset[str] | None = None
+          serving: Serving | None = None, changed: frozenset[str] | None = None
           ) -> BuildResult:
     """Build the site. With `state` (kept by the caller between builds) the persistent cache is not used.
 
@@ -118,15 +117,14 @@ def build(options: BuildOptions, progress: Progress = _no_progress, state: Build
     caller knows them (`serve`'s watcher); a save of stories' text then skips the site-wide stages.
 
     `serving` is for an output that a server reads while it is rebuilt (`serve`): a rebuild then renames
-    its changed files into the live folder while holding it, and the server holds it while it reads a
-    file, so no request sees the folder half old and half new. Without it, a rebuild goes live in one
-    atomic exchange of folders (`spare.py`).
+    its changed files into the live folder while holding its lock, and says when they are live. Without it,
+    a rebuild goes live in one atomic exchange of folders (`spare.py`).
     """
     with few_collections():
         return _build(options, progress, state, serving, changed)
 
 
-def show_first(options: BuildOptions, state: BuildState, serving: AbstractContextManager[object],
+def show_first(options: BuildOptions, state: BuildState, serving: Serving,
                changed: frozenset[str]) -> BuildResult | None:
     """`serve`'s first look at a save that moves stories (`engine/first_look.py`): their own pages alone,
     rendered from the last build's site and put live; None when the save is not one to show first. The
@@ -180,7 +178,7 @@ class _Before:
 
 
 def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
-           serving: AbstractContextManager[object] | None, changed_files: frozenset[str] | None) -> BuildResult:
+           serving: Serving | None, changed_files: frozenset[str] | None) -> BuildResult:
     started = time.perf_counter()
     cache_dir = cache_folder(options.site_dir, options.cache_dir)
     check_output(options.output_dir, options.site_dir, cache_dir, options.replace_output)
@@ -216,7 +214,7 @@ def _build(options: BuildOptions, progress: Progress, state: BuildState | None,
 
 
 def _build_with(options: BuildOptions, progress: Progress, state: BuildState,
-                serving: AbstractContextManager[object] | None, changed_files: frozenset[str] | None,
+                serving: Serving | None, changed_files: frozenset[str] | None,
                 cache: Cache | None, stamp: str, started: float, levelling: Background | None) -> BuildResult:
     before = _Before.taken_from(state)
     state.begin()
@@ -275,7 +273,7 @@ def _unchanged_pages(options: BuildOptions, state: BuildState, inputs: str) -> O
 
 
 def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: list[Work], before: _Before,
-           layouts: str, serving: AbstractContextManager[object] | None, edited_files: frozenset[str] | None,
+           layouts: str, serving: Serving | None, edited_files: frozenset[str] | None,
            cache: Cache | None, only: frozenset[str] | None = None, levelling: Background | None = None
            ) -> Outcomes:
     """Render what changed, verify it, and put it live with its search shards. `edited_files`: the stories a
@@ -305,8 +303,13 @@ def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: l
 
     if levelling is not None and not in_place:
         levelling.cancel()  # the output is staged anew, and the spare replaced by the old output
-    outcomes = (update_in_place(renderer, work, options, state, plan, verify, serving, levelling) if in_place
-                else stage(renderer, work, options, state, plan, verify, keep_spare=cache is not None))
+    if in_place:
+        lock = serving.lock if serving else None
+        outcomes = update_in_place(renderer, work, options, state, plan, verify, lock, levelling)
+    else:
+        outcomes = stage(renderer, work, options, state, plan, verify, keep_spare=cache is not None)
+    if serving is not None and in_place:
+        serving.went_live(prepared.diagnostics)
     if only is not None:
         prepared.shape.pop("page holders", None)  # a first look's page may hold other stories than the last
     elif renderer.only is not None and not page_holders(prepared, renderer.previous).still_hold(

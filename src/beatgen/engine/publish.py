@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 
 from beatgen.diagnostics import BuildError, Diagnostic
@@ -24,6 +25,21 @@ Verify = Callable[[Outcomes], list[Diagnostic]]
 Planner = Callable[[Outcomes, Callable[[str], Path]], SearchPlan | None]
 """Given the outcomes and where each page's bytes now are, the search shards (`engine/search_plan.py`)."""
 
+
+def _unheard(diagnostics: list[Diagnostic]) -> object:
+    return None
+
+
+@dataclass(frozen=True)
+class Serving:
+    """An output that a server reads while it is rebuilt (`serve`)."""
+
+    lock: AbstractContextManager[object]
+    """Held while a rebuild renames its changed files into the live folder; the server holds it while it reads
+    a file, so no request sees the folder half old and half new."""
+    went_live: Callable[[list[Diagnostic]], object] = _unheard
+    """Told the build's diagnostics as soon as its pages are live, before the build's own bookkeeping: the
+    tabs reload the sooner."""
 
 
 def stage(renderer: PageRenderer, work: list[Work], options: BuildOptions, state: BuildState, plan: Planner,

@@ -130,14 +130,27 @@ def reread_story(site_dir: Path, rel: str, last: Prepared, md: MarkdownIt
                  ) -> tuple[FileStamp, Parsed, Fragment] | None:
     """A story file read, parsed and its body rendered against the last build's link targets, when it reads
     into a story without a problem (a symbolic link is left to the whole preparation, which refuses it)."""
+    found = reread_model(site_dir, rel, last)
+    return None if found is None else rendered(found, last, md)
+
+
+def reread_model(site_dir: Path, rel: str, last: Prepared) -> tuple[FileStamp, Parsed] | None:
+    """A story file read and parsed, when it reads into a story without a problem (its body not yet rendered)."""
     item = _story_file(site_dir, rel)
     if os.path.islink(item.path):
         return None
     stamp, parsed = read_file(item, last.config)
     if stamp is None or not isinstance(parsed.model, Story) or parsed.diagnostics:
         return None
+    return stamp, parsed
+
+
+def rendered(found: tuple[FileStamp, Parsed], last: Prepared, md: MarkdownIt
+             ) -> tuple[FileStamp, Parsed, Fragment] | None:
+    """A story read by `reread_model` with its body rendered, when the body has no problem."""
+    stamp, parsed = found
     assert last.targets is not None
-    fragment = render_fragments(md, [parsed.model], {}, last.targets, BuildState(), 1)[rel]
+    fragment = render_fragments(md, [parsed.model], {}, last.targets, BuildState(), 1)[parsed.model.file]
     assert isinstance(fragment, Fragment)  # a state without a store keeps fragments in memory
     return None if fragment.diagnostics else (stamp, parsed, fragment)
 

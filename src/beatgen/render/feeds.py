@@ -118,39 +118,64 @@ def entry_content(story: Story, html: StoryHtml, signals: Signals) -> str:
 
 
 class _EntryMemo:
-    """Each story's feed entry, made once per build and placed in every feed that lists it (the site's, its
-    topics', parties' and authors': about ten per story). An entry depends only on the site, the story and its
-    fragment, so it is reused only while the site and the story are the very same objects and the fragment is
-    equal (a build may read it anew for each page); a new site (a rebuild) starts afresh, and holding the
-    objects keeps their identities from being reused meanwhile."""
+    """Each story's feed text (its content with absolute links: what an entry costs), made once and placed in
+    every feed that lists the story (the site's, its topics', parties' and authors': about ten per story). The
+    text depends only on the story, its fragment, its signals' summary and the site's address, so it is reused
+    while the story is the very same object and the rest are equal, across builds too: a `serve` save of one
+    story's text makes that story's entry again, not those of every story beside it in its feeds. Holding the
+    story keeps its identity from being reused meanwhile."""
 
     def __init__(self) -> None:
         self.site: Site | None = None
-        self.entries: dict[str, tuple[Story, StoryHtml, FeedEntry]] = {}
+        self.builds = 0
+        """Sites met so far: an entry made for another than the current one is made again around its text (its
+        topics' and authors' names come from the site). Only the current site is held."""
+        self.known: dict[str, _Known] = {}
 
     def entry(self, site: Site, html: StoryHtml, story: Story) -> FeedEntry:
         if self.site is not site:
-            self.site, self.entries = site, {}
-        known = self.entries.get(story.path)
-        if known is not None and known[0] is story and known[1] == html:
-            return known[2]
-        made = make_entry(site, html, story)
-        self.entries[story.path] = (story, html, made)
-        return made
+            self.site, self.builds = site, self.builds + 1
+        signals, base = site.signals[story.path], site.config.base_url
+        known = self.known.get(story.path)
+        if (known is not None and known.story is story and known.summary == signals.summary and known.base == base
+                and known.html == html):
+            if known.build != self.builds:
+                known.build, known.entry = self.builds, make_entry(site, story, known.entry.content_html)
+            return known.entry
+        text = absolutize(entry_content(story, html, signals), entry_url(site.config, story), base)
+        made = self.known[story.path] = _Known(story, html, signals.summary, base, self.builds,
+                                               make_entry(site, story, text))
+        return made.entry
+
+
+@dataclass(slots=True)
+class _Known:
+    """What a story's entry was made from, and the entry, made for the site of build number `build`."""
+
+    story: Story
+    html: StoryHtml
+    summary: str
+    base: str
+    build: int
+    entry: FeedEntry
 
 
 _MEMO = _EntryMemo()
 
 
-def make_entry(site: Site, html: StoryHtml, story: Story) -> FeedEntry:
+def entry_url(config: SiteConfig, story: Story) -> str:
+    return config.base_url + story.path.lstrip("/")
+
+
+def make_entry(site: Site, story: Story, content_html: str) -> FeedEntry:
+    """A story's entry around its feed text (`entry_content`, absolutized)."""
     config = site.config
-    url = config.base_url + story.path.lstrip("/")
     return FeedEntry(
         id=entry_id(config, story),
-        url=url,
+        url=entry_url(config, story),
         title=story.title,
         summary=story.summary or story.takeaways[0],
-        content_html=absolutize(entry_content(story, html, site.signals[story.path]), url, config.base_url),
+        content_html=content_html,
         published=story.date,
         updated=story.modified,
         tags=tuple(site.topic_of(name).name for name in story.topics),

@@ -26,6 +26,7 @@ from beatgen.engine.guard import check_output
 from beatgen.engine.output import OutputError
 from beatgen.engine.pipeline import BuildResult, build, show_first
 from beatgen.engine.prepared import BuildOptions
+from beatgen.engine.publish import Serving
 from beatgen.engine.state import BuildState as WarmBuild
 from beatgen.engine.text_edits import prime
 from beatgen.serve.handler import bind
@@ -98,8 +99,15 @@ def rebuild(options: BuildOptions, live: LiveState, changed: tuple[str, ...], re
     """
     started = time.perf_counter()
     result = None
+    announced: list[list[Diagnostic]] = []
+
+    def went_live(problems: list[Diagnostic]) -> None:
+        live.publish(problems)
+        announced.append(problems)
+
+    serving = Serving(publishing, went_live) if publishing is not None else None
     try:
-        result = build(options, state=warm, serving=publishing, changed=frozenset(changed) if changed else None)
+        result = build(options, state=warm, serving=serving, changed=frozenset(changed) if changed else None)
         problems = list(result.diagnostics)
     except BuildError as exc:
         problems = exc.diagnostics
@@ -107,7 +115,8 @@ def rebuild(options: BuildOptions, live: LiveState, changed: tuple[str, ...], re
         problems = [error(options.output_dir.name, 1, 1, "output", str(exc))]
     except Exception as exc:  # noqa: BLE001 - a preview server outlives any one failed build
         problems = [error("beatgen", 1, 1, "internal-error", f"{type(exc).__name__}: {exc}")]
-    live.publish(problems)
+    if announced != [problems]:  # the tabs heard of the pages as they went live, unless the build ended otherwise
+        live.publish(problems)
     report(Rebuilt(changed, time.perf_counter() - started, result, tuple(problems)))
     return result
 
@@ -144,12 +153,11 @@ def look_first(session: Session, changed: tuple[str, ...]) -> None:
     """A save that moves a story: its own page first, and the tabs reloaded, before the whole build."""
     started = time.perf_counter()
     try:
-        result = show_first(replace(session.options, search=False), session.warm, session.publishing,
-                            frozenset(changed))
+        result = show_first(replace(session.options, search=False), session.warm,
+                            Serving(session.publishing, session.live.publish), frozenset(changed))
     except Exception:  # noqa: BLE001 - the whole build that follows meets the same problem and reports it
         return
     if result is not None:
-        session.live.publish(list(result.diagnostics))
         session.report(Shown(changed, time.perf_counter() - started, result))
 
 
