@@ -303,12 +303,12 @@ def _pages(options: BuildOptions, prepared: Prepared, state: BuildState, work: l
 
     if levelling is not None and not in_place:
         levelling.cancel()  # the output is staged anew, and the spare replaced by the old output
-    if in_place:
-        lock = serving.lock if serving else None
-        outcomes = update_in_place(renderer, work, options, state, plan, verify, lock, levelling)
-    else:
+    if not in_place:
         outcomes = stage(renderer, work, options, state, plan, verify, keep_spare=cache is not None)
-    if serving is not None and in_place:
+    elif serving is None:
+        outcomes = update_in_place(renderer, work, options, state, plan, verify, None, levelling)
+    else:
+        outcomes = update_in_place(renderer, work, options, state, plan, verify, serving.lock, levelling)
         serving.went_live(prepared.diagnostics)
     if only is not None:
         prepared.shape.pop("page holders", None)  # a first look's page may hold other stories than the last
